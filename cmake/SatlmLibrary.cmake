@@ -1,0 +1,15 @@
+# satlm_library(NAME folder): one static library per folder from its *.cpp files.
+function(satlm_library name)
+  cmake_parse_arguments(L "" "" "EXCLUDE" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  foreach(x IN LISTS L_EXCLUDE)
+    list(REMOVE_ITEM srcs ${CMAKE_CURRENT_SOURCE_DIR}/${x})
+  endforeach()
+  if(NOT srcs)  # a header-only folder still gets a library target
+    set(empty ${CMAKE_CURRENT_BINARY_DIR}/${name}_objects.cpp)
+    file(WRITE ${empty} "")
+    set(srcs ${empty})
+  endif()
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+endfunction()

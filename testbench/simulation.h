@@ -1,0 +1,70 @@
+#pragma once
+/// The one entry point both fidelity levels implement: run a layer, return outputs + statistics.
+
+#include "tlm/config.h"
+#include "tlm/tiling.h"
+#include "vectors/layer.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace satlm {
+
+/// Where every cycle went; the buckets add up to the total.
+struct cycle_buckets {
+    std::uint64_t load_data = 0;     ///< activation writes to xmem and xmem -> L0
+    std::uint64_t load_weights = 0;  ///< weight writes, xmem -> L0, L0 -> PE load
+    std::uint64_t execute = 0;       ///< L0 read + execute
+    std::uint64_t drain = 0;         ///< array drain and OFIFO -> pmem
+    std::uint64_t accumulate = 0;    ///< SFU accumulation and ReLU
+    std::uint64_t stall = 0;         ///< bandwidth stalls and chunking overhead
+    std::uint64_t idle = 0;          ///< resets, fixed gaps, tail
+    std::uint64_t total() const { return load_data + load_weights + execute + drain + accumulate + stall + idle; }
+    cycle_buckets& operator+=(const cycle_buckets& o);
+};
+
+struct sram_stats {
+    std::uint64_t reads = 0;
+    std::uint64_t writes = 0;
+    unsigned word_bytes = 0;
+    std::uint64_t peak_bytes_per_cycle = 0;  ///< max bytes moved in one cycle
+    std::uint64_t bytes() const { return (reads + writes) * word_bytes; }
+};
+
+struct run_stats {
+    cycle_buckets cycles;
+    std::uint64_t macs = 0;                ///< useful MACs of the layer
+    sram_stats xmem, pmem;
+    std::uint64_t l0_high_water = 0;
+    std::uint64_t ofifo_high_water = 0;
+    std::optional<std::uint64_t> first_psum_col0;      ///< cycles from PE(0,0)'s first execute
+    std::optional<std::uint64_t> first_psum_last_col;  ///< ... to column C-1's first OFIFO write
+    std::uint64_t passes = 0;              ///< kernel-position passes run
+    std::uint64_t chunks = 0;              ///< activation chunks streamed
+    double simulated_seconds = 0;          ///< simulated time (cycles x clock period)
+    double pe_utilization(unsigned rows, unsigned cols) const {
+        const auto t = cycles.total();
+        return t ? double(macs) / (double(rows) * cols * double(t)) : 0.0;
+    }
+};
+
+struct run_result {
+    layer_output output;  ///< after ReLU, [onij][oc]
+    run_stats stats;
+    tiling_plan plan;
+};
+
+/// Runs the layer in SystemC on the configured model (cfg.arch.model) and schedule: elaborates
+/// the top, calls sc_start, returns. SystemC elaborates once per process, so call it at most once
+/// per process. `vcd_path`: when non-empty, the cycle model writes a waveform there.
+/// Throws config_error on an impossible geometry (before elaboration).
+run_result simulate(const accel_config& cfg, const layer_data& layer, const std::string& vcd_path = "");
+
+/// The same model code without the SystemC kernel: the cycle engine stepped directly (cycle),
+/// or the per-pass functional compute with its analytic timing (lt). Same outputs and stats as
+/// simulate(); callable any number of times per process (tests run hundreds of layers this way).
+run_result simulate_engine(const accel_config& cfg, const layer_data& layer);
+
+}  // namespace satlm

@@ -1,0 +1,342 @@
+#include "tlm/config.h"
+
+#include "tlm/report.h"
+
+#include <fmt/format.h>
+
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <sstream>
+
+namespace satlm {
+
+const char* to_string(key_source s) {
+    switch (s) {
+        case key_source::built_in: return "default";
+        case key_source::inferred: return "inferred";
+        case key_source::config_file: return "config";
+        case key_source::manifest: return "manifest";
+        case key_source::command_line: return "--set";
+    }
+    return "?";
+}
+
+namespace {
+
+/// Accessors of one key: parse text into the config, print it back.
+struct key_access {
+    key_info info;
+    std::function<void(accel_config&, std::string_view)> set;  // throws std::invalid_argument
+    std::function<std::string(const accel_config&)> get;
+};
+
+unsigned parse_unsigned(std::string_view text, unsigned lo, unsigned hi) {
+    unsigned v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+        throw std::invalid_argument(fmt::format("expected a whole number, got `{}`", text));
+    if (v < lo || v > hi)
+        throw std::invalid_argument(fmt::format("expected {}..{}, got {}", lo, hi, v));
+    return v;
+}
+
+double parse_double(std::string_view text, double lo, double hi) {
+    std::string s(text);
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(s, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != s.size() || s.empty())
+        throw std::invalid_argument(fmt::format("expected a number, got `{}`", text));
+    if (!(v >= lo && v <= hi))
+        throw std::invalid_argument(fmt::format("expected {}..{}, got {}", lo, hi, text));
+    return v;
+}
+
+bool parse_bool(std::string_view text) {
+    if (text == "true" || text == "1") return true;
+    if (text == "false" || text == "0") return false;
+    throw std::invalid_argument(fmt::format("expected true or false, got `{}`", text));
+}
+
+template <typename E>
+E parse_enum(std::string_view text, std::initializer_list<std::pair<const char*, E>> names) {
+    std::string allowed;
+    for (const auto& [n, e] : names) {
+        if (text == n) return e;
+        allowed += allowed.empty() ? fmt::format("\"{}\"", n) : fmt::format(" or \"{}\"", n);
+    }
+    throw std::invalid_argument(fmt::format("expected {}, got `{}`", allowed, text));
+}
+
+template <typename E>
+std::string enum_name(E v, std::initializer_list<std::pair<const char*, E>> names) {
+    for (const auto& [n, e] : names)
+        if (e == v) return n;
+    return "?";
+}
+
+const std::initializer_list<std::pair<const char*, lane_order>> lane_names = {
+    {"high_first", lane_order::high_first}, {"low_first", lane_order::low_first}};
+const std::initializer_list<std::pair<const char*, weight_2bit_order>> w2_names = {
+    {"even_first", weight_2bit_order::even_first}, {"odd_first", weight_2bit_order::odd_first}};
+const std::initializer_list<std::pair<const char*, schedule_kind>> schedule_names = {
+    {"reference", schedule_kind::reference}, {"overlapped", schedule_kind::overlapped}};
+const std::initializer_list<std::pair<const char*, fidelity>> fidelity_names = {
+    {"cycle", fidelity::cycle}, {"lt", fidelity::lt}};
+
+constexpr unsigned big = 1u << 24;  // generous upper bound for sizes
+
+std::string format_double(double v) {
+    std::string s = fmt::format("{}", v);
+    if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+    return s;
+}
+
+/// Builds the accessor table; `M` is a member-pointer path written out in each lambda.
+std::vector<key_access> make_keys() {
+    std::vector<key_access> k;
+    auto uint_key = [&k](std::string name, key_section sec, std::string doc, unsigned lo,
+                         unsigned hi, auto field) {
+        k.push_back({{name, sec, doc},
+                     [lo, hi, field](accel_config& c, std::string_view t) {
+                         field(c) = parse_unsigned(t, lo, hi);
+                     },
+                     [field](const accel_config& c) {
+                         return std::to_string(field(const_cast<accel_config&>(c)));
+                     }});
+    };
+    auto str_key = [&k](std::string name, key_section sec, std::string doc, auto field) {
+        k.push_back({{name, sec, doc},
+                     [field](accel_config& c, std::string_view t) { field(c) = std::string(t); },
+                     [field](const accel_config& c) {
+                         return field(const_cast<accel_config&>(c));
+                     }});
+    };
+    auto enum_key = [&k](std::string name, key_section sec, std::string doc, auto names,
+                         auto field) {
+        k.push_back({{name, sec, doc},
+                     [names, field](accel_config& c, std::string_view t) {
+                         field(c) = parse_enum(t, names);
+                     },
+                     [names, field](const accel_config& c) {
+                         return enum_name(field(const_cast<accel_config&>(c)), names);
+                     }});
+    };
+    const auto M = key_section::manifest;
+    const auto A = key_section::architecture;
+
+    str_key("dir", M, "data folder, relative to the manifest", [](accel_config& c) -> std::string& { return c.dir; });
+    uint_key("layer.in_channels", M, "input channels of the whole layer", 1, big, [](accel_config& c) -> unsigned& { return c.layer.in_channels; });
+    uint_key("layer.out_channels", M, "output channels of the whole layer", 1, big, [](accel_config& c) -> unsigned& { return c.layer.out_channels; });
+    uint_key("layer.padded_height", M, "padded input rows", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_height; });
+    uint_key("layer.padded_width", M, "padded input columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_width; });
+    uint_key("layer.kernel", M, "k of the k x k kernel (odd), stride 1", 1, 15, [](accel_config& c) -> unsigned& { return c.layer.kernel; });
+    uint_key("layer.act_bits", M, "activation bits: 4, or 2 (two per 4-bit lane)", 2, 4, [](accel_config& c) -> unsigned& { return c.layer.act_bits; });
+    uint_key("layer.weight_bits", M, "two's-complement weight bits", 2, 4, [](accel_config& c) -> unsigned& { return c.layer.weight_bits; });
+    uint_key("layer.psum_bits", M, "psum and accumulator bits (wrap-around)", 8, 32, [](accel_config& c) -> unsigned& { return c.layer.psum_bits; });
+    uint_key("tiles.in_channels", M, "channels per activation line (0: 32 / act_bits)", 0, big, [](accel_config& c) -> unsigned& { return c.tiles.in_channels; });
+    uint_key("tiles.out_channels", M, "output channels per weight file and output file", 1, big, [](accel_config& c) -> unsigned& { return c.tiles.out_channels; });
+    str_key("files.activation", M, "activation file pattern ({i})", [](accel_config& c) -> std::string& { return c.files.activation; });
+    str_key("files.weight", M, "weight file pattern ({i} {o} {k})", [](accel_config& c) -> std::string& { return c.files.weight; });
+    str_key("files.output", M, "expected output file pattern ({o})", [](accel_config& c) -> std::string& { return c.files.output; });
+    str_key("files.psum", M, "expected psum file pattern ({i} {o} {k}); empty: none", [](accel_config& c) -> std::string& { return c.files.psum; });
+    str_key("files.acc", M, "expected acc-address file; empty: none", [](accel_config& c) -> std::string& { return c.files.acc; });
+    k.push_back({{"format.header_lines", M, "\"auto\" or the number of header lines per file"},
+                 [](accel_config& c, std::string_view t) {
+                     c.format.header_lines = t == "auto" ? -1 : static_cast<int>(parse_unsigned(t, 0, 1000));
+                 },
+                 [](const accel_config& c) {
+                     return c.format.header_lines < 0 ? std::string("auto") : std::to_string(c.format.header_lines);
+                 }});
+    enum_key("format.lane_order", M, "activation/weight field order", lane_names, [](accel_config& c) -> lane_order& { return c.format.lanes; });
+    enum_key("format.output_lane_order", M, "out/psum field order", lane_names, [](accel_config& c) -> lane_order& { return c.format.output_lanes; });
+    enum_key("format.weight_2bit_lines", M, "2-bit weights: which line of a column pair comes first", w2_names, [](accel_config& c) -> weight_2bit_order& { return c.format.weight_2bit_lines; });
+    k.push_back({{"format.output_relu", M, "false: output files hold pre-ReLU sums"},
+                 [](accel_config& c, std::string_view t) { c.format.output_relu = parse_bool(t); },
+                 [](const accel_config& c) { return std::string(c.format.output_relu ? "true" : "false"); }});
+
+    uint_key("array.rows", A, "PE rows (1 input channel each, 2 in 2-bit mode)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.rows; });
+    uint_key("array.cols", A, "PE columns = output channels per pass", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.cols; });
+    k.push_back({{"clock.period_ns", A, "clock period in ns"},
+                 [](accel_config& c, std::string_view t) { c.arch.clock_period_ns = parse_double(t, 1e-3, 1e6); },
+                 [](const accel_config& c) { return format_double(c.arch.clock_period_ns); }});
+    uint_key("xmem.words", A, "activation + weight SRAM depth", 2, big, [](accel_config& c) -> unsigned& { return c.arch.xmem.words; });
+    uint_key("xmem.width_bits", A, "xmem word width (0: 4 x array.rows)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.xmem.width_bits; });
+    uint_key("xmem.weight_base", A, "first weight word (0: words / 2)", 0, big, [](accel_config& c) -> unsigned& { return c.arch.xmem.weight_base; });
+    uint_key("xmem.read_latency", A, "xmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.xmem.read_latency; });
+    uint_key("pmem.words", A, "psum SRAM depth", 2, big, [](accel_config& c) -> unsigned& { return c.arch.pmem.words; });
+    uint_key("pmem.width_bits", A, "pmem word width (0: psum_bits x array.cols)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.pmem.width_bits; });
+    uint_key("pmem.read_latency", A, "pmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.pmem.read_latency; });
+    uint_key("l0.depth", A, "entries per L0 row FIFO", 1, big, [](accel_config& c) -> unsigned& { return c.arch.l0_depth; });
+    uint_key("ofifo.depth", A, "entries per OFIFO column FIFO", 1, big, [](accel_config& c) -> unsigned& { return c.arch.ofifo_depth; });
+    uint_key("sfu.latency", A, "cycles of the SFU's ReLU/output step", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.sfu_latency; });
+    uint_key("offchip.bytes_per_cycle", A, "off-chip bandwidth that fills the SRAMs", 1, 65536, [](accel_config& c) -> unsigned& { return c.arch.offchip_bytes_per_cycle; });
+    enum_key("schedule.kind", A, "\"reference\" (measured testbench flow) or \"overlapped\"", schedule_names, [](accel_config& c) -> schedule_kind& { return c.arch.schedule; });
+    enum_key("model.fidelity", A, "\"cycle\" (clocked, sign-off) or \"lt\" (loosely timed)", fidelity_names, [](accel_config& c) -> fidelity& { return c.arch.model; });
+    return k;
+}
+
+const std::vector<key_access>& registry() {
+    static const std::vector<key_access> keys = make_keys();
+    return keys;
+}
+
+const key_access* find_access(std::string_view name) {
+    for (const auto& k : registry())
+        if (k.info.name == name) return &k;
+    return nullptr;
+}
+
+}  // namespace
+
+const std::vector<key_info>& all_keys() {
+    static const std::vector<key_info> infos = [] {
+        std::vector<key_info> v;
+        for (const auto& k : registry()) v.push_back(k.info);
+        return v;
+    }();
+    return infos;
+}
+
+const key_info* find_key(std::string_view dotted_key) {
+    const key_access* a = find_access(dotted_key);
+    return a ? &a->info : nullptr;
+}
+
+void accel_config::set(std::string_view dotted_key, std::string_view value, key_source src,
+                       const std::string& origin) {
+    const key_access* a = find_access(dotted_key);
+    if (!a) throw config_error(fmt::format("{}: unknown key `{}`", origin, dotted_key));
+    try {
+        a->set(*this, value);
+    } catch (const std::invalid_argument& e) {
+        throw config_error(fmt::format("{}: key `{}`: {}", origin, dotted_key, e.what()));
+    }
+    sources[std::string(dotted_key)] = src;
+}
+
+std::string accel_config::get(std::string_view dotted_key) const {
+    const key_access* a = find_access(dotted_key);
+    if (!a) throw config_error(fmt::format("unknown key `{}`", dotted_key));
+    return a->get(*this);
+}
+
+key_source accel_config::source_of(std::string_view key) const {
+    auto it = sources.find(std::string(key));
+    return it == sources.end() ? key_source::built_in : it->second;
+}
+
+bool accel_config::given_at_or_above(std::string_view key, key_source src) const {
+    return static_cast<int>(source_of(key)) >= static_cast<int>(src);
+}
+
+std::vector<std::string> accel_config::problems() const {
+    std::vector<std::string> p;
+    auto bad = [&p](const char* key, const std::string& why) { p.push_back(fmt::format("key `{}`: {}", key, why)); };
+    const auto& L = layer;
+    if (L.kernel % 2 == 0) bad("layer.kernel", fmt::format("expected an odd kernel size, got {}", L.kernel));
+    if (L.act_bits != 4 && L.act_bits != 2) bad("layer.act_bits", fmt::format("expected 4 or 2, got {}", L.act_bits));
+    if (L.padded_height < L.kernel)
+        bad("layer.padded_height", fmt::format("expected at least the kernel size {}, got {}", L.kernel, L.padded_height));
+    if (L.padded_width < L.kernel)
+        bad("layer.padded_width", fmt::format("expected at least the kernel size {}, got {}", L.kernel, L.padded_width));
+    const unsigned tin = tile_in_channels();
+    if (L.act_bits == 2 && tin % 2 != 0)
+        bad("tiles.in_channels", fmt::format("2-bit mode packs channels in pairs: expected an even count, got {}", tin));
+    const auto& a = arch;
+    if (a.xmem_width() < 4 * a.rows)
+        bad("xmem.width_bits", fmt::format("an xmem word must hold one 4-bit lane per PE row: expected at least {} bits (4 x array.rows), got {}", 4 * a.rows, a.xmem_width()));
+    if (a.pmem_width(L.psum_bits) < L.psum_bits * a.cols)
+        bad("pmem.width_bits", fmt::format("a pmem word must hold one psum per column: expected at least {} bits (layer.psum_bits x array.cols), got {}", L.psum_bits * a.cols, a.pmem_width(L.psum_bits)));
+    if (a.xmem.weight_base >= a.xmem.words)
+        bad("xmem.weight_base", fmt::format("expected less than xmem.words ({}), got {}", a.xmem.words, a.xmem.weight_base));
+    const unsigned weight_words = (L.act_bits == 2 ? 2 : 1) * a.cols + 1;
+    if (a.xmem.weight_base < a.xmem.words && a.xmem.words - a.xmem_weight_base() < weight_words)
+        bad("xmem.weight_base", fmt::format("the weight region must hold {} words ({} columns + 1), has {}", weight_words, weight_words - 1, a.xmem.words - a.xmem_weight_base()));
+    const unsigned load_words = (L.act_bits == 2 ? 2 : 1) * a.cols;
+    if (a.l0_depth < load_words)
+        bad("l0.depth", fmt::format("an L0 row must hold one weight per column ({} in this mode), got {}", load_words, a.l0_depth));
+    if (a.xmem.words != 0 && a.xmem.width_bits % 8 != 0 && a.xmem.width_bits != 0)
+        bad("xmem.width_bits", fmt::format("expected a multiple of 8, got {}", a.xmem.width_bits));
+    if (a.pmem.width_bits % 8 != 0)
+        bad("pmem.width_bits", fmt::format("expected a multiple of 8, got {}", a.pmem.width_bits));
+    return p;
+}
+
+void accel_config::validate() const {
+    const auto p = problems();
+    if (p.empty()) return;
+    std::string text;
+    for (const auto& line : p) text += (text.empty() ? "" : "\n") + std::string("configuration: ") + line;
+    throw config_error(text);
+}
+
+std::string accel_config::describe() const {
+    std::string out;
+    for (const auto& k : registry())
+        out += fmt::format("{:<26} = {:<40} ({})\n", k.info.name, k.get(*this), to_string(source_of(k.info.name)));
+    return out;
+}
+
+namespace {
+
+std::string toml_value_text(const toml::node& n, const std::string& where) {
+    if (auto v = n.as_string()) return v->get();
+    if (auto v = n.as_integer()) {
+        if (v->get() < 0) throw config_error(fmt::format("{}: expected a non-negative value, got {}", where, v->get()));
+        return std::to_string(v->get());
+    }
+    if (auto v = n.as_floating_point()) return fmt::format("{}", v->get());
+    if (auto v = n.as_boolean()) return v->get() ? "true" : "false";
+    throw config_error(fmt::format("{}: expected a string, number or boolean", where));
+}
+
+void load_toml(accel_config& cfg, const std::string& path, key_section allowed, key_source src) {
+    toml::table root;
+    try {
+        root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        const auto& where = e.source().begin;
+        throw config_error(fmt::format("{}:{}: TOML syntax error: {}", path, where.line, e.description()));
+    }
+    std::function<void(const toml::table&, const std::string&)> walk =
+        [&](const toml::table& t, const std::string& prefix) {
+            for (const auto& [key, node] : t) {
+                const std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+                const int line = static_cast<int>(node.source().begin.line);
+                const std::string where = fmt::format("{}:{}: key `{}`", path, line, name);
+                if (const auto* sub = node.as_table()) {
+                    walk(*sub, name);
+                    continue;
+                }
+                const key_info* info = find_key(name);
+                if (!info) throw config_error(fmt::format("{}: unknown key", where));
+                if (info->section != allowed)
+                    throw config_error(fmt::format("{}: {} key not allowed here (it belongs in {})", where,
+                                                   info->section == key_section::manifest ? "a manifest" : "an architecture",
+                                                   info->section == key_section::manifest ? "vectorset.toml" : "the --config file"));
+                cfg.set(name, toml_value_text(node, where), src, fmt::format("{}:{}", path, line));
+            }
+        };
+    walk(root, "");
+}
+
+}  // namespace
+
+void load_architecture_file(accel_config& cfg, const std::string& path) {
+    load_toml(cfg, path, key_section::architecture, key_source::config_file);
+}
+
+void load_manifest_file(accel_config& cfg, const std::string& path) {
+    load_toml(cfg, path, key_section::manifest, key_source::manifest);
+}
+
+}  // namespace satlm
