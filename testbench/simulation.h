@@ -2,6 +2,7 @@
 /// The one entry point both fidelity levels implement: run a layer, return outputs + statistics.
 
 #include "tlm/config.h"
+#include "tlm/stats.h"
 #include "tlm/tiling.h"
 #include "vectors/layer.h"
 
@@ -11,27 +12,6 @@
 #include <string>
 
 namespace satlm {
-
-/// Where every cycle went; the buckets add up to the total.
-struct cycle_buckets {
-    std::uint64_t load_data = 0;     ///< activation writes to xmem and xmem -> L0
-    std::uint64_t load_weights = 0;  ///< weight writes, xmem -> L0, L0 -> PE load
-    std::uint64_t execute = 0;       ///< L0 read + execute
-    std::uint64_t drain = 0;         ///< array drain and OFIFO -> pmem
-    std::uint64_t accumulate = 0;    ///< SFU accumulation and ReLU
-    std::uint64_t stall = 0;         ///< bandwidth stalls and chunking overhead
-    std::uint64_t idle = 0;          ///< resets, fixed gaps, tail
-    std::uint64_t total() const { return load_data + load_weights + execute + drain + accumulate + stall + idle; }
-    cycle_buckets& operator+=(const cycle_buckets& o);
-};
-
-struct sram_stats {
-    std::uint64_t reads = 0;
-    std::uint64_t writes = 0;
-    unsigned word_bytes = 0;
-    std::uint64_t peak_bytes_per_cycle = 0;  ///< max bytes moved in one cycle
-    std::uint64_t bytes() const { return (reads + writes) * word_bytes; }
-};
 
 struct run_stats {
     cycle_buckets cycles;
@@ -52,6 +32,7 @@ struct run_stats {
 
 struct run_result {
     layer_output output;  ///< after ReLU, [onij][oc]
+    layer_output sums;    ///< the same pixels before ReLU (the SFU accumulators); optional: empty if not kept
     run_stats stats;
     tiling_plan plan;
 };

@@ -37,6 +37,18 @@ struct tiling_plan {
     std::string describe(const layer_keys& L) const;
 };
 
+/// pmem word holding psum(kij, nij) of a band with `positions` padded positions.
+constexpr unsigned psum_address(unsigned kij, unsigned nij, unsigned positions) {
+    return kij * positions + nij;
+}
+
+/// The pmem word the SFU reads for output pixel (orow, ocol) of a band at kernel position kij:
+/// kij * N + (orow + ki) * padded_width + (ocol + kj), as in acc_address.txt.
+inline unsigned acc_address(unsigned orow, unsigned ocol, unsigned kij, const layer_keys& band_shape) {
+    const unsigned ki = kij / band_shape.kernel, kj = kij % band_shape.kernel;
+    return psum_address(kij, (orow + ki) * band_shape.padded_width + (ocol + kj), band_shape.positions());
+}
+
 /// Plans the tiling; throws config_error ("impossible geometry: ...") when not even one band
 /// of k input rows fits the SRAMs.
 tiling_plan plan_tiling(const accel_config& cfg);

@@ -1,0 +1,63 @@
+#include "sram/sram_core.h"
+
+#include "tlm/report.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace satlm {
+
+sram_core::sram_core(unsigned words, unsigned width_bits, unsigned read_latency)
+    : m_words(words), m_width_bits(width_bits), m_word_bytes((width_bits + 7) / 8), m_latency(read_latency) {
+    if (words == 0 || width_bits == 0)
+        throw config_error(fmt::format("sram: words ({}) and width_bits ({}) must be at least 1", words, width_bits));
+    if (read_latency == 0) throw config_error("sram: read_latency must be at least 1");
+    m_mem.assign(std::size_t{words} * m_word_bytes, 0);
+    m_pipe.assign(read_latency, 0);
+}
+
+void sram_core::shift(unsigned addr, bool read) {
+    for (unsigned i = m_latency - 1; i > 0; --i) m_pipe[i] = m_pipe[i - 1];
+    if (read) m_pipe[0] = addr;
+}
+
+void sram_core::clock_read(unsigned addr) {
+    if (addr >= m_words) throw std::out_of_range(fmt::format("sram: read address {} >= {} words", addr, m_words));
+    shift(addr, true);
+    ++m_reads;
+}
+
+void sram_core::clock_write(unsigned addr, const std::uint8_t* data) {
+    if (addr >= m_words) throw std::out_of_range(fmt::format("sram: write address {} >= {} words", addr, m_words));
+    shift(0, false);
+    std::memcpy(word(addr), data, m_word_bytes);
+    ++m_writes;
+}
+
+void sram_core::clock_idle() {
+    if (m_latency > 1) shift(0, false);
+}
+
+std::uint64_t sram_core::get_lane(const std::uint8_t* w, unsigned i, unsigned bits) {
+    std::uint64_t v = 0;
+    const unsigned bit0 = i * bits;
+    for (unsigned b = 0; b < bits; ++b) {
+        const unsigned bit = bit0 + b;
+        v |= std::uint64_t{(w[bit >> 3] >> (bit & 7)) & 1u} << b;
+    }
+    return v;
+}
+
+void sram_core::set_lane(std::uint8_t* w, unsigned i, unsigned bits, std::uint64_t v) {
+    const unsigned bit0 = i * bits;
+    for (unsigned b = 0; b < bits; ++b) {
+        const unsigned bit = bit0 + b;
+        const std::uint8_t m = static_cast<std::uint8_t>(1u << (bit & 7));
+        if ((v >> b) & 1u) w[bit >> 3] |= m;
+        else w[bit >> 3] = static_cast<std::uint8_t>(w[bit >> 3] & ~m);
+    }
+}
+
+}  // namespace satlm

@@ -1,0 +1,101 @@
+#include "testbench/checker.h"
+
+#include "pe/pass_compute.h"
+#include "testbench/simulation.h"
+#include "tlm/bits.h"
+#include "tlm/tiling.h"
+#include "vectors/vector_set.h"
+
+#include <fmt/format.h>
+
+namespace satlm {
+
+namespace {
+constexpr std::size_t max_warnings = 10;
+
+void check_outputs(const vector_set& vs, const run_result& result, check_report& rep) {
+    const layer_output& expected = *vs.expected.output;
+    // A pre-ReLU file is compared with the SFU sums when the model kept them, else after ReLU.
+    const bool pre_relu = !expected.relu && !result.sums.values.empty();
+    const layer_output& got = pre_relu ? result.sums : result.output;
+    const unsigned pixels = got.out_positions, channels = got.out_channels;
+    rep.pixels.reserve(pixels);
+    for (unsigned o = 0; o < pixels; ++o) {
+        pixel_verdict v{o, {}};
+        for (unsigned c = 0; c < channels; ++c) {
+            std::int64_t want = expected.at(o, c);
+            if (!expected.relu && !pre_relu) want = relu(want);
+            if (got.at(o, c) != want) v.bad_channels.push_back(c);
+        }
+        rep.outputs += channels;
+        rep.mismatches += v.bad_channels.size();
+        rep.pixels.push_back(std::move(v));
+    }
+}
+
+void check_acc(const vector_set& vs, check_report& rep) {
+    const auto& want = *vs.expected.acc;
+    const layer_keys& L = vs.config.layer;
+    std::size_t i = 0;
+    for (unsigned orow = 0; orow < L.out_height(); ++orow)
+        for (unsigned ocol = 0; ocol < L.out_width(); ++ocol)
+            for (unsigned kij = 0; kij < L.kernel_positions(); ++kij, ++i) {
+                const unsigned got = acc_address(orow, ocol, kij, L);
+                ++rep.acc_checked;
+                if (i < want.size() && want[i] == got) continue;
+                ++rep.acc_mismatches;
+                if (rep.warnings.size() < max_warnings)
+                    rep.warnings.push_back(fmt::format(
+                        "{}: address {} (pixel {}, kij {}): model uses {}, file has {}",
+                        vs.expected.acc_desc, i, orow * L.out_width() + ocol, kij, got,
+                        i < want.size() ? std::to_string(want[i]) : std::string("nothing")));
+            }
+}
+
+/// Psum files hold the files' own tiling; the array's pass function, configured with those tile
+/// sizes, recomputes each block.
+void check_psums(const vector_set& vs, check_report& rep) {
+    if (vs.expected.psums.empty()) return;
+    const layer_keys& L = vs.config.layer;
+    const unsigned n = L.positions();
+    const auto& first = vs.expected.psums.front();
+    tiling_plan files;
+    files.pass_in_channels = vs.config.tile_in_channels();
+    files.pass_out_channels = static_cast<unsigned>(first.values.size() / n);
+    files.in_tiles = static_cast<unsigned>(ceil_div(L.in_channels, files.pass_in_channels));
+    files.out_tiles = static_cast<unsigned>(ceil_div(L.out_channels, files.pass_out_channels));
+    files.chunk = n;
+    files.bands.push_back({0, L.out_height()});
+    const pass_compute array(vs.layer, files);
+    for (const auto& block : vs.expected.psums) {
+        const auto got = array.psums(block.otile, block.itile, block.kij, 0, n);
+        const unsigned cols = files.pass_out_channels;
+        for (unsigned nij = 0; nij < n; ++nij)
+            for (unsigned c = 0; c < cols; ++c) {
+                ++rep.psum_checked;
+                const std::int64_t want = block.values[std::size_t{nij} * cols + c];
+                const std::int64_t have = got[std::size_t{nij} * cols + c];
+                if (want == have) continue;
+                ++rep.psum_mismatches;
+                if (rep.warnings.size() < max_warnings)
+                    rep.warnings.push_back(fmt::format("{}: psum kij {} position {} channel {}: model {}, file {}",
+                                                       block.file, block.kij, nij,
+                                                       block.otile * cols + c, have, want));
+            }
+    }
+}
+
+}  // namespace
+
+check_report check_run(const vector_set& vs, const run_result& result) {
+    check_report rep;
+    if (vs.expected.output) {
+        rep.checked = true;
+        check_outputs(vs, result, rep);
+    }
+    if (vs.expected.acc) check_acc(vs, rep);
+    check_psums(vs, rep);
+    return rep;
+}
+
+}  // namespace satlm

@@ -1,0 +1,148 @@
+#include "testbench/run_report.h"
+
+#include "tlm/bits.h"
+#include "vectors/vector_set.h"
+
+#include <fmt/format.h>
+
+namespace satlm {
+
+namespace {
+
+nlohmann::json sram_json(const sram_stats& s, std::uint64_t cycles) {
+    return {{"reads", s.reads},
+            {"writes", s.writes},
+            {"word_bytes", s.word_bytes},
+            {"bytes", s.bytes()},
+            {"avg_bytes_per_cycle", cycles ? double(s.bytes()) / double(cycles) : 0.0},
+            {"peak_bytes_per_cycle", s.peak_bytes_per_cycle}};
+}
+
+nlohmann::json optional_json(const std::optional<std::uint64_t>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+/// Expected value as the listing shows it (after ReLU when the model's output is compared).
+std::int64_t expected_value(const vector_set& vs, const run_result& r, unsigned o, unsigned c) {
+    const layer_output& e = *vs.expected.output;
+    if (!e.relu && r.sums.values.empty()) return relu(e.at(o, c));
+    return e.at(o, c);
+}
+
+}  // namespace
+
+nlohmann::json make_report(const vector_set& vs, const run_result& result, const check_report& check,
+                           double wall_seconds) {
+    const auto& st = result.stats;
+    const auto& c = st.cycles;
+    const auto& a = vs.config.arch;
+    const std::uint64_t total = c.total();
+    nlohmann::json config = nlohmann::json::object();
+    nlohmann::json sources = nlohmann::json::object();
+    for (const auto& k : all_keys()) {
+        config[k.name] = vs.config.get(k.name);
+        sources[k.name] = to_string(vs.config.source_of(k.name));
+    }
+    nlohmann::json j;
+    j["match"] = check.checked ? nlohmann::json(check.mismatches == 0) : nlohmann::json(nullptr);
+    j["outputs"] = check.checked ? check.outputs : std::uint64_t{0};
+    j["mismatches"] = check.mismatches;
+    j["cycles"] = {{"total", total},
+                   {"load_data", c.load_data},
+                   {"load_weights", c.load_weights},
+                   {"execute", c.execute},
+                   {"drain", c.drain},
+                   {"accumulate", c.accumulate},
+                   {"stall", c.stall},
+                   {"idle", c.idle}};
+    j["macs"] = st.macs;
+    j["pe_utilization"] = st.pe_utilization(a.rows, a.cols);
+    j["latency"] = {{"first_psum_col0", optional_json(st.first_psum_col0)},
+                    {"first_psum_last_col", optional_json(st.first_psum_last_col)}};
+    j["sram"] = {{"xmem", sram_json(st.xmem, total)}, {"pmem", sram_json(st.pmem, total)}};
+    j["fifo"] = {{"l0", {{"high_water", st.l0_high_water}, {"depth", a.l0_depth}}},
+                 {"ofifo", {{"high_water", st.ofifo_high_water}, {"depth", a.ofifo_depth}}}};
+    j["tiling"] = {{"description", result.plan.describe(vs.config.layer)},
+                   {"out_tiles", result.plan.out_tiles},
+                   {"in_tiles", result.plan.in_tiles},
+                   {"row_bands", result.plan.bands.size()},
+                   {"chunk_positions", result.plan.chunk},
+                   {"passes", st.passes},
+                   {"chunks", st.chunks}};
+    j["psum_check"] = {{"checked", check.psum_checked}, {"mismatches", check.psum_mismatches}};
+    j["acc_check"] = {{"checked", check.acc_checked}, {"mismatches", check.acc_mismatches}};
+    j["warnings"] = check.warnings;
+    j["time"] = {{"simulated_ns", st.simulated_seconds * 1e9}, {"wall_seconds", wall_seconds}};
+    j["config"] = config;
+    j["config_sources"] = sources;
+    return j;
+}
+
+void print_pixel_lines(std::FILE* out, const vector_set& vs, const run_result& result,
+                       const check_report& check) {
+    const layer_output& got = result.output;
+    const unsigned ow = vs.config.layer.out_width();
+    if (!check.checked) {
+        for (unsigned o = 0; o < got.out_positions; ++o) {
+            std::string vals;
+            for (unsigned c = got.out_channels; c-- > 0;) vals += fmt::format(" {}", got.at(o, c));
+            fmt::print(out, "pixel {:>4} (row {}, col {}): computed (ch{}..ch0){}\n", o, o / ow, o % ow,
+                       got.out_channels - 1, vals);
+        }
+        return;
+    }
+    const bool pre = !vs.expected.output->relu && !result.sums.values.empty();
+    const layer_output& cmp = pre ? result.sums : got;
+    for (const auto& p : check.pixels) {
+        if (p.bad_channels.empty()) {
+            fmt::print(out, "pixel {:>4} (row {}, col {}): matched\n", p.onij, p.onij / ow, p.onij % ow);
+            continue;
+        }
+        std::string what;
+        for (unsigned c : p.bad_channels)
+            what += fmt::format("; ch{} got {} expected {}", c, cmp.at(p.onij, c),
+                                expected_value(vs, result, p.onij, c));
+        fmt::print(out, "pixel {:>4} (row {}, col {}): ERROR {} of {} channels differ{}\n", p.onij,
+                   p.onij / ow, p.onij % ow, p.bad_channels.size(), cmp.out_channels, what);
+    }
+}
+
+void print_summary(std::FILE* out, const vector_set& vs, const run_result& result,
+                   const check_report& check, double wall_seconds) {
+    const auto& st = result.stats;
+    const auto& c = st.cycles;
+    const auto& a = vs.config.arch;
+    const std::uint64_t total = c.total();
+    auto pct = [total](std::uint64_t v) { return total ? 100.0 * double(v) / double(total) : 0.0; };
+    for (const auto& w : check.warnings) fmt::print(out, "warning: {}\n", w);
+    fmt::print(out, "\n");
+    if (check.checked)
+        fmt::print(out, "outputs checked   {}   mismatches {}   => {}\n", check.outputs, check.mismatches,
+                   check.mismatches ? "FAILED" : "SIGNED OFF");
+    else
+        fmt::print(out, "outputs computed  {}   (not checked: --no-check)\n",
+                   std::uint64_t{result.output.out_positions} * result.output.out_channels);
+    if (check.psum_checked) fmt::print(out, "psums checked     {}   mismatches {} (warnings)\n", check.psum_checked, check.psum_mismatches);
+    if (check.acc_checked) fmt::print(out, "acc addresses     {}   mismatches {} (warnings)\n", check.acc_checked, check.acc_mismatches);
+    fmt::print(out, "model             {} fidelity, {} schedule, {}x{} array, {}\n",
+               vs.config.get("model.fidelity"), vs.config.get("schedule.kind"), a.rows, a.cols,
+               result.plan.describe(vs.config.layer));
+    fmt::print(out, "total cycles      {}   ({:.6g} ns simulated)\n", total, st.simulated_seconds * 1e9);
+    fmt::print(out, "  load_data {} ({:.1f}%)  load_weights {} ({:.1f}%)  execute {} ({:.1f}%)  drain {} ({:.1f}%)\n",
+               c.load_data, pct(c.load_data), c.load_weights, pct(c.load_weights), c.execute,
+               pct(c.execute), c.drain, pct(c.drain));
+    fmt::print(out, "  accumulate {} ({:.1f}%)  stall {} ({:.1f}%)  idle {} ({:.1f}%)\n", c.accumulate,
+               pct(c.accumulate), c.stall, pct(c.stall), c.idle, pct(c.idle));
+    fmt::print(out, "PE utilization    {:.2f}%   ({} MACs on {}x{} PEs)\n",
+               100.0 * st.pe_utilization(a.rows, a.cols), st.macs, a.rows, a.cols);
+    auto lat = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
+    fmt::print(out, "first psum        col0 +{}   col{} +{} cycles after PE(0,0) executes\n",
+               lat(st.first_psum_col0), a.cols - 1, lat(st.first_psum_last_col));
+    fmt::print(out, "SRAM traffic      xmem {} reads {} writes ({} B)   pmem {} reads {} writes ({} B)\n",
+               st.xmem.reads, st.xmem.writes, st.xmem.bytes(), st.pmem.reads, st.pmem.writes, st.pmem.bytes());
+    fmt::print(out, "FIFO high water   L0 {}/{}   OFIFO {}/{}\n", st.l0_high_water, a.l0_depth,
+               st.ofifo_high_water, a.ofifo_depth);
+    fmt::print(out, "wall time         {:.3f} s\n", wall_seconds);
+}
+
+}  // namespace satlm

@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""System tests of the satlm executable on real and generated vector sets.
+
+Each subcommand is one ctest entry (tests/system/system.cmake). The expected values are decoded
+here, independently of satlm's own readers, and compared with what satlm computed (--dump-out).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+try:
+    import tomllib  # Python 3.11
+except ImportError:  # pragma: no cover
+    tomllib = None
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MANIFESTS = os.path.join(ROOT, "vectors", "external")
+SINGLE_TILE_6X6 = ["inq-ws4-p1", "wcl-ws4-p1", "yas-ws4", "shin-ws4-fa23", "mew-ws4-p1",
+                   "ach-ws4-p1", "dsanei-ws4", "stan-ws4-p1", "jlk-ws4-p1"]
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def run(satlm, args, expect=None):
+    p = subprocess.run([satlm] + args, capture_output=True, text=True, timeout=600)
+    if expect is not None and p.returncode != expect:
+        fail(f"satlm {' '.join(args)}: exit {p.returncode}, expected {expect}\n"
+             f"stdout tail:\n{p.stdout[-2000:]}\nstderr:\n{p.stderr[-2000:]}")
+    return p
+
+
+def external_sets(shared):
+    base = os.path.join(shared, "vectors", "external")
+    if not os.path.isdir(base):
+        fail(f"{base} is missing: the shared vector sets must sit beside the clone")
+    names = sorted(d for d in os.listdir(base) if os.path.isdir(os.path.join(base, d)))
+    if len(names) < 16:
+        fail(f"expected 16 external sets in {base}, found {len(names)}")
+    return base, names
+
+
+def load_manifest(name):
+    path = os.path.join(MANIFESTS, name + ".toml")
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+def data_lines(path):
+    """Binary data lines of a vector file (header = non-binary lines before the first data line)."""
+    out = []
+    with open(path, "rb") as f:
+        for raw in f.read().decode("latin-1").split("\n"):
+            line = raw.rstrip(" \t\r")
+            if not line:
+                continue
+            if re.fullmatch(r"[01]+", line):
+                out.append(line)
+            elif out:
+                raise ValueError(f"{path}: non-binary line after data: {line!r}")
+    return out
+
+
+def fields(line, width, signed):
+    vals = [int(line[i:i + width], 2) for i in range(0, len(line), width)]
+    if signed:
+        vals = [v - (1 << width) if v >> (width - 1) else v for v in vals]
+    return vals
+
+
+def expected_outputs(set_dir, manifest):
+    """Expected output values [pixel][channel 0..], after ReLU, decoded from the set's files."""
+    files = manifest.get("files", {})
+    fmt = manifest.get("format", {})
+    layer = manifest.get("layer", {})
+    bits = layer.get("psum_bits", 16)
+    pattern = files.get("output", "out.txt")
+    relu = fmt.get("output_relu", True)
+    low_first = fmt.get("output_lane_order", "high_first") == "low_first"
+    paths = []
+    if "{o}" in pattern:
+        o = 0
+        while os.path.exists(os.path.join(set_dir, pattern.replace("{o}", str(o)))):
+            paths.append(os.path.join(set_dir, pattern.replace("{o}", str(o))))
+            o += 1
+    else:
+        paths.append(os.path.join(set_dir, pattern))
+    pixels = None
+    for p in paths:
+        rows = []
+        for line in data_lines(p):
+            v = fields(line, bits, True)
+            if not low_first:
+                v = v[::-1]  # channel 0 first
+            rows.append([max(0, x) if not relu else x for x in v])
+        if pixels is None:
+            pixels = rows
+        else:
+            pixels = [a + b for a, b in zip(pixels, rows)]
+    return pixels
+
+
+def dumped_outputs(path, bits=16):
+    rows = []
+    with open(path) as f:
+        lines = f.read().split("\n")
+    if sum(1 for l in lines[:3] if l.startswith("#")) != 3:
+        fail(f"{path}: expected 3 header lines starting with #")
+    for line in lines[3:]:
+        if line:
+            rows.append(fields(line, bits, True)[::-1])
+    return rows
+
+
+def output_files(set_dir, manifest):
+    pats = [manifest.get("files", {}).get("output", "out.txt")]
+    for key in ("psum", "acc"):
+        if manifest.get("files", {}).get(key):
+            pats.append(manifest["files"][key])
+    out = set()
+    for root, _, names in os.walk(set_dir):
+        for n in names:
+            rel = os.path.relpath(os.path.join(root, n), set_dir)
+            for pat in pats:
+                rx = "^" + re.escape(pat).replace(r"\{o\}", r"\d+").replace(r"\{k\}", r"\d+").replace(r"\{i\}", r"\d+") + "$"
+                if re.match(rx, rel):
+                    out.add(rel)
+    # Sets that ship both pre-ReLU and ReLU outputs: drop every out* file.
+    for root, _, names in os.walk(set_dir):
+        for n in names:
+            if n.startswith("out"):
+                out.add(os.path.relpath(os.path.join(root, n), set_dir))
+    return out
+
+
+def copy_without_outputs(src, dst, manifest):
+    drop = output_files(src, manifest)
+    for root, _, names in os.walk(src):
+        for n in names:
+            rel = os.path.relpath(os.path.join(root, n), src)
+            if rel in drop or n == "SOURCE.md":
+                continue
+            os.makedirs(os.path.dirname(os.path.join(dst, rel)), exist_ok=True)
+            shutil.copy(os.path.join(src, rel), os.path.join(dst, rel))
+    # the describing vectorset.toml: the project's manifest minus `dir`
+    with open(os.path.join(MANIFESTS, os.path.basename(src) + ".toml")) as f:
+        text = f.read()
+    text = re.sub(r'(?m)^dir\s*=.*$', '', text)
+    with open(os.path.join(dst, "vectorset.toml"), "w") as f:
+        f.write(text)
+
+
+def cmd_external(a):
+    """Acceptance: every external set signs off; --no-check --dump-out equals the set's outputs."""
+    base, names = external_sets(a.shared)
+    failures = 0
+    for name in names:
+        manifest = load_manifest(name)
+        src = os.path.join(base, name)
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = os.path.join(tmp, name)
+            copy_without_outputs(src, copy, manifest)
+            dump = os.path.join(tmp, "dump.txt")
+            extra = ["--set", f"model.fidelity={a.fidelity}", "--set", f"schedule.kind={a.schedule}"]
+            p = run(a.satlm, ["run", copy, "--no-check", "--dump-out", dump, "-q"] + extra)
+            if p.returncode != 0:
+                print(f"{name}: --no-check run exit {p.returncode}: {p.stderr.strip()}")
+                failures += 1
+                continue
+            got = dumped_outputs(dump)
+            want = expected_outputs(src, manifest)
+            if got != want:
+                bad = sum(1 for g, w in zip(got, want) for x, y in zip(g, w) if x != y)
+                print(f"{name}: dumped output differs from the set's output ({bad} values; "
+                      f"{len(got)} vs {len(want)} pixels)")
+                failures += 1
+                continue
+            p = run(a.satlm, ["run", os.path.join(MANIFESTS, name + ".toml"), "-q"] + extra)
+            if p.returncode != 0:
+                print(f"{name}: checked run exit {p.returncode}: {p.stderr.strip()}")
+                failures += 1
+                continue
+            print(f"{name}: signed off ({len(got)} pixels x {len(got[0])} channels)")
+    print(f"{len(names) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+def report_of(satlm, target, extra):
+    with tempfile.TemporaryDirectory() as tmp:
+        rep = os.path.join(tmp, "r.json")
+        run(satlm, ["run", target, "-q", "--report", rep] + extra, expect=0)
+        with open(rep) as f:
+            return json.load(f)
+
+
+def cmd_cycles(a):
+    """Reference schedule: 1936 cycles and first-psum latencies 8/15 on the 6x6 single-tile sets."""
+    external_sets(a.shared)
+    failures = 0
+    for name in SINGLE_TILE_6X6:
+        for fid in ("cycle", "lt"):
+            r = report_of(a.satlm, os.path.join(MANIFESTS, name + ".toml"),
+                          ["--set", f"model.fidelity={fid}", "--set", "schedule.kind=reference"])
+            c = r["cycles"]
+            buckets = sum(c[k] for k in ("load_data", "load_weights", "execute", "drain",
+                                         "accumulate", "stall", "idle"))
+            lat = r["latency"]
+            ok = (c["total"] == 1936 and buckets == 1936 and lat["first_psum_col0"] == 8
+                  and lat["first_psum_last_col"] == 15 and r["match"] is True)
+            print(f"{name} [{fid}]: total {c['total']} (buckets {buckets}), latency "
+                  f"{lat['first_psum_col0']}/{lat['first_psum_last_col']}, match {r['match']}"
+                  + ("" if ok else "  <-- expected 1936, 8/15, match"))
+            failures += not ok
+    print(f"{2 * len(SINGLE_TILE_6X6) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+def cmd_flipped_bit(a):
+    """One flipped bit in out.txt gives exit 1."""
+    src = os.path.join(a.shared, "vectors", "external", "inq-ws4-p1")
+    with tempfile.TemporaryDirectory() as tmp:
+        dst = os.path.join(tmp, "inq")
+        shutil.copytree(src, dst)
+        path = os.path.join(dst, "out.txt")
+        lines = open(path).read().split("\n")
+        line = lines[5]
+        lines[5] = line[:-1] + ("0" if line[-1] == "1" else "1")
+        open(path, "w").write("\n".join(lines))
+        p = run(a.satlm, ["run", dst], expect=1)
+        if "ERROR" not in p.stdout or "mismatches 1" not in p.stdout:
+            fail("expected one ERROR pixel line and `mismatches 1` in the summary")
+    print("1 passed, 0 failed")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("command")
+    ap.add_argument("--satlm", required=True)
+    ap.add_argument("--shared", required=True)
+    ap.add_argument("--fidelity", default="cycle")
+    ap.add_argument("--schedule", default="reference")
+    a = ap.parse_args()
+    return {"external": cmd_external, "cycles": cmd_cycles, "flipped-bit": cmd_flipped_bit}[a.command](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

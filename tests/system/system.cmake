@@ -1,0 +1,28 @@
+# System tier: the satlm executable on the real vector sets (../shared/vectors/external through
+# the manifests in vectors/external/) and on generated sets. These fail, never skip, when the
+# shared folder is missing.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(SYS ${CMAKE_CURRENT_SOURCE_DIR}/system)
+set(SYS_ARGS --satlm $<TARGET_FILE:satlm> --shared ${SATLM_SHARED_DIR})
+
+foreach(fid cycle lt)
+  foreach(sched reference overlapped)
+    add_test(NAME system/external_${fid}_${sched}
+             COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py external ${SYS_ARGS} --fidelity ${fid} --schedule ${sched})
+  endforeach()
+endforeach()
+add_test(NAME system/reference_cycles COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py cycles ${SYS_ARGS})
+add_test(NAME system/flipped_bit COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py flipped-bit ${SYS_ARGS})
+if(EXISTS ${SYS}/bad_input.sh)
+  add_test(NAME system/bad_input COMMAND bash ${SYS}/bad_input.sh $<TARGET_FILE:satlm> ${SATLM_SHARED_DIR})
+endif()
+if(EXISTS ${SYS}/gen_grid.sh)
+  add_test(NAME system/gen_grid COMMAND bash ${SYS}/gen_grid.sh $<TARGET_FILE:satlm>)
+  set_tests_properties(system/gen_grid PROPERTIES LABELS slow)
+endif()
+get_property(sys_tests DIRECTORY PROPERTY TESTS)
+foreach(t IN LISTS sys_tests)
+  if(t MATCHES "^system/")
+    set_tests_properties(${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+  endif()
+endforeach()

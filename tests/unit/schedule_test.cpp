@@ -1,0 +1,109 @@
+// Analytic schedule: the reference flow's phase formulas and the overlapped flow's bounds.
+#include <boost/test/unit_test.hpp>
+
+#include "tlm/schedule.h"
+
+#include <map>
+
+using namespace satlm;
+
+namespace {
+
+accel_config six_by_six() {
+    accel_config cfg;  // defaults: 8 -> 8 channels, 6x6 padded, k = 3, 8x8 array
+    return cfg;
+}
+
+std::uint64_t total(const accel_config& cfg) {
+    return total_cycles(build_schedule(cfg, plan_tiling(cfg))).total();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(schedule)
+
+BOOST_AUTO_TEST_CASE(reference_single_tile_is_1936) {
+    const auto cfg = six_by_six();
+    const auto steps = build_schedule(cfg, plan_tiling(cfg));
+    const auto t = total_cycles(steps);
+    BOOST_TEST(t.total() == 1936u);  // 50 + 9 x 182 + 1 + 17 x 14 + 9
+    std::uint64_t sum = 0;
+    for (const auto& s : steps) {
+        BOOST_TEST(s.buckets.total() == s.cycles);
+        BOOST_TEST(s.start == sum);
+        sum += s.cycles;
+    }
+    BOOST_TEST(t.stall == 0u);
+    BOOST_TEST(t.accumulate == 17u * 14u);
+}
+
+BOOST_AUTO_TEST_CASE(reference_per_kij_block_is_182) {
+    const auto cfg = six_by_six();
+    const auto steps = build_schedule(cfg, plan_tiling(cfg));
+    std::map<unsigned, std::uint64_t> per_kij;
+    bool in_kij = false;
+    for (const auto& s : steps) {
+        if (s.kind == step_kind::write_act) { in_kij = true; continue; }
+        if (s.kind == step_kind::accumulate_pixel || s.kind == step_kind::tail) in_kij = false;
+        if (in_kij) per_kij[s.kij] += s.cycles;
+    }
+    BOOST_TEST(per_kij.size() == 9u);
+    // the idle cycle after kij 8 belongs to kij 0 in step tagging (kij = 0): 182 + 1
+    BOOST_TEST(per_kij[0] == 183u);
+    for (unsigned q = 1; q < 9; ++q) BOOST_TEST(per_kij[q] == 182u);
+}
+
+BOOST_AUTO_TEST_CASE(reference_shallow_ofifo_adds_stall) {
+    auto cfg = six_by_six();
+    const auto base = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
+    cfg.arch.ofifo_depth = 32;
+    const auto half = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
+    BOOST_TEST(half.total() > base.total());
+    BOOST_TEST(half.stall > base.stall);
+    // the second chunk of 4 repeats prefetch 1 + idle 1 + drain 17 + ofifo read 1 + stale write 1
+    BOOST_TEST(half.total() - base.total() == 9u * 21u);
+}
+
+BOOST_AUTO_TEST_CASE(thin_offchip_adds_stall_in_both_schedules) {
+    for (auto kind : {schedule_kind::reference, schedule_kind::overlapped}) {
+        auto cfg = six_by_six();
+        cfg.arch.schedule = kind;
+        const auto base = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
+        cfg.arch.offchip_bytes_per_cycle = 2;
+        const auto thin = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
+        BOOST_TEST(thin.total() > base.total());
+        BOOST_TEST(thin.stall > base.stall);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(overlapped_beats_the_fused_designs) {
+    auto cfg = six_by_six();
+    cfg.arch.schedule = schedule_kind::overlapped;
+    const auto steps = build_schedule(cfg, plan_tiling(cfg));
+    const auto t = total_cycles(steps);
+    BOOST_TEST(t.total() < 1139u);
+    std::map<unsigned, std::uint64_t> per_kij;
+    for (const auto& s : steps)
+        if (s.kind == step_kind::stream) per_kij[s.kij] += s.cycles;
+    BOOST_TEST(per_kij.size() == 9u);
+    for (const auto& [q, c] : per_kij) BOOST_TEST(c < 108u, "kij " << q << ": " << c);
+    for (const auto& s : steps) BOOST_TEST(s.buckets.total() == s.cycles);
+}
+
+BOOST_AUTO_TEST_CASE(reference_formula_scales_with_geometry) {
+    auto cfg = six_by_six();
+    cfg.arch.rows = 16;
+    cfg.arch.cols = 4;
+    cfg.layer.padded_height = 10;
+    cfg.layer.padded_width = 7;
+    // N = 70, O = 40, C = 4 -> 2 output tiles; 8-byte xmem words at 4 B/cycle: 2 cycles a write.
+    // per kij: 14 + 4 x 2 writes + 1 + 1 + 4 + 1 + 4 + 12, chunk of 64: 1 + 64 + 1 + 64 + 21 + 1 + 65,
+    // chunk of 6: 1 + 6 + 1 + 6 + 21 + 1 + 7
+    const std::uint64_t per_kij = 14 + 8 + 1 + 1 + 4 + 1 + 4 + 12 + (1 + 64 + 1 + 64 + 21 + 1 + 65) +
+                                  (1 + 6 + 1 + 6 + 21 + 1 + 7);
+    const std::uint64_t per_tile = 14 + 70 * 2 + 9 * per_kij + 1 + 41 * 14;
+    const std::uint64_t expect = 2 * per_tile + 9;
+    BOOST_TEST(total(cfg) == expect);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

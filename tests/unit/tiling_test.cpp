@@ -1,0 +1,234 @@
+#include "tlm/tiling.h"
+
+#include "tlm/report.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <numeric>
+#include <string>
+
+using namespace satlm;
+
+namespace {
+
+accel_config layer_cfg(unsigned in_ch, unsigned out_ch, unsigned padded, unsigned act_bits = 4) {
+    accel_config c;
+    c.layer.in_channels = in_ch;
+    c.layer.out_channels = out_ch;
+    c.layer.padded_height = padded;
+    c.layer.padded_width = padded;
+    c.layer.act_bits = act_bits;
+    return c;
+}
+
+unsigned total_rows(const tiling_plan& p) {
+    return std::accumulate(p.bands.begin(), p.bands.end(), 0u,
+                           [](unsigned s, const row_band& b) { return s + b.out_rows; });
+}
+
+/// Every band of the plan satisfies the SRAM limits the plan is built on.
+void check_bands_fit(const accel_config& c, const tiling_plan& p) {
+    const auto& L = c.layer;
+    unsigned row = 0;
+    for (const auto& b : p.bands) {
+        BOOST_TEST(b.out_row0 == row);
+        BOOST_TEST(b.out_rows >= 1u);
+        row += b.out_rows;
+        const unsigned n = p.band_positions(b, L);
+        BOOST_TEST(n + 1 <= c.arch.xmem_weight_base());
+        BOOST_TEST(L.kernel_positions() * n + 1 <= p.partial_base);
+    }
+    BOOST_TEST(row == L.out_height());
+}
+
+template <typename F>
+std::string error_text(F&& f) {
+    try {
+        f();
+    } catch (const config_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(tiling)
+
+BOOST_AUTO_TEST_CASE(six_by_six_set_runs_whole) {
+    const auto c = layer_cfg(8, 8, 6);
+    const auto p = plan_tiling(c);
+    BOOST_TEST(p.pass_in_channels == 8u);
+    BOOST_TEST(p.pass_out_channels == 8u);
+    BOOST_TEST(p.in_tiles == 1u);
+    BOOST_TEST(p.out_tiles == 1u);
+    BOOST_TEST(p.chunk == 64u);
+    BOOST_TEST_REQUIRE(p.bands.size() == 1u);
+    BOOST_TEST(p.bands[0].out_row0 == 0u);
+    BOOST_TEST(p.bands[0].out_rows == 4u);
+    BOOST_TEST(!p.split_rows());
+    BOOST_TEST(p.band_positions(p.bands[0], c.layer) == 36u);
+    BOOST_TEST(p.band_out_positions(p.bands[0], c.layer) == 16u);
+    BOOST_TEST(p.partial_base == 2048u);  // no partial region with one input tile
+    // 36 positions fit one chunk.
+    BOOST_TEST(p.describe(c.layer).find("1 row band (4 out rows)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(ten_by_ten_set_needs_chunks_only) {
+    const auto c = layer_cfg(8, 8, 10);
+    const auto p = plan_tiling(c);
+    BOOST_TEST_REQUIRE(p.bands.size() == 1u);
+    BOOST_TEST(p.bands[0].out_rows == 8u);
+    BOOST_TEST(p.band_positions(p.bands[0], c.layer) == 100u);
+    BOOST_TEST(p.band_positions(p.bands[0], c.layer) > p.chunk);  // 2 chunks per pass
+    BOOST_TEST(p.describe(c.layer).find("(2 per pass)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(eighteen_by_eighteen_set_needs_chunks_and_bands) {
+    const auto c = layer_cfg(8, 8, 18);
+    const auto p = plan_tiling(c);
+    // 9 x 324 + 1 > 2048: at most (2047 / 9) = 227 positions = 12 input rows = 10 output rows
+    // per band, so 16 output rows go in 2 bands of 8.
+    BOOST_TEST_REQUIRE(p.bands.size() == 2u);
+    BOOST_TEST(p.bands[0].out_row0 == 0u);
+    BOOST_TEST(p.bands[0].out_rows == 8u);
+    BOOST_TEST(p.bands[1].out_row0 == 8u);
+    BOOST_TEST(p.bands[1].out_rows == 8u);
+    BOOST_TEST(p.bands[0].in_rows(3) == 10u);
+    BOOST_TEST(p.band_positions(p.bands[0], c.layer) == 180u);
+    BOOST_TEST(p.split_rows());
+    check_bands_fit(c, p);
+    BOOST_TEST(p.describe(c.layer) ==
+               "1 output tile x 1 input tile x 2 row bands (8,8 out rows), "
+               "chunks of 64 positions (3 per pass)");
+}
+
+BOOST_AUTO_TEST_CASE(channel_tiles_round_up) {
+    auto c = layer_cfg(17, 9, 6);
+    auto p = plan_tiling(c);
+    BOOST_TEST(p.in_tiles == 3u);
+    BOOST_TEST(p.out_tiles == 2u);
+    BOOST_TEST(p.partial_base == 2048u - 16u);  // one word per output pixel at the top
+    c.layer.act_bits = 2;
+    p = plan_tiling(c);
+    BOOST_TEST(p.pass_in_channels == 16u);
+    BOOST_TEST(p.in_tiles == 2u);
+    c.arch.rows = 16;
+    c.arch.cols = 4;
+    p = plan_tiling(c);
+    BOOST_TEST(p.pass_in_channels == 32u);
+    BOOST_TEST(p.in_tiles == 1u);
+    BOOST_TEST(p.out_tiles == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(chunk_is_the_shallower_fifo) {
+    auto c = layer_cfg(8, 8, 6);
+    c.arch.l0_depth = 32;
+    c.arch.ofifo_depth = 20;
+    BOOST_TEST(plan_tiling(c).chunk == 20u);
+    c.arch.ofifo_depth = 100;
+    BOOST_TEST(plan_tiling(c).chunk == 32u);
+}
+
+BOOST_AUTO_TEST_CASE(bands_are_as_few_and_even_as_possible) {
+    // 34x34 padded (32x32 output), 9 x 34 x rows: at most 2047/9 = 227 positions = 6 input rows
+    // = 4 output rows -> 8 bands of 4.
+    auto c = layer_cfg(3, 64, 34);
+    auto p = plan_tiling(c);
+    BOOST_TEST(p.bands.size() == 8u);
+    for (const auto& b : p.bands) BOOST_TEST(b.out_rows == 4u);
+    check_bands_fit(c, p);
+    // 20x20 padded, 18 output rows: 227 positions = 11 input rows = 9 output rows -> 2 bands.
+    c = layer_cfg(8, 8, 20);
+    p = plan_tiling(c);
+    BOOST_TEST(p.bands.size() == 2u);
+    for (const auto& b : p.bands) BOOST_TEST(b.out_rows == 9u);
+    check_bands_fit(c, p);
+    // 20 wide, 22 high (20 output rows): 3 bands of 7,7,6 (the larger ones first).
+    c.layer.padded_height = 22;
+    p = plan_tiling(c);
+    BOOST_TEST_REQUIRE(p.bands.size() == 3u);
+    BOOST_TEST(p.bands[0].out_rows == 7u);
+    BOOST_TEST(p.bands[1].out_rows == 7u);
+    BOOST_TEST(p.bands[2].out_rows == 6u);
+    BOOST_TEST(total_rows(p) == 20u);
+    check_bands_fit(c, p);
+}
+
+BOOST_AUTO_TEST_CASE(activations_can_force_bands) {
+    // A small activation region (weight base 40) limits a band to 39 positions: 6 wide -> 6
+    // input rows -> 4 output rows of an 8x6 map's 6 -> 2 bands of 3.
+    auto c = layer_cfg(8, 8, 6);
+    c.layer.padded_height = 8;
+    c.arch.xmem.weight_base = 40;
+    const auto p = plan_tiling(c);
+    BOOST_TEST_REQUIRE(p.bands.size() == 2u);
+    BOOST_TEST(p.bands[0].out_rows == 3u);
+    BOOST_TEST(p.bands[1].out_rows == 3u);
+    check_bands_fit(c, p);
+}
+
+BOOST_AUTO_TEST_CASE(partial_region_shrinks_the_psum_space) {
+    // 1 input tile: 9 x 14 x 16 + 1 = 2017 <= 2048 fits whole (16x14 map, 14x12 outputs).
+    auto c = layer_cfg(8, 8, 16);
+    c.layer.padded_width = 14;
+    BOOST_TEST(plan_tiling(c).bands.size() == 1u);
+    // 2 input tiles: 168 partial words leave 1880 -> bands needed.
+    c.layer.in_channels = 16;
+    const auto p = plan_tiling(c);
+    BOOST_TEST(p.partial_base == 2048u - 168u);
+    BOOST_TEST(p.bands.size() == 2u);
+    check_bands_fit(c, p);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_maps_where_one_row_does_not_fit) {
+    auto c = layer_cfg(8, 8, 6);
+    c.layer.padded_width = 100;
+    c.layer.padded_height = 5;
+    // 3 x 100 = 300 positions: 9 x 300 + 1 = 2701 > 2048 pmem words.
+    const auto msg = error_text([&] { plan_tiling(c); });
+    BOOST_TEST(msg.find("impossible geometry") == 0u);
+    BOOST_TEST(msg.find("pmem needs 2701") != std::string::npos);
+    BOOST_TEST(msg.find("has 2048") != std::string::npos);
+
+    c.arch.pmem.words = 1 << 16;
+    c.arch.xmem.weight_base = 200;
+    const auto msg2 = error_text([&] { plan_tiling(c); });
+    BOOST_TEST(msg2.find("impossible geometry: xmem needs 301") == 0u);
+    BOOST_TEST(msg2.find("has 200") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_partial_region_larger_than_pmem) {
+    auto c = layer_cfg(16, 8, 6);
+    c.arch.pmem.words = 16;  // 16 output pixels leave nothing for psums
+    const auto msg = error_text([&] { plan_tiling(c); });
+    BOOST_TEST(msg.find("impossible geometry: pmem needs 16 words for the partial outputs") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_a_weight_region_too_small) {
+    auto c = layer_cfg(8, 8, 6);
+    c.arch.xmem.weight_base = 2040;  // 8 words left, 9 needed
+    const auto msg = error_text([&] { plan_tiling(c); });
+    BOOST_TEST(msg.find("impossible geometry: the xmem weight region needs 9 words") == 0u);
+    BOOST_TEST(msg.find("has 8") != std::string::npos);
+    c.arch.xmem.weight_base = 2035;  // 13 words left
+    c.layer.act_bits = 2;  // 16 + 1 words
+    const auto msg2 = error_text([&] { plan_tiling(c); });
+    BOOST_TEST(msg2.find("needs 17 words") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(never_splits_a_layer_that_fits) {
+    // Exhaustive over small maps: one band exactly when the whole map fits.
+    for (unsigned h = 3; h <= 40; h += 3)
+        for (unsigned w = 3; w <= 40; w += 5) {
+            auto c = layer_cfg(8, 8, h);
+            c.layer.padded_width = w;
+            const unsigned n = h * w;
+            const bool whole = n + 1 <= 1024 && 9 * n + 1 <= 2048;
+            const auto p = plan_tiling(c);
+            BOOST_TEST((p.bands.size() == 1) == whole, "h=" << h << " w=" << w);
+            check_bands_fit(c, p);
+        }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

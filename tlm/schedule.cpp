@@ -1,0 +1,373 @@
+#include "tlm/schedule.h"
+
+#include "tlm/bits.h"
+#include "tlm/report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace satlm {
+
+const char* to_string(step_kind k) {
+    switch (k) {
+    case step_kind::reset: return "reset";
+    case step_kind::idle: return "idle";
+    case step_kind::write_act: return "write_act";
+    case step_kind::write_weight: return "write_weight";
+    case step_kind::weight_prefetch: return "weight_prefetch";
+    case step_kind::weight_to_l0: return "weight_to_l0";
+    case step_kind::load: return "load";
+    case step_kind::act_prefetch: return "act_prefetch";
+    case step_kind::act_to_l0: return "act_to_l0";
+    case step_kind::execute: return "execute";
+    case step_kind::drain: return "drain";
+    case step_kind::ofifo_prefetch: return "ofifo_prefetch";
+    case step_kind::ofifo_to_pmem: return "ofifo_to_pmem";
+    case step_kind::accumulate_pixel: return "accumulate_pixel";
+    case step_kind::tail: return "tail";
+    case step_kind::stream: return "stream";
+    case step_kind::drain_tail: return "drain_tail";
+    case step_kind::readout: return "readout";
+    }
+    return "?";
+}
+
+std::uint64_t xmem_write_cycles(const accel_config& cfg) {
+    const unsigned bytes = (cfg.arch.xmem_width() + 7) / 8;
+    const unsigned bpc = std::max(1u, cfg.arch.offchip_bytes_per_cycle);
+    return std::max<std::uint64_t>(1, ceil_div(bytes, bpc));
+}
+
+unsigned weight_words(const accel_config& cfg) { return cfg.arch.cols * cfg.layer.channels_per_lane(); }
+
+layer_keys band_shape(const layer_keys& L, const row_band& b) {
+    layer_keys s = L;
+    s.padded_height = b.in_rows(L.kernel);
+    return s;
+}
+
+std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan& plan, unsigned itile) {
+    const std::uint64_t reads = cfg.layer.kernel_positions() + (itile > 0 ? 1 : 0);
+    const std::uint64_t write_back = itile + 1 < plan.in_tiles ? 1 : 0;
+    return 1 + 2 + reads + cfg.arch.pmem.read_latency + cfg.arch.sfu_latency + write_back;
+}
+
+std::uint64_t overlapped_readout_cycles(const accel_config& cfg, unsigned pixels) {
+    return pixels ? std::uint64_t{pixels} + cfg.arch.pmem.read_latency + 1 + cfg.arch.sfu_latency : 0;
+}
+
+namespace {
+
+/// Appends steps with a running cycle cursor.
+class step_writer {
+public:
+    explicit step_writer(std::vector<schedule_step>& out) : m_out(out) {}
+
+    unsigned otile = 0, itile = 0, band = 0, kij = 0, chunk = 0;
+
+    schedule_step& add(step_kind kind, std::uint64_t cycles, std::uint64_t cycle_buckets::*bucket) {
+        schedule_step s;
+        s.kind = kind;
+        s.start = m_now;
+        s.cycles = cycles;
+        if (bucket) s.buckets.*bucket = cycles;
+        s.otile = otile;
+        s.itile = itile;
+        s.band = band;
+        s.kij = kij;
+        s.chunk = chunk;
+        m_now += cycles;
+        m_out.push_back(s);
+        return m_out.back();
+    }
+    std::uint64_t now() const { return m_now; }
+
+private:
+    std::vector<schedule_step>& m_out;
+    std::uint64_t m_now = 0;
+};
+
+/// Off-chip writes of `words` xmem words: one cycle each plus the bandwidth stall.
+schedule_step& add_writes(step_writer& w, step_kind kind, unsigned words, std::uint64_t per_word,
+                          std::uint64_t cycle_buckets::*bucket) {
+    auto& s = w.add(kind, words * per_word, nullptr);
+    s.buckets.*bucket = words;
+    s.buckets.stall = std::uint64_t{words} * (per_word - 1);
+    s.count = words;
+    s.xmem_writes = words;
+    return s;
+}
+
+void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writer& w) {
+    const layer_keys& L = cfg.layer;
+    const arch_keys& A = cfg.arch;
+    const unsigned cw = weight_words(cfg);
+    const unsigned k2 = L.kernel_positions();
+    const std::uint64_t wc = xmem_write_cycles(cfg);
+    const unsigned xl = A.xmem.read_latency;
+    using B = cycle_buckets;
+
+    for (unsigned ot = 0; ot < plan.out_tiles; ++ot) {
+        for (unsigned it = 0; it < plan.in_tiles; ++it) {
+            for (unsigned b = 0; b < plan.bands.size(); ++b) {
+                w.otile = ot;
+                w.itile = it;
+                w.band = b;
+                w.kij = 0;
+                w.chunk = 0;
+                const unsigned nb = plan.band_positions(plan.bands[b], L);
+                const unsigned ob = plan.band_out_positions(plan.bands[b], L);
+                w.add(step_kind::reset, ref_reset_cycles, &B::idle);
+                w.add(step_kind::idle, ref_reset_idle, &B::idle);
+                add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+                for (unsigned q = 0; q < k2; ++q) {
+                    w.kij = q;
+                    w.chunk = 0;
+                    w.add(step_kind::reset, ref_reset_cycles, &B::idle);
+                    w.add(step_kind::idle, ref_reset_idle, &B::idle);
+                    add_writes(w, step_kind::write_weight, cw, wc, &B::load_weights);
+                    w.add(step_kind::idle, 1, &B::idle);
+                    w.add(step_kind::weight_prefetch, xl, &B::load_weights).xmem_reads = xl;
+                    auto& wl = w.add(step_kind::weight_to_l0, cw, &B::load_weights);
+                    wl.count = cw;
+                    wl.xmem_reads = cw;
+                    w.add(step_kind::idle, 1, &B::idle);
+                    w.add(step_kind::load, cw, &B::load_weights).count = cw;
+                    w.add(step_kind::idle, ref_weight_gap, &B::idle);
+                    unsigned c = 0;
+                    for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
+                        const unsigned n = std::min(plan.chunk, nb - first);
+                        w.chunk = c;
+                        // Chunks after the first repeat the fixed overhead: that is stall.
+                        auto over = [&](std::uint64_t B::*normal) { return c ? &B::stall : normal; };
+                        auto& ap = w.add(step_kind::act_prefetch, xl, over(&B::load_data));
+                        ap.first = first;
+                        ap.xmem_reads = xl;
+                        auto& al = w.add(step_kind::act_to_l0, n, &B::load_data);
+                        al.first = first;
+                        al.count = n;
+                        al.xmem_reads = n;
+                        w.add(step_kind::idle, 1, over(&B::idle));
+                        auto& ex = w.add(step_kind::execute, n, &B::execute);
+                        ex.first = first;
+                        ex.count = n;
+                        w.add(step_kind::drain, A.rows + A.cols + 1, over(&B::drain));
+                        w.add(step_kind::ofifo_prefetch, 1, over(&B::drain));
+                        auto& op = w.add(step_kind::ofifo_to_pmem, n + 1, nullptr);
+                        op.buckets.drain = n;
+                        if (c) op.buckets.stall = 1;
+                        else op.buckets.drain += 1;
+                        op.first = first;
+                        op.count = n;
+                        op.pmem_writes = n + 1;
+                    }
+                }
+                w.kij = 0;
+                w.chunk = 0;
+                w.add(step_kind::idle, 1, &B::idle);
+                const std::uint64_t pc = reference_pixel_cycles(cfg, plan, it);
+                const bool write_back = it + 1 < plan.in_tiles;
+                for (unsigned o = 0; o <= ob; ++o) {
+                    auto& s = w.add(step_kind::accumulate_pixel, pc, &B::accumulate);
+                    s.first = o;
+                    if (o < ob) {  // the (O_b + 1)-th iteration is the tb's check of the last pixel
+                        s.count = 1;
+                        s.pmem_reads = k2 + (it > 0 ? 1 : 0);
+                        s.pmem_writes = write_back ? 1 : 0;
+                    }
+                }
+            }
+        }
+    }
+    w.otile = w.itile = w.band = 0;
+    w.add(step_kind::tail, ref_tail, &B::idle);
+}
+
+}  // namespace
+
+overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan& plan, unsigned itile,
+                                     unsigned band, std::uint64_t start) {
+    const layer_keys& L = cfg.layer;
+    const arch_keys& A = cfg.arch;
+    const row_band& rb = plan.bands.at(band);
+    const unsigned nb = plan.band_positions(rb, L);
+    const unsigned ob = plan.band_out_positions(rb, L);
+    const unsigned ow = L.out_width();
+    const unsigned pw = L.padded_width;
+    const unsigned k = L.kernel;
+    const unsigned cw = weight_words(cfg);
+    const std::uint64_t wc = xmem_write_cycles(cfg);
+    const unsigned xl = A.xmem.read_latency;
+    const unsigned pl = A.pmem.read_latency;
+    const unsigned depth = A.ofifo_depth;
+    const std::uint64_t R = A.rows, C = A.cols;
+
+    overlapped_band ob_plan;
+    ob_plan.acc_base = plan.in_tiles > 1 ? plan.partial_base + rb.out_row0 * ow : 0;
+    ob_plan.words.reserve(std::size_t{L.kernel_positions()} * nb);
+
+    // pmem port occupancy of the drain (cycles with a read or a write).
+    std::set<std::uint64_t> busy;
+    std::uint64_t x = start;          // xmem free from here
+    std::uint64_t last_write = 0;     // cycle of the previous drained word
+    bool any_word = false;
+    for (unsigned q = 0; q < L.kernel_positions(); ++q) {
+        const unsigned ki = q / k, kj = q % k;
+        unsigned c = 0;
+        for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
+            overlapped_job j;
+            j.kij = q;
+            j.chunk = c;
+            j.first = first;
+            j.count = std::min(plan.chunk, nb - first);
+            j.weights = c == 0 ? cw : 0;
+            const std::uint64_t lead = j.weights * wc + xl + j.weights;  // xmem start -> execute
+            // OFIFO room: column 0's push of word i (cycle exec + 1 + R + i) must find the word
+            // `depth` places earlier already popped (its write cycle + 1).
+            std::uint64_t need_exec = x + lead;
+            const std::size_t g0 = ob_plan.words.size();
+            for (unsigned i = 0; i < j.count; ++i) {
+                const std::size_t g = g0 + i;
+                if (g < depth) continue;
+                const std::uint64_t popped = ob_plan.words[g - depth].write_cycle + 1;
+                if (popped > 1 + R + i) need_exec = std::max(need_exec, popped - 1 - R - i);
+            }
+            j.xmem_start = need_exec - lead;
+            j.read_start = j.xmem_start + j.weights * wc;
+            j.l0_start = j.read_start + xl;
+            j.load_start = j.l0_start;
+            j.exec_start = j.l0_start + j.weights;
+            j.end = j.l0_start + j.weights + j.count;
+            x = j.end;
+            // Drain of this job's words, in order, one pop per cycle, pmem port shared.
+            for (unsigned i = 0; i < j.count; ++i) {
+                overlapped_word wd;
+                const unsigned p = first + i;
+                const unsigned prow = p / pw, pcol = p % pw;
+                if (prow >= ki && pcol >= kj && prow - ki < rb.out_rows && pcol - kj < ow) {
+                    wd.pixel = static_cast<std::int32_t>((prow - ki) * ow + (pcol - kj));
+                    wd.first = itile == 0 && q == 0;
+                }
+                std::uint64_t t = j.exec_start + 1 + R + C + i;
+                if (any_word) t = std::max(t, last_write + 1);
+                if (wd.pixel >= 0) {
+                    const bool rmw = !wd.first;
+                    if (rmw) t = std::max<std::uint64_t>(t, pl + 1);
+                    while (busy.count(t) || (rmw && busy.count(t - pl))) ++t;
+                    busy.insert(t);
+                    if (rmw) busy.insert(t - pl);
+                }
+                wd.write_cycle = t;
+                last_write = t;
+                any_word = true;
+                ob_plan.words.push_back(wd);
+                // Forget port slots no later word can use.
+                while (!busy.empty() && *busy.begin() + pl + 1 < t) busy.erase(busy.begin());
+            }
+            ob_plan.jobs.push_back(j);
+        }
+    }
+    ob_plan.drain_end = std::max(x, any_word ? last_write + 1 : x);
+    (void)ob;
+    return ob_plan;
+}
+
+namespace {
+
+void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_writer& w) {
+    const layer_keys& L = cfg.layer;
+    const arch_keys& A = cfg.arch;
+    const std::uint64_t wc = xmem_write_cycles(cfg);
+    using B = cycle_buckets;
+    if (A.l0_depth < A.rows)
+        throw config_error(fmt::format("l0.depth: schedule.kind = \"overlapped\" streams through L0 and "
+                                       "needs l0.depth >= array.rows ({}), got {}", A.rows, A.l0_depth));
+    w.add(step_kind::reset, ref_reset_cycles, &B::idle);
+    w.add(step_kind::idle, ref_reset_idle, &B::idle);
+    for (unsigned ot = 0; ot < plan.out_tiles; ++ot) {
+        for (unsigned it = 0; it < plan.in_tiles; ++it) {
+            for (unsigned b = 0; b < plan.bands.size(); ++b) {
+                w.otile = ot;
+                w.itile = it;
+                w.band = b;
+                w.kij = 0;
+                w.chunk = 0;
+                const unsigned nb = plan.band_positions(plan.bands[b], L);
+                const unsigned ob = plan.band_out_positions(plan.bands[b], L);
+                add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+                const overlapped_band tl = plan_overlapped_band(cfg, plan, it, b, w.now());
+                // pmem traffic per job: the words whose write falls in the job's window.
+                std::size_t wi = 0;
+                for (std::size_t ji = 0; ji < tl.jobs.size(); ++ji) {
+                    const auto& j = tl.jobs[ji];
+                    w.kij = j.kij;
+                    w.chunk = j.chunk;
+                    const std::uint64_t gap = j.xmem_start - w.now();
+                    auto& s = w.add(step_kind::stream, j.end - w.now(), nullptr);
+                    s.buckets.stall = gap + std::uint64_t{j.weights} * (wc - 1);
+                    s.buckets.load_weights = 2ull * j.weights;
+                    s.buckets.load_data = A.xmem.read_latency;
+                    s.buckets.execute = j.count;
+                    s.first = j.first;
+                    s.count = j.count;
+                    s.xmem_writes = j.weights;
+                    s.xmem_reads = j.weights + j.count;
+                    for (; wi < tl.words.size() && tl.words[wi].write_cycle < j.end; ++wi) {
+                        if (tl.words[wi].pixel < 0) continue;
+                        s.pmem_writes += 1;
+                        s.pmem_reads += tl.words[wi].first ? 0 : 1;
+                    }
+                }
+                w.kij = 0;
+                w.chunk = 0;
+                auto& d = w.add(step_kind::drain_tail, tl.drain_end - w.now(), &B::drain);
+                for (; wi < tl.words.size(); ++wi) {
+                    if (tl.words[wi].pixel < 0) continue;
+                    d.pmem_writes += 1;
+                    d.pmem_reads += tl.words[wi].first ? 0 : 1;
+                }
+                if (it + 1 == plan.in_tiles) {
+                    auto& r = w.add(step_kind::readout, overlapped_readout_cycles(cfg, ob), &B::accumulate);
+                    r.count = ob;
+                    r.pmem_reads = ob;
+                }
+            }
+        }
+    }
+    w.otile = w.itile = w.band = 0;
+    w.add(step_kind::tail, ref_tail, &B::idle);
+}
+
+}  // namespace
+
+std::vector<schedule_step> build_schedule(const accel_config& cfg, const tiling_plan& plan) {
+    if (plan.chunk == 0 || plan.bands.empty())
+        throw config_error("schedule: the tiling plan has no bands or a zero chunk size");
+    if (weight_words(cfg) > cfg.arch.l0_depth && cfg.arch.schedule == schedule_kind::reference)
+        throw config_error(fmt::format("l0.depth: the reference schedule loads {} weight words per kij into "
+                                       "L0 and needs l0.depth >= {}, got {}", weight_words(cfg),
+                                       weight_words(cfg), cfg.arch.l0_depth));
+    std::vector<schedule_step> steps;
+    step_writer w(steps);
+    if (cfg.arch.schedule == schedule_kind::reference) build_reference(cfg, plan, w);
+    else build_overlapped(cfg, plan, w);
+    return steps;
+}
+
+cycle_buckets total_cycles(const std::vector<schedule_step>& steps) {
+    cycle_buckets t;
+    for (const auto& s : steps) t += s.buckets;
+    return t;
+}
+
+std::uint64_t group_cycles(const std::vector<schedule_step>& steps, unsigned otile, unsigned itile,
+                           unsigned band) {
+    std::uint64_t n = 0;
+    for (const auto& s : steps)
+        if (s.otile == otile && s.itile == itile && s.band == band && s.kind != step_kind::tail) n += s.cycles;
+    return n;
+}
+
+}  // namespace satlm
