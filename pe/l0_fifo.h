@@ -17,7 +17,7 @@ public:
     void sample() {
         for (unsigned r = 0; r < m_core.rows(); ++r) head[r].write(m_core.head(r));
     }
-    void trace(sc_core::sc_trace_file* tf) {
+    void add_traces(sc_core::sc_trace_file* tf) {
         for (unsigned r = 0; r < m_core.rows(); ++r) sc_core::sc_trace(tf, head[r], head[r].name());
     }
 

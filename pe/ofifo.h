@@ -13,7 +13,7 @@ public:
     ofifo(const sc_core::sc_module_name& name, const ofifo_core& core)
         : sc_core::sc_module(name), o_valid("o_valid"), m_core(core) {}
     void sample() { o_valid.write(m_core.o_valid()); }
-    void trace(sc_core::sc_trace_file* tf) { sc_core::sc_trace(tf, o_valid, o_valid.name()); }
+    void add_traces(sc_core::sc_trace_file* tf) { sc_core::sc_trace(tf, o_valid, o_valid.name()); }
 
 private:
     const ofifo_core& m_core;

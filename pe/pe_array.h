@@ -20,7 +20,7 @@ public:
             psum[c].write(m_core.push_value()[c]);
         }
     }
-    void trace(sc_core::sc_trace_file* tf) {
+    void add_traces(sc_core::sc_trace_file* tf) {
         for (unsigned c = 0; c < m_core.cols(); ++c) {
             sc_core::sc_trace(tf, psum_valid[c], psum_valid[c].name());
             sc_core::sc_trace(tf, psum[c], psum[c].name());

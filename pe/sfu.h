@@ -15,7 +15,7 @@ public:
     void sample() {
         for (unsigned c = 0; c < acc.size(); ++c) acc[c].write(m_core.acc(c));
     }
-    void trace(sc_core::sc_trace_file* tf) {
+    void add_traces(sc_core::sc_trace_file* tf) {
         for (unsigned c = 0; c < acc.size(); ++c) sc_core::sc_trace(tf, acc[c], acc[c].name());
     }
 

@@ -114,10 +114,10 @@ public:
             for (unsigned i = 0; i < 12; ++i) sc_core::sc_trace(m_tf, m_bits[i], names[i]);
             sc_core::sc_trace(m_tf, m_xaddr, "inst_xmem_addr");
             sc_core::sc_trace(m_tf, m_paddr, "inst_pmem_addr");
-            l0.trace(m_tf);
-            array.trace(m_tf);
-            ofifo_shell.trace(m_tf);
-            sfu_shell.trace(m_tf);
+            l0.add_traces(m_tf);
+            array.add_traces(m_tf);
+            ofifo_shell.add_traces(m_tf);
+            sfu_shell.add_traces(m_tf);
         }
         SC_THREAD(run);
     }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <functional>
 #include <sstream>
 
@@ -301,6 +302,7 @@ std::string toml_value_text(const toml::node& n, const std::string& where) {
 
 void load_toml(accel_config& cfg, const std::string& path, key_section allowed, key_source src) {
     toml::table root;
+    if (!std::ifstream(path)) throw config_error(fmt::format("{}: cannot open the file", path));
     try {
         root = toml::parse_file(path);
     } catch (const toml::parse_error& e) {

@@ -275,18 +275,17 @@ void set_loader::infer_keys() {
         std::uint64_t k = 0;
         if (!odd_square(files, k))
             throw config_error(fmt::format(
-                "key `files.weight`: found {} files for kernel positions {{k}} = 0.. of "
-                "\"{}\", expected k^2 of them with k odd (or give layer.kernel)",
-                files, m_wgt->text()));
+                "{}: missing: found weight files for kernel positions {{k}} = 0..{} only, "
+                "expected k^2 of them with k odd (or give layer.kernel)",
+                path_of(m_wgt->expand(0, 0, files)), files - 1));
         infer("layer.kernel", k, path_of(m_wgt->text()));
     }
     if (m_wgt->has_k() && k_given) {
         const unsigned files = count_files(*m_wgt, 'k');
         if (files < kk())
             throw config_error(fmt::format(
-                "key `layer.kernel` = {}: needs {} weight files for {{k}} = 0..{} of \"{}\", "
-                "found {}",
-                L.kernel, kk(), kk() - 1, path_of(m_wgt->text()), files));
+                "{}: missing: key `layer.kernel` = {} needs {} weight files ({{k}} = 0..{})",
+                path_of(m_wgt->expand(0, 0, files)), L.kernel, kk(), kk() - 1));
     }
     const bool bits_given = given("layer.act_bits");
     if (!bits_given && tout_known) {

@@ -35,7 +35,8 @@ expect too_few_lines 2 'weight_itile0_otile0_kij4\.txt.*expected 8' -- run "$tmp
 fresh; tail -1 "$tmp/s/activation_tile0.txt" >> "$tmp/s/activation_tile0.txt"
 expect too_many_lines 2 'activation_tile0\.txt.*36' -- run "$tmp/s" --set layer.padded_height=6 --set layer.padded_width=6
 fresh; rm "$tmp/s/weight_itile0_otile0_kij3.txt"
-expect missing_file 2 'weight_itile0_otile0_kij3\.txt' -- run "$tmp/s" --set layer.kernel=3
+expect missing_file 2 'weight_itile0_otile0_kij3\.txt: missing' -- run "$tmp/s" --set layer.kernel=3
+expect missing_file_inferred_kernel 2 'weight_itile0_otile0_kij3\.txt: missing' -- run "$tmp/s"
 fresh; : > "$tmp/s/out.txt"
 expect empty_file 2 'out\.txt.*(empty|no data)' -- run "$tmp/s"
 fresh; head -c 3000 /dev/urandom > "$tmp/s/weight_itile0_otile0_kij0.txt"; printf '\0\0\1\n' >> "$tmp/s/weight_itile0_otile0_kij0.txt"
@@ -50,7 +51,7 @@ expect not_a_number 2 'l0\.depth' -- run "$tmp/s" --set l0.depth=deep
 expect unknown_set_key 2 'array\.rowz' -- run "$tmp/s" --set array.rowz=8
 expect set_without_value 2 'KEY=VALUE' -- run "$tmp/s" --set array.rows
 expect impossible_geometry 2 '(impossible geometry|xmem|pmem)' -- run "$tmp/s" --set pmem.words=16
-expect contradicting_key 2 'layer\.padded_height.*activation_tile0\.txt' -- run "$tmp/s" --set layer.padded_height=7
+expect contradicting_key 2 '(layer\.padded_height.*activation_tile0\.txt|activation_tile0\.txt.*layer\.padded_height)' -- run "$tmp/s" --set layer.padded_height=7
 printf '[layer]\nkernel = 3\n' > "$tmp/arch.toml"
 expect manifest_key_in_config 2 'arch\.toml.*layer\.kernel' -- run "$tmp/s" --config "$tmp/arch.toml"
 printf 'array.rows = = 3\n' > "$tmp/arch.toml"
