@@ -160,6 +160,10 @@ def copy_without_outputs(src, dst, manifest):
 def cmd_external(a):
     """Acceptance: every external set signs off; --no-check --dump-out equals the set's outputs."""
     base, names = external_sets(a.shared)
+    if a.only:
+        if a.only not in names:
+            fail(f"{a.only}: no such set in {base}")
+        names = [a.only]
     failures = 0
     for name in names:
         manifest = load_manifest(name)
@@ -247,6 +251,7 @@ def main():
     ap.add_argument("--shared", required=True)
     ap.add_argument("--fidelity", default="cycle")
     ap.add_argument("--schedule", default="reference")
+    ap.add_argument("--only", help="one external set")
     a = ap.parse_args()
     return {"external": cmd_external, "cycles": cmd_cycles, "flipped-bit": cmd_flipped_bit}[a.command](a)
 
