@@ -106,7 +106,9 @@ public:
         loader.bind(xmem.in);
         pmem_dbg.bind(pmem.in);
         if (!vcd.empty()) {
-            m_tf = sc_core::sc_create_vcd_trace_file(vcd.c_str());
+            // SystemC appends ".vcd" itself: strip it so the file lands exactly at `vcd`.
+            const bool has_ext = vcd.size() > 4 && vcd.compare(vcd.size() - 4, 4, ".vcd") == 0;
+            m_tf = sc_core::sc_create_vcd_trace_file((has_ext ? vcd.substr(0, vcd.size() - 4) : vcd).c_str());
             m_tf->set_time_unit(std::max(1.0, cfg.arch.clock_period_ns / 10) * 1e-9 / 10, sc_core::SC_SEC);
             const char* names[] = {"inst_reset", "inst_load", "inst_execute", "inst_l0_wr", "inst_l0_rd",
                                    "inst_ofifo_rd", "inst_xmem_en", "inst_xmem_wr", "inst_pmem_en",

@@ -287,6 +287,26 @@ def cmd_retile(a):
     return 1 if failures else 0
 
 
+def cmd_vcd(a):
+    """--vcd writes the key signals at exactly the given path, one value change per clock edge."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "wave.vcd")
+        run(a.satlm, ["run", "-q", "--vcd", path], expect=0)
+        if not os.path.exists(path):
+            fail(f"{path} was not written ({os.listdir(tmp)})")
+        text = open(path).read()
+        names = set(re.findall(r"\$var\s+\S+\s+\d+\s+\S+\s+(\S+)", text))
+        want = {"inst_load", "inst_execute", "inst_l0_rd", "inst_ofifo_rd", "o_valid",
+                "head_0", "head_7", "psum_valid_0", "psum_7", "acc_0", "acc_7"}
+        if not want <= names:
+            fail(f"VCD lacks {sorted(want - names)}")
+        stamps = [int(t) for t in re.findall(r"(?m)^#(\d+)$", text)]
+        if not stamps or stamps != sorted(stamps):
+            fail("VCD time stamps missing or not increasing")
+    print("1 passed, 0 failed")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("command")
@@ -297,7 +317,7 @@ def main():
     ap.add_argument("--only", help="one external set")
     a = ap.parse_args()
     return {"external": cmd_external, "cycles": cmd_cycles, "flipped-bit": cmd_flipped_bit,
-            "retile": cmd_retile}[a.command](a)
+            "retile": cmd_retile, "vcd": cmd_vcd}[a.command](a)
 
 
 if __name__ == "__main__":
