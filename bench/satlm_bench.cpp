@@ -61,6 +61,8 @@ struct options {
     std::uint64_t cycle_budget = 20'000'000;  // per layer, cycle model only
     bool engine = false;                      // simulate_engine instead of simulate
     bool check = false;
+    bool quick = false;                       // CI-sized subset (see --quick)
+    std::vector<std::string> layers;          // empty = all 13
     unsigned seed = 1;
     std::string json;
 };
@@ -197,6 +199,10 @@ int sc_main(int argc, char* argv[]) {
                    "Skip cycle-model layers longer than this many simulated cycles");
     app.add_flag("--engine", o.engine, "Time simulate_engine (no SystemC kernel) instead of simulate");
     app.add_flag("--check", o.check, "Compare every output with the golden model (untimed)");
+    app.add_option("--layers", o.layers, "Only these VGG16 layers (e.g. conv1_1,conv3_2)")->delimiter(',');
+    app.add_flag("--quick", o.quick,
+                 "CI-sized run (about a minute): conv1_1, conv2_1, conv3_1, conv4_1, conv5_1 on 8x8 and 16x16, "
+                 "both models, --check; explicit --layers/--arrays still win");
     app.add_option("--seed", o.seed, "Seed of the random layer data");
     app.add_option("--json", o.json, "Also write the results as JSON to this file");
     try {
@@ -205,6 +211,25 @@ int sc_main(int argc, char* argv[]) {
         return app.exit(e);
     }
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    if (o.quick) {
+        if (app.count("--layers") == 0) o.layers = {"conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"};
+        if (app.count("--arrays") == 0) o.arrays = {8, 16};
+        o.check = true;
+    }
+    for (const auto& name : o.layers) {
+        bool known = false;
+        for (const auto& s : vgg16_cifar10) known = known || name == s.name;
+        if (!known) {
+            fmt::print(stderr, "satlm_bench: --layers: unknown layer '{}' (expected conv1_1 .. conv5_3)\n", name);
+            return 2;
+        }
+    }
+    auto selected = [&o](const layer_shape& s) {
+        if (o.layers.empty()) return true;
+        for (const auto& name : o.layers)
+            if (name == s.name) return true;
+        return false;
+    };
 
     nlohmann::json out;
     out["machine"] = machine_line();
@@ -222,6 +247,7 @@ int sc_main(int argc, char* argv[]) {
             double cpu = 0;
             for (std::size_t i = 0; i < vgg16_cifar10.size(); ++i) {
                 const auto& s = vgg16_cifar10[i];
+                if (!selected(s)) continue;
                 const child_result r = in_child(o, model, array, s, o.seed + unsigned(i));
                 ++total_layers;
                 std::string note;
@@ -254,10 +280,12 @@ int sc_main(int argc, char* argv[]) {
                            r.cpu_s > 0 ? double(r.cycles) / r.cpu_s / 1e6 : 0.0,
                            r.cpu_s > 0 ? double(r.macs) / r.cpu_s / 1e9 : 0.0, note);
             }
-            const std::string what = skipped ? fmt::format("{} of {} layers", total_layers - skipped, total_layers)
-                                             : std::string("whole net");
+            const std::string what =
+                skipped || total_layers < vgg16_cifar10.size()
+                    ? fmt::format("{} of {} layers", total_layers - skipped, vgg16_cifar10.size())
+                    : std::string("whole net");
             fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9.4f} {:>11.2f} {:>9.3f} VGG16 total ({})\n\n",
-                       model, fmt::format("{0}x{0}", array), "VGG16", cycles, macs, cpu,
+                       model, fmt::format("{0}x{0}", array), total_layers < vgg16_cifar10.size() ? "subset" : "VGG16", cycles, macs, cpu,
                        cpu > 0 ? double(cycles) / cpu / 1e6 : 0.0,
                        cpu > 0 ? double(macs) / cpu / 1e9 : 0.0, what);
             out["totals"].push_back({{"model", model}, {"array", array}, {"layers_run", total_layers - skipped},

@@ -114,35 +114,49 @@ void print_summary(std::FILE* out, const vector_set& vs, const run_result& resul
     const auto& a = vs.config.arch;
     const std::uint64_t total = c.total();
     auto pct = [total](std::uint64_t v) { return total ? 100.0 * double(v) / double(total) : 0.0; };
+    auto per_cycle = [total](std::uint64_t bytes) { return total ? double(bytes) / double(total) : 0.0; };
+    auto lat = [](const std::optional<std::uint64_t>& v) { return v ? fmt::format("+{}", *v) : std::string("-"); };
+
     for (const auto& w : check.warnings) fmt::print(out, "warning: {}\n", w);
     fmt::print(out, "\n");
     if (check.checked)
-        fmt::print(out, "outputs checked   {}   mismatches {}   => {}\n", check.outputs, check.mismatches,
+        fmt::print(out, "outputs checked  {}   mismatches {}   => {}\n", check.outputs, check.mismatches,
                    check.mismatches ? "FAILED" : "SIGNED OFF");
     else
-        fmt::print(out, "outputs computed  {}   (not checked: --no-check)\n",
+        fmt::print(out, "outputs computed {}   (not checked: --no-check)\n",
                    std::uint64_t{result.output.out_positions} * result.output.out_channels);
-    if (check.psum_checked) fmt::print(out, "psums checked     {}   mismatches {} (warnings)\n", check.psum_checked, check.psum_mismatches);
-    if (check.acc_checked) fmt::print(out, "acc addresses     {}   mismatches {} (warnings)\n", check.acc_checked, check.acc_mismatches);
-    fmt::print(out, "model             {} fidelity, {} schedule, {}x{} array, {}\n",
+    if (check.psum_checked)
+        fmt::print(out, "psums checked    {}   mismatches {} (warnings only)\n", check.psum_checked, check.psum_mismatches);
+    if (check.acc_checked)
+        fmt::print(out, "acc addresses    {}   mismatches {} (warnings only)\n", check.acc_checked, check.acc_mismatches);
+    fmt::print(out, "model            {} fidelity, {} schedule, {}x{} array, {} ns clock\n",
                vs.config.get("model.fidelity"), vs.config.get("schedule.kind"), a.rows, a.cols,
-               result.plan.describe(vs.config.layer));
-    fmt::print(out, "total cycles      {}   ({:.6g} ns simulated)\n", total, st.simulated_seconds * 1e9);
-    fmt::print(out, "  load_data {} ({:.1f}%)  load_weights {} ({:.1f}%)  execute {} ({:.1f}%)  drain {} ({:.1f}%)\n",
-               c.load_data, pct(c.load_data), c.load_weights, pct(c.load_weights), c.execute,
-               pct(c.execute), c.drain, pct(c.drain));
-    fmt::print(out, "  accumulate {} ({:.1f}%)  stall {} ({:.1f}%)  idle {} ({:.1f}%)\n", c.accumulate,
-               pct(c.accumulate), c.stall, pct(c.stall), c.idle, pct(c.idle));
-    fmt::print(out, "PE utilization    {:.2f}%   ({} MACs on {}x{} PEs)\n",
-               100.0 * st.pe_utilization(a.rows, a.cols), st.macs, a.rows, a.cols);
-    auto lat = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("-"); };
-    fmt::print(out, "first psum        col0 +{}   col{} +{} cycles after PE(0,0) executes\n",
+               vs.config.get("clock.period_ns"));
+    fmt::print(out, "tiling           {}\n\n", result.plan.describe(vs.config.layer));
+
+    fmt::print(out, "  {:<14}{:>12}{:>9}\n", "cycles", "count", "share");
+    const std::pair<const char*, std::uint64_t> rows[] = {
+        {"load_data", c.load_data}, {"load_weights", c.load_weights}, {"execute", c.execute},
+        {"drain", c.drain},         {"accumulate", c.accumulate},     {"stall", c.stall},
+        {"idle", c.idle}};
+    for (const auto& [name, v] : rows) fmt::print(out, "  {:<14}{:>12}{:>8.1f}%\n", name, v, pct(v));
+    fmt::print(out, "  {:<14}{:>12}{:>8.1f}%   ({:.6g} ns simulated)\n\n", "total", total, 100.0,
+               st.simulated_seconds * 1e9);
+
+    fmt::print(out, "  {:<14}{:>12}{:>12}{:>12}{:>14}{:>14}\n", "sram", "reads", "writes", "bytes",
+               "avg B/cycle", "peak B/cycle");
+    for (const auto& [name, m] : {std::pair<const char*, const sram_stats&>{"xmem", st.xmem}, {"pmem", st.pmem}})
+        fmt::print(out, "  {:<14}{:>12}{:>12}{:>12}{:>14.3f}{:>14}\n", name, m.reads, m.writes, m.bytes(),
+                   per_cycle(m.bytes()), m.peak_bytes_per_cycle);
+    fmt::print(out, "\n  {:<14}{:>12}{:>12}\n", "fifo", "high water", "depth");
+    fmt::print(out, "  {:<14}{:>12}{:>12}\n", "l0", st.l0_high_water, a.l0_depth);
+    fmt::print(out, "  {:<14}{:>12}{:>12}\n\n", "ofifo", st.ofifo_high_water, a.ofifo_depth);
+
+    fmt::print(out, "PE utilization   {:.2f}%   ({} useful MACs on {}x{} PEs in {} cycles)\n",
+               100.0 * st.pe_utilization(a.rows, a.cols), st.macs, a.rows, a.cols, total);
+    fmt::print(out, "first psum       col0 {}   col{} {}   (cycles after PE(0,0) first executes)\n",
                lat(st.first_psum_col0), a.cols - 1, lat(st.first_psum_last_col));
-    fmt::print(out, "SRAM traffic      xmem {} reads {} writes ({} B)   pmem {} reads {} writes ({} B)\n",
-               st.xmem.reads, st.xmem.writes, st.xmem.bytes(), st.pmem.reads, st.pmem.writes, st.pmem.bytes());
-    fmt::print(out, "FIFO high water   L0 {}/{}   OFIFO {}/{}\n", st.l0_high_water, a.l0_depth,
-               st.ofifo_high_water, a.ofifo_depth);
-    fmt::print(out, "wall time         {:.3f} s\n", wall_seconds);
+    fmt::print(out, "wall time        {:.3f} s\n", wall_seconds);
 }
 
 }  // namespace satlm
