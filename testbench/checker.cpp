@@ -8,10 +8,32 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace satlm {
 
 namespace {
 constexpr std::size_t max_warnings = 10;
+
+/// When every value matches with the channels of each output line mirrored, the file most likely
+/// lists channel 0 first (as two of the real sets do): say which key to set.
+std::string lane_order_hint(const vector_set& vs, const layer_output& got, const layer_output& expected) {
+    const unsigned channels = got.out_channels;
+    const unsigned group = vs.config.files.output.find("{o}") != std::string::npos
+                               ? vs.config.tiles.out_channels
+                               : channels;
+    for (unsigned o = 0; o < got.out_positions; ++o)
+        for (unsigned c = 0; c < channels; ++c) {
+            const unsigned base = c / group * group;
+            const unsigned mirror = base + (std::min(group, channels - base) - 1 - (c - base));
+            std::int64_t want = expected.at(o, mirror);
+            if (!expected.relu && got.relu) want = relu(want);
+            if (got.at(o, c) != want) return {};
+        }
+    const bool low = vs.config.format.output_lanes == lane_order::low_first;
+    return fmt::format("every output matches with format.output_lane_order = \"{}\" (channel order "
+                       "of the output lines)", low ? "high_first" : "low_first");
+}
 
 void check_outputs(const vector_set& vs, const run_result& result, check_report& rep) {
     const layer_output& expected = *vs.expected.output;
@@ -31,6 +53,7 @@ void check_outputs(const vector_set& vs, const run_result& result, check_report&
         rep.mismatches += v.bad_channels.size();
         rep.pixels.push_back(std::move(v));
     }
+    if (rep.mismatches) rep.hint = lane_order_hint(vs, got, expected);
 }
 
 void check_acc(const vector_set& vs, check_report& rep) {

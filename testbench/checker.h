@@ -27,6 +27,7 @@ struct check_report {
     std::uint64_t psum_checked = 0, psum_mismatches = 0;  ///< warnings only
     std::uint64_t acc_checked = 0, acc_mismatches = 0;    ///< warnings only
     std::vector<std::string> warnings;                    ///< first few psum/acc differences
+    std::string hint;  ///< when outputs differ: a format key under which they would all match
 };
 
 /// Checks outputs (ReLU'd, or pre-ReLU sums when the file holds them), the psum files (recomputed

@@ -72,6 +72,7 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
     j["psum_check"] = {{"checked", check.psum_checked}, {"mismatches", check.psum_mismatches}};
     j["acc_check"] = {{"checked", check.acc_checked}, {"mismatches", check.acc_mismatches}};
     j["warnings"] = check.warnings;
+    if (!check.hint.empty()) j["hint"] = check.hint;
     j["time"] = {{"simulated_ns", st.simulated_seconds * 1e9}, {"wall_seconds", wall_seconds}};
     j["config"] = config;
     j["config_sources"] = sources;
@@ -125,6 +126,7 @@ void print_summary(std::FILE* out, const vector_set& vs, const run_result& resul
     else
         fmt::print(out, "outputs computed {}   (not checked: --no-check)\n",
                    std::uint64_t{result.output.out_positions} * result.output.out_channels);
+    if (!check.hint.empty()) fmt::print(out, "hint: {}\n", check.hint);
     if (check.psum_checked)
         fmt::print(out, "psums checked    {}   mismatches {} (warnings only)\n", check.psum_checked, check.psum_mismatches);
     if (check.acc_checked)

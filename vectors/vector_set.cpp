@@ -481,6 +481,13 @@ expected_data set_loader::decode_expected() {
         }
         e.output_desc += (e.output_desc.empty() ? "" : ", ") + r.path();
     }
+    // A ReLU'd file never holds a negative value; one that does holds pre-ReLU sums.
+    if (!given("format.output_relu") && m_cfg.format.output_relu &&
+        std::any_of(out.values.begin(), out.values.end(), [](std::int64_t v) { return v < 0; })) {
+        m_cfg.set("format.output_relu", "false", key_source::inferred,
+                  "inferred from negative values in " + e.output_desc);
+        out.relu = false;
+    }
     e.output = std::move(out);
 
     if (m_psum) {
@@ -536,6 +543,46 @@ expected_data set_loader::decode_expected() {
 
 }  // namespace
 
+namespace {
+
+/// File names seen in real sets (VECTOR_FORMATS.md). A file key left at its default whose
+/// default file is absent takes the first of these that exists (recorded as inferred).
+struct name_candidates {
+    const char* key;
+    std::vector<const char*> patterns;
+};
+const std::vector<name_candidates>& known_names() {
+    static const std::vector<name_candidates> names = {
+        {"files.activation", {"activation_tile{i}.txt", "activation.txt", "tile{i}_activation.txt"}},
+        {"files.weight",
+         {"weight_itile{i}_otile{o}_kij{k}.txt", "weight_kij{k}.txt", "weight{k}.txt", "weight_{k}.txt",
+          "weight_k{k}.txt", "tile{i}_weight{k}.txt", "weight_octile{o}_kij{k}.txt",
+          "Tile{o}/weight_{k}.txt", "weight.txt"}},
+        {"files.output", {"out.txt", "output.txt", "Tile{o}/out.txt", "out_octile{o}.txt"}},
+    };
+    return names;
+}
+
+void detect_file_names(accel_config& cfg, const fs::path& data, bool check) {
+    for (const auto& [key, patterns] : known_names()) {
+        if (cfg.source_of(key) != key_source::built_in) continue;
+        if (!check && std::string_view(key) == "files.output") continue;
+        for (const char* pattern : patterns) {
+            std::string first = pattern;
+            for (const char* field : {"{i}", "{o}", "{k}"})
+                for (auto at = first.find(field); at != std::string::npos; at = first.find(field))
+                    first.replace(at, 3, "0");
+            std::error_code ec;
+            if (!fs::exists(data / first, ec)) continue;
+            if (cfg.get(key) != pattern)
+                cfg.set(key, pattern, key_source::inferred, "inferred from the file names");
+            break;
+        }
+    }
+}
+
+}  // namespace
+
 vector_set load_vector_set(const std::string& path, accel_config cfg,
                            const std::vector<std::pair<std::string, std::string>>& overrides,
                            bool check) {
@@ -569,6 +616,7 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
                                        manifest.empty() ? std::string("--set") : manifest,
                                        data_dir));
 
+    detect_file_names(cfg, data, check);
     set_loader loader(cfg, data_dir, check);
     loader.infer_keys();
     layer_data layer = loader.decode_layer();
