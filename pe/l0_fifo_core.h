@@ -4,8 +4,10 @@
 /// One l0_wr pushes a packed xmem word into every row (row r takes lane r, 4 bits); reads are
 /// skewed by the RTL's `rd_en <= {rd_en[R-2:0], l0_rd}`, so row r pops r+1 edges after the
 /// edge that sampled l0_rd. The row's head feeds PE(r,0), which samples it at the pop edge.
-
-#include "tlm/fifo_core.h"
+///
+/// Stored as one slot matrix [depth][rows] with a shared write pointer (every push writes all
+/// rows) and per-row read pointers; the skew register is a ring of the sampled l0_rd bits.
+/// Each row behaves exactly like a fifo_core (tlm/fifo_core.h) of the same depth.
 
 #include <cstdint>
 #include <vector>
@@ -18,23 +20,28 @@ public:
 
     unsigned rows() const { return m_rows; }
     /// Head of row r (FWFT; the stale slot when empty).
-    std::uint8_t head(unsigned r) const { return m_fifo[r].head(); }
+    std::uint8_t head(unsigned r) const { return m_slots[std::size_t{m_rd[r]} * m_rows + r]; }
     /// Whether row r pops at the next edge (the skew register's stage r).
-    bool pops_next(unsigned r) const { return m_rd_en[r] != 0; }
+    bool pops_next(unsigned r) const { return m_hist[(m_edge - 1 - r) & m_hist_mask] != 0; }
 
     /// One posedge: skewed pops, then the push of `word` (packed 4-bit lanes) when `wr`, then
     /// the skew register takes `rd`. Throws std::overflow_error on a push to a full row.
     void clock(bool wr, const std::uint8_t* word, bool rd);
     void reset();
 
-    std::size_t size(unsigned r) const { return m_fifo[r].size(); }
-    std::size_t high_water() const;
+    std::size_t size(unsigned r) const { return m_size[r]; }
+    std::size_t high_water() const { return m_high_water; }
 
 private:
-    unsigned m_rows;
-    std::vector<fifo_core<std::uint8_t>> m_fifo;
-    std::vector<std::uint8_t> m_rd_en;
-    bool m_any_rd = false;  // any stage set: skip the shift loop when idle
+    unsigned m_rows, m_depth;
+    std::vector<std::uint8_t> m_slots;  // [slot][row]
+    std::vector<std::uint32_t> m_rd, m_size;
+    std::uint32_t m_wr = 0;
+    std::size_t m_high_water = 0;
+    std::vector<std::uint8_t> m_hist;  // l0_rd sampled at edge e, at e & mask
+    std::uint64_t m_hist_mask = 0;
+    std::uint64_t m_edge = 0;
+    std::uint64_t m_last_rd = 0;  // edge + 1 of the last edge that sampled l0_rd (0: none)
 };
 
 }  // namespace satlm

@@ -1,161 +1,336 @@
 #include "pe/pe_array_core.h"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 
 namespace satlm {
 
+namespace {
+
+/// Smallest power of two >= n.
+std::uint64_t pow2_at_least(std::uint64_t n) {
+    std::uint64_t p = 1;
+    while (p < n) p <<= 1;
+    return p;
+}
+
+/// One edge of one row, branch-free over the columns so that it vectorizes.
+///
+/// `xa, xl, xe, xr` point at the row's pad slot of the a/ld/ex/rm planes, so xa[c] is PE c-1's
+/// pre-edge a_q (what PE c samples from the west; lane 0 takes the west inputs instead) and
+/// xa[c + 1] is PE c's own. The new a/ld/ex/rm go to the caller's `oa, ol, oe, orm` (it stores
+/// them after the loop: stores into the shifted planes inside it would feed later lanes).
+/// cnt, wl, wh, cq (PE 0 of the row) update in place from the north row's n* (PE 0, pre-edge).
+/// Returns the instruction bits the row holds after the edge (1 load, 2 execute, 4 rearm).
+template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
+[[gnu::noinline]] std::uint8_t row_edge(const T* __restrict xa, const T* __restrict xl, const T* __restrict xe,
+                     const T* __restrict xr, T* __restrict cnt, T* __restrict wl, T* __restrict wh,
+                     T* __restrict cq, const T* __restrict na, const T* __restrict nwl, const T* __restrict nwh,
+                     const T* __restrict ncq, T* __restrict oa, T* __restrict ol, T* __restrict oe,
+                     T* __restrict orm, T west, std::uint8_t st, unsigned cols, unsigned sh) {
+    using U = std::make_unsigned_t<T>;
+    const unsigned C = CC ? CC : cols;
+    const U w_a = static_cast<U>(west), w_ld = st & 1u, w_ex = (st >> 1) & 1u, w_rm = (st >> 2) & 1u;
+    U ctl = 0;
+    for (unsigned c = 0; c < C; ++c) {
+        T cq_new = 0;
+        if (North) {
+            // out_s of the north PE (pre-edge), wrapped to psum_bits in T's unsigned arithmetic.
+            U s;
+            if (TwoBit)
+                s = static_cast<U>(static_cast<U>(na[c] & 3) * static_cast<U>(nwl[c]) +
+                                   static_cast<U>(na[c] >> 2) * static_cast<U>(nwh[c]) + static_cast<U>(ncq[c]));
+            else
+                s = static_cast<U>(static_cast<U>(na[c]) * static_cast<U>(nwl[c]) + static_cast<U>(ncq[c]));
+            // psum_bits == width of T: the modular arithmetic already wrapped it.
+            cq_new = Wrap ? static_cast<T>(static_cast<T>(static_cast<U>(s << sh)) >> sh) : static_cast<T>(s);
+        }
+        // Bits are 0/1; masks are all-ones/zero: no branches, so the loop vectorizes. The
+        // shifted loads are unconditional (lane 0 reads the pad slot) and lane 0 is selected.
+        const U sa = static_cast<U>(xa[c]), sl = static_cast<U>(xl[c]);
+        const U se = static_cast<U>(xe[c]), sr = static_cast<U>(xr[c]);
+        const U in_w = c == 0 ? w_a : sa, ld_w = c == 0 ? w_ld : sl;
+        const U ex_w = c == 0 ? w_ex : se, rm_w = c == 0 ? w_rm : sr;
+        const U k = static_cast<U>(static_cast<U>(cnt[c]) & static_cast<U>(rm_w - 1u));  // rearm: 0
+        const U done = TwoBit ? static_cast<U>(k >> 1) : k;  // k <= need, so k >= need is this
+        const U latch = static_cast<U>(ld_w & (done ^ 1u));
+        const U w = static_cast<U>((in_w ^ 8u) - 8u);  // signed nibble
+        if (TwoBit) {
+            const U m_lo = static_cast<U>(0u - (latch & ~k & 1u)), m_hi = static_cast<U>(0u - (latch & k & 1u));
+            wl[c] = static_cast<T>((w & m_lo) | (static_cast<U>(wl[c]) & static_cast<U>(~m_lo)));
+            wh[c] = static_cast<T>((w & m_hi) | (static_cast<U>(wh[c]) & static_cast<U>(~m_hi)));
+        } else {
+            const U m = static_cast<U>(0u - latch);
+            wl[c] = static_cast<T>((w & m) | (static_cast<U>(wl[c]) & static_cast<U>(~m)));
+        }
+        cnt[c] = static_cast<T>(k + latch);
+        const U m_done = static_cast<U>(0u - done);  // load moves east only once latched
+        const U ld_new = static_cast<U>((ld_w & m_done) | (static_cast<U>(xl[c + 1]) & static_cast<U>(~m_done)));
+        ol[c] = static_cast<T>(ld_new);
+        oe[c] = static_cast<T>(ex_w);
+        orm[c] = static_cast<T>(rm_w);
+        const U m_a = static_cast<U>(0u - (ld_w | ex_w));
+        oa[c] = static_cast<T>((in_w & m_a) | (static_cast<U>(xa[c + 1]) & static_cast<U>(~m_a)));
+        cq[c] = cq_new;
+        ctl = static_cast<U>(ctl | ld_new | (ex_w << 1) | (rm_w << 2));
+    }
+    return static_cast<std::uint8_t>(ctl);
+}
+
+/// out_s of PE (north) c, wrapped to psum_bits: the c_q PE c of the next row takes.
+template <typename T, bool TwoBit, bool Wrap>
+inline T north_out(const T* __restrict na, const T* __restrict nwl, const T* __restrict nwh,
+                   const T* __restrict ncq, unsigned c, unsigned sh) {
+    using U = std::make_unsigned_t<T>;
+    U s;
+    if (TwoBit)
+        s = static_cast<U>(static_cast<U>(na[c] & 3) * static_cast<U>(nwl[c]) +
+                           static_cast<U>(na[c] >> 2) * static_cast<U>(nwh[c]) + static_cast<U>(ncq[c]));
+    else
+        s = static_cast<U>(static_cast<U>(na[c]) * static_cast<U>(nwl[c]) + static_cast<U>(ncq[c]));
+    return Wrap ? static_cast<T>(static_cast<T>(static_cast<U>(s << sh)) >> sh) : static_cast<T>(s);
+}
+
+/// row_edge for a row without load or rearm bits (held or entering): only a_q (under
+/// execute), the execute bits and c_q move. Returns the execute bits' presence (bit 1).
+template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
+[[gnu::noinline]] std::uint8_t row_exec(const T* __restrict xa, const T* __restrict xe, T* __restrict cq,
+                             const T* __restrict na, const T* __restrict nwl, const T* __restrict nwh,
+                             const T* __restrict ncq, T* __restrict oa, T* __restrict oe, T west, std::uint8_t st,
+                             unsigned cols, unsigned sh) {
+    using U = std::make_unsigned_t<T>;
+    const unsigned C = CC ? CC : cols;
+    const U w_a = static_cast<U>(west), w_ex = (st >> 1) & 1u;
+    U ctl = 0;
+    for (unsigned c = 0; c < C; ++c) {
+        const U sa = static_cast<U>(xa[c]), se = static_cast<U>(xe[c]);
+        const U in_w = c == 0 ? w_a : sa, ex_w = c == 0 ? w_ex : se;
+        const U m_a = static_cast<U>(0u - ex_w);
+        oa[c] = static_cast<T>((in_w & m_a) | (static_cast<U>(xa[c + 1]) & static_cast<U>(~m_a)));
+        oe[c] = static_cast<T>(ex_w);
+        cq[c] = North ? north_out<T, TwoBit, Wrap>(na, nwl, nwh, ncq, c, sh) : T{0};
+        ctl = static_cast<U>(ctl | ex_w);
+    }
+    return static_cast<std::uint8_t>(ctl << 1);
+}
+
+/// A row without any instruction bit whose north row moved: only c_q follows it.
+template <typename T, unsigned CC, bool TwoBit, bool Wrap>
+[[gnu::noinline]] void row_cq(T* __restrict cq, const T* __restrict na, const T* __restrict nwl, const T* __restrict nwh,
+                   const T* __restrict ncq, unsigned cols, unsigned sh) {
+    const unsigned C = CC ? CC : cols;
+    for (unsigned c = 0; c < C; ++c) cq[c] = north_out<T, TwoBit, Wrap>(na, nwl, nwh, ncq, c, sh);
+}
+
+}  // namespace
+
 pe_array_core::pe_array_core(unsigned rows, unsigned cols, unsigned psum_bits, bool two_bit)
-    : m_rows(rows), m_cols(cols), m_shift(32 - psum_bits), m_two_bit(two_bit) {
-    const std::size_t n = std::size_t{rows} * cols;
-    m_a.assign(n, 0);
-    m_ld.assign(n, 0);
-    m_ex.assign(n, 0);
-    m_rm.assign(n, 0);
-    m_cnt.assign(n, 0);
-    m_wl.assign(n, 0);
-    m_wh.assign(n, 0);
-    m_c.assign(n, 0);
-    m_st_ld.assign(rows, 0);
-    m_st_ex.assign(rows, 0);
-    m_st_rm.assign(rows, 0);
+    : m_rows(rows), m_cols(cols), m_two_bit(two_bit), m_wide(psum_bits > 16) {
+    m_stride = std::size_t{cols} + 1;  // a pad slot before each row: see row_edge
+    m_plane = std::size_t{rows} * m_stride;
+    m_shift = (m_wide ? 32 : 16) - psum_bits;
+    // Planes, then 4 x cols of scratch for a row's new a/ld/ex/rm (widths without a template).
+    const std::size_t n = P_COUNT * m_plane + 4 * std::size_t{cols};
+    if (m_wide) m_r32.assign(n, 0);
+    else m_r16.assign(n, 0);
+    m_edge_fn = m_wide ? pick_edge<std::int32_t>() : pick_edge<std::int16_t>();
+    m_hist.assign(pow2_at_least(std::uint64_t{rows} + 1), 0);
+    m_hist_mask = m_hist.size() - 1;
+    m_ctl.assign(rows, 0);
+    m_stale.assign(rows, 0);
     m_push_valid.assign(cols, 0);
     m_push_value.assign(cols, 0);
-    m_settle = 2ull * rows + 3ull * cols + 8;
+}
+
+template <typename T>
+pe_array_core::edge_fn pe_array_core::pick_edge() const {
+    // Compile-time widths for the usual arrays: fixed trip counts vectorize without remainders.
+    if (m_two_bit) {
+        switch (m_cols) {
+        case 8: return &edge_impl<T, 8, true>;
+        case 16: return &edge_impl<T, 16, true>;
+        case 32: return &edge_impl<T, 32, true>;
+        case 64: return &edge_impl<T, 64, true>;
+        default: return &edge_impl<T, 0, true>;
+        }
+    }
+    switch (m_cols) {
+    case 8: return &edge_impl<T, 8, false>;
+    case 16: return &edge_impl<T, 16, false>;
+    case 32: return &edge_impl<T, 32, false>;
+    case 64: return &edge_impl<T, 64, false>;
+    default: return &edge_impl<T, 0, false>;
+    }
 }
 
 void pe_array_core::reset() {
-    std::fill(m_ld.begin(), m_ld.end(), 0);
-    std::fill(m_ex.begin(), m_ex.end(), 0);
-    std::fill(m_rm.begin(), m_rm.end(), 0);
-    std::fill(m_cnt.begin(), m_cnt.end(), 0);
-    std::fill(m_st_ld.begin(), m_st_ld.end(), 0);
-    std::fill(m_st_ex.begin(), m_st_ex.end(), 0);
-    std::fill(m_st_rm.begin(), m_st_rm.end(), 0);
+    auto clear = [this](auto& v) {
+        for (plane p : {P_LD, P_EX, P_RM, P_CNT})
+            std::fill_n(v.begin() + static_cast<std::ptrdiff_t>(std::size_t{p} * m_plane), m_plane, 0);
+    };
+    if (m_wide) clear(m_r32);
+    else clear(m_r16);
+    std::fill(m_hist.begin(), m_hist.end(), 0);
+    m_last_bits = 0;
+    std::fill(m_ctl.begin(), m_ctl.end(), 0);
     std::fill(m_push_valid.begin(), m_push_valid.end(), 0);
+    std::fill(m_push_value.begin(), m_push_value.end(), 0);
     m_any_push = false;
-    m_last_active = m_edge;  // let c_q settle again after a reset
+    // Data registers (a_q, weights, c_q) keep their values and m_stale stays: a reset edge does
+    // not move c_q, so rows still settling keep settling afterwards.
+    m_quiet = std::none_of(m_stale.begin(), m_stale.end(), [](std::uint8_t s) { return s != 0; });
     ++m_edge;  // a reset edge is still an edge
 }
 
 bool pe_array_core::busy() const {
-    auto any = [](const std::vector<std::uint8_t>& v) {
-        return std::any_of(v.begin(), v.end(), [](std::uint8_t b) { return b != 0; });
-    };
-    return any(m_ld) || any(m_ex) || any(m_rm) || any(m_st_ld) || any(m_st_ex) || any(m_st_rm);
+    if (m_last_bits && m_edge - (m_last_bits - 1) <= m_rows) return true;
+    return std::any_of(m_ctl.begin(), m_ctl.end(), [](std::uint8_t b) { return b != 0; });
 }
 
 void pe_array_core::probe(bool on) {
     m_probe = on;
-    const std::size_t n = std::size_t{m_rows} * m_cols;
-    m_p_lo.assign(n, -1);
-    m_p_hi.assign(n, -1);
-    m_p_ex.assign(n, -1);
+    m_p_lo.assign(std::size_t{m_rows} * m_cols, -1);
+    m_p_hi.assign(std::size_t{m_rows} * m_cols, -1);
+    m_p_ex.assign(std::size_t{m_rows} * m_cols, -1);
 }
 
 void pe_array_core::clock(const std::uint8_t* west, bool load, bool execute, bool rearm) {
-    // Quiet array: with no instruction bit in flight for longer than any wave lasts, every
-    // register is at a fixed point (c_q settles within R edges), so the edge changes nothing.
-    if (load || execute || rearm) m_last_active = m_edge;
-    else if (m_edge - m_last_active > m_settle) {
-        ++m_edge;
-        return;
-    }
-    const unsigned R = m_rows, C = m_cols;
-    const unsigned sh = m_shift;
-    const std::uint8_t need = m_two_bit ? 2 : 1;
-    std::uint8_t* __restrict a = m_a.data();
-    std::uint8_t* __restrict ld = m_ld.data();
-    std::uint8_t* __restrict ex = m_ex.data();
-    std::uint8_t* __restrict rm = m_rm.data();
-    std::uint8_t* __restrict cnt = m_cnt.data();
-    std::int32_t* __restrict wl = m_wl.data();
-    std::int32_t* __restrict wh = m_wh.data();
-    std::int32_t* __restrict cq = m_c.data();
-    auto wrap = [sh](std::int32_t v) {
-        return static_cast<std::int32_t>(static_cast<std::uint32_t>(v) << sh) >> sh;
-    };
-    auto out_s = [&](std::size_t i) {
-        return wrap((a[i] & 3) * wl[i] + (a[i] >> 2) * wh[i] + cq[i]);
-    };
-
-    // OFIFO pushes of this edge: the bottom row's pre-edge valid and out_s.
-    m_any_push = false;
-    const std::size_t bot = std::size_t{R - 1} * C;
-    for (unsigned c = 0; c < C; ++c) {
-        m_push_valid[c] = ex[bot + c];
-        m_any_push = m_any_push || ex[bot + c];
-        m_push_value[c] = ex[bot + c] ? out_s(bot + c) : 0;
-    }
-    if (m_probe) clock_probed(west);
-
-    // Bottom-up, east-to-west: every register reads its neighbours' pre-edge values.
-    for (unsigned r = R; r-- > 0;) {
-        const std::size_t row = std::size_t{r} * C;
-        for (unsigned c = C; c-- > 0;) {
-            const std::size_t i = row + c;
-            std::uint8_t in_w, ld_w, ex_w, rm_w;
-            if (c == 0) {
-                in_w = west[r];
-                ld_w = m_st_ld[r];
-                ex_w = m_st_ex[r];
-                rm_w = m_st_rm[r];
-            } else {
-                in_w = a[i - 1];
-                ld_w = ld[i - 1];
-                ex_w = ex[i - 1];
-                rm_w = rm[i - 1];
-            }
-            cq[i] = r == 0 ? 0 : out_s(i - C);
-            const std::uint8_t k = rm_w ? 0 : cnt[i];
-            const bool done = k >= need;
-            if (ld_w && !done) {
-                const std::int32_t w = static_cast<std::int32_t>((in_w ^ 8u)) - 8;  // signed nibble
-                if (m_two_bit) {
-                    if (k == 0) wl[i] = w;
-                    else wh[i] = w;
-                } else {
-                    wl[i] = w;
-                    wh[i] = 4 * w;  // mode 0: ((a_hi * w) << 2) + a_lo * w
-                }
-                cnt[i] = static_cast<std::uint8_t>(k + 1);
-            } else {
-                cnt[i] = k;
-            }
-            if (done) ld[i] = ld_w;  // load moves east only once this PE holds its weights
-            ex[i] = ex_w;
-            rm[i] = rm_w;
-            if (ld_w | ex_w) a[i] = in_w;
-        }
-    }
-    for (unsigned r = R - 1; r > 0; --r) {
-        m_st_ld[r] = m_st_ld[r - 1];
-        m_st_ex[r] = m_st_ex[r - 1];
-        m_st_rm[r] = m_st_rm[r - 1];
-    }
-    m_st_ld[0] = load;
-    m_st_ex[0] = execute;
-    m_st_rm[0] = rearm;
+    const auto bits = static_cast<std::uint8_t>((load ? 1 : 0) | (execute ? 2 : 0) | (rearm ? 4 : 0));
+    if (m_probe) clock_probed();
+    const bool in_flight = m_last_bits && m_edge - (m_last_bits - 1) <= m_rows;
+    if (!(m_quiet && !in_flight)) m_edge_fn(*this, west);
+    // else: every register is at a fixed point and nothing enters: the edge changes nothing.
+    m_hist[m_edge & m_hist_mask] = bits;
+    if (bits) m_last_bits = m_edge + 1;
     ++m_edge;
 }
 
-void pe_array_core::clock_probed(const std::uint8_t* /*west*/) {
+template <typename T, unsigned CC, bool TwoBit>
+void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
+    const unsigned R = self.m_rows, C = CC ? CC : self.m_cols;
+    const unsigned sh = self.m_shift;
+    const std::size_t pl = self.m_plane, S = C + 1;
+    T* base;
+    if constexpr (std::is_same_v<T, std::int32_t>) base = self.m_r32.data();
+    else base = self.m_r16.data();
+    T* const A = base + P_A * pl;
+    T* const LD = base + P_LD * pl;
+    T* const EX = base + P_EX * pl;
+    T* const RM = base + P_RM * pl;
+    T* const CNT = base + P_CNT * pl;
+    T* const WL = base + P_WL * pl;
+    T* const WH = base + P_WH * pl;
+    T* const CQ = base + P_CQ * pl;
+    T* const scratch = base + P_COUNT * pl;
+
+    // OFIFO pushes of this edge: the bottom row's pre-edge execute bits and out_s.
+    const std::size_t bot = std::size_t{R - 1} * S + 1;
+    if (self.m_ctl[R - 1] & 2) {  // an execute bit in the bottom row
+        using U = std::make_unsigned_t<T>;
+        unsigned any = 0;
+        std::uint8_t* __restrict pv = self.m_push_valid.data();
+        std::int32_t* __restrict pval = self.m_push_value.data();
+        for (unsigned c = 0; c < C; ++c) {
+            const std::size_t i = bot + c;
+            const U sum = TwoBit ? static_cast<U>(static_cast<U>(A[i] & 3) * static_cast<U>(WL[i]) +
+                                                  static_cast<U>(A[i] >> 2) * static_cast<U>(WH[i]) +
+                                                  static_cast<U>(CQ[i]))
+                                 : static_cast<U>(static_cast<U>(A[i]) * static_cast<U>(WL[i]) + static_cast<U>(CQ[i]));
+            const std::int32_t v = EX[i] & 1;
+            pv[c] = static_cast<std::uint8_t>(v);
+            pval[c] = static_cast<T>(static_cast<T>(static_cast<U>(sum << sh)) >> sh) & -v;
+            any |= static_cast<unsigned>(v);
+        }
+        self.m_any_push = any != 0;
+    } else if (self.m_any_push) {
+        std::fill(self.m_push_valid.begin(), self.m_push_valid.end(), 0);
+        std::fill(self.m_push_value.begin(), self.m_push_value.end(), 0);
+        self.m_any_push = false;
+    }
+
+    // Bottom-up: every row reads the pre-edge registers of the row north of it. (Locals, not
+    // members: the byte stores below would otherwise make the compiler reload them.)
+    std::uint8_t* const ctl_of = self.m_ctl.data();
+    std::uint8_t* const stale = self.m_stale.data();
+    const std::uint8_t* const hist = self.m_hist.data();
+    const std::uint64_t mask = self.m_hist_mask, e1 = self.m_edge - 1;
+    bool computed_any = false;
+    for (unsigned r = R; r-- > 0;) {
+        const std::uint8_t st = hist[(e1 - r) & mask];  // bits entering row r (stage(r))
+        const bool computed = ctl_of[r] || st || stale[r];
+        if (computed) {
+            const std::size_t row = std::size_t{r} * S;        // pad slot
+            const std::size_t nrow = r ? row - S + 1 : row + 1;  // PE 0 of the north row
+            const auto w = static_cast<T>(west[r]);
+            const std::uint8_t bits = static_cast<std::uint8_t>(ctl_of[r] | st);
+            using yes = std::true_type;
+            using no = std::false_type;
+            std::uint8_t ctl = 0;
+            if (bits == 0) {  // settling: only c_q moves
+                if (r) {
+                    if (sh) row_cq<T, CC, TwoBit, true>(CQ + row + 1, A + nrow, WL + nrow, WH + nrow, CQ + nrow, C, sh);
+                    else row_cq<T, CC, TwoBit, false>(CQ + row + 1, A + nrow, WL + nrow, WH + nrow, CQ + nrow, C, sh);
+                } else {
+                    std::fill_n(CQ + row + 1, C, T{0});
+                }
+            } else if ((bits & 5) == 0) {  // execute wave only (the streaming phases)
+                T local[2 * (CC ? CC : 1)];
+                T* const out = CC ? local : scratch;
+                auto run = [&](auto north, auto wrap) {
+                    return row_exec<T, CC, TwoBit, decltype(north)::value, decltype(wrap)::value>(
+                        A + row, EX + row, CQ + row + 1, A + nrow, WL + nrow, WH + nrow, CQ + nrow, out, out + C, w,
+                        st, C, sh);
+                };
+                ctl = r ? (sh ? run(yes{}, yes{}) : run(yes{}, no{})) : run(no{}, no{});
+                std::memcpy(A + row + 1, out, C * sizeof(T));
+                std::memcpy(EX + row + 1, out + C, C * sizeof(T));
+            } else {
+                // New a/ld/ex/rm: a local, fixed-size block when the width is known.
+                T local[4 * (CC ? CC : 1)];
+                T* const out = CC ? local : scratch;
+                auto run = [&](auto north, auto wrap) {
+                    return row_edge<T, CC, TwoBit, decltype(north)::value, decltype(wrap)::value>(
+                        A + row, LD + row, EX + row, RM + row, CNT + row + 1, WL + row + 1, WH + row + 1,
+                        CQ + row + 1, A + nrow, WL + nrow, WH + nrow, CQ + nrow, out, out + C, out + 2 * C,
+                        out + 3 * C, w, st, C, sh);
+                };
+                ctl = r ? (sh ? run(yes{}, yes{}) : run(yes{}, no{})) : run(no{}, no{});
+                std::memcpy(A + row + 1, out, C * sizeof(T));
+                std::memcpy(LD + row + 1, out + C, C * sizeof(T));
+                std::memcpy(EX + row + 1, out + 2 * C, C * sizeof(T));
+                std::memcpy(RM + row + 1, out + 3 * C, C * sizeof(T));
+            }
+            ctl_of[r] = ctl;
+            computed_any = true;
+        }
+        // The south row's c_q follows this row's registers: it must look again next edge.
+        if (r + 1 < R) stale[r + 1] = computed ? 1 : 0;
+    }
+    stale[0] = 0;
+    self.m_quiet = !computed_any;
+}
+
+void pe_array_core::clock_probed() {
     // Events of this edge, from the pre-edge state (the same inputs clock() uses).
     const unsigned C = m_cols;
-    const std::uint8_t need = m_two_bit ? 2 : 1;
+    const int need = m_two_bit ? 2 : 1;
     const auto e = static_cast<std::int64_t>(m_edge);
-    for (unsigned r = 0; r < m_rows; ++r)
+    for (unsigned r = 0; r < m_rows; ++r) {
+        const std::uint8_t st = stage(r);
         for (unsigned c = 0; c < C; ++c) {
-            const std::size_t i = std::size_t{r} * C + c;
-            const std::uint8_t ld_w = c == 0 ? m_st_ld[r] : m_ld[i - 1];
-            const std::uint8_t ex_w = c == 0 ? m_st_ex[r] : m_ex[i - 1];
-            const std::uint8_t rm_w = c == 0 ? m_st_rm[r] : m_rm[i - 1];
-            const std::uint8_t k = rm_w ? 0 : m_cnt[i];
+            const std::size_t i = std::size_t{r} * C + c;  // probe slots: no pad
+            const int ld_w = c == 0 ? (st & 1) : get(P_LD, r, c - 1);
+            const int ex_w = c == 0 ? ((st >> 1) & 1) : get(P_EX, r, c - 1);
+            const int rm_w = c == 0 ? ((st >> 2) & 1) : get(P_RM, r, c - 1);
+            const int k = rm_w ? 0 : get(P_CNT, r, c);
             if (ld_w && k < need) {
                 auto& slot = k == 0 ? m_p_lo[i] : m_p_hi[i];
                 if (slot < 0) slot = e;
             }
             if (ex_w && m_p_ex[i] < 0) m_p_ex[i] = e;
         }
+    }
 }
 
 }  // namespace satlm

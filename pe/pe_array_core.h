@@ -8,6 +8,12 @@
 /// PE holds its weights, hence 2 edges per column, 3 in 2-bit mode). Psums move south through
 /// c_q; column c's bottom PE pushes into the OFIFO while its inst_q execute bit is set.
 /// `rearm` (overlapped schedule) re-arms the latch counter instead of a reset.
+///
+/// Speed (docs/PERFORMANCE.md): registers are int16 planes when psum_bits <= 16 (int32
+/// otherwise), one branch-free, vectorizable loop per row, with compile-time widths for the
+/// common array sizes. A row is only evaluated when it can change: it holds or receives an
+/// instruction bit, or the row north of it changed at the previous edge (c_q follows it).
+/// Every other row is at a fixed point, so skipping it is exact.
 
 #include <cstdint>
 #include <vector>
@@ -34,14 +40,15 @@ public:
     bool any_push() const { return m_any_push; }
     /// Whether any PE or row stage still holds a load/execute/rearm bit.
     bool busy() const;
+    /// Whether an edge without new instruction bits would change nothing: no bit in flight and
+    /// every c_q settled. Then clock() is a no-op apart from counting the edge.
+    bool quiet() const { return m_quiet && !(m_last_bits && m_edge - (m_last_bits - 1) <= m_rows); }
 
     /// PE(r, c)'s weight: low (or only) and high (2-bit mode).
-    int weight_lo(unsigned r, unsigned c) const { return m_wl[r * m_cols + c]; }
-    int weight_hi(unsigned r, unsigned c) const {
-        return m_two_bit ? m_wh[r * m_cols + c] : m_wh[r * m_cols + c] / 4;
-    }
-    bool execute_bit(unsigned r, unsigned c) const { return m_ex[r * m_cols + c] != 0; }
-    std::uint8_t act(unsigned r, unsigned c) const { return m_a[r * m_cols + c]; }
+    int weight_lo(unsigned r, unsigned c) const { return get(P_WL, r, c); }
+    int weight_hi(unsigned r, unsigned c) const { return m_two_bit ? get(P_WH, r, c) : get(P_WL, r, c); }
+    bool execute_bit(unsigned r, unsigned c) const { return get(P_EX, r, c) != 0; }
+    std::uint8_t act(unsigned r, unsigned c) const { return static_cast<std::uint8_t>(get(P_A, r, c)); }
 
     /// Probe: per-PE edge numbers of the first weight latches and first execute since
     /// probe(true) (-1 = not yet). Off by default; costs nothing when off.
@@ -51,17 +58,37 @@ public:
     std::int64_t first_execute(unsigned r, unsigned c) const { return m_p_ex[r * m_cols + c]; }
 
 private:
-    void clock_probed(const std::uint8_t* west);
+    /// Register planes, each rows x (1 + cols): a pad slot, then the row's PEs.
+    enum plane : unsigned { P_A, P_LD, P_EX, P_RM, P_CNT, P_WL, P_WH, P_CQ, P_COUNT };
+    template <typename T, unsigned CC, bool TwoBit>
+    static void edge_impl(pe_array_core& self, const std::uint8_t* west);
+    using edge_fn = void (*)(pe_array_core&, const std::uint8_t*);
+    template <typename T>
+    edge_fn pick_edge() const;
+
+    int get(plane p, unsigned r, unsigned c) const {
+        const std::size_t i = std::size_t{p} * m_plane + std::size_t{r} * m_stride + 1 + c;
+        return m_wide ? m_r32[i] : m_r16[i];
+    }
+    /// Instruction bits (1 load, 2 execute, 4 rearm) entering row r at this edge.
+    std::uint8_t stage(unsigned r) const { return m_hist[(m_edge - 1 - r) & m_hist_mask]; }
+    void clock_probed();
 
     unsigned m_rows, m_cols, m_shift;
-    bool m_two_bit;
+    bool m_two_bit, m_wide;
+    std::size_t m_stride, m_plane;
     std::uint64_t m_edge = 0;
-    std::uint64_t m_last_active = 0, m_settle = 0;  // quiet-array skip
-    // SoA registers, index r * C + c
-    std::vector<std::uint8_t> m_a, m_ld, m_ex, m_rm, m_cnt;
-    std::vector<std::int32_t> m_wl, m_wh, m_c;
-    // per-row instruction skew (mac_array inst_w_temp)
-    std::vector<std::uint8_t> m_st_ld, m_st_ex, m_st_rm;
+    edge_fn m_edge_fn = nullptr;
+    // All planes in one block (int16 when psum_bits <= 16, else int32; one is empty).
+    std::vector<std::int16_t> m_r16;
+    std::vector<std::int32_t> m_r32;
+    // Row skew (mac_array inst_w_temp) as a ring of the sampled bits: row r sees edge e - 1 - r.
+    std::vector<std::uint8_t> m_hist;
+    std::uint64_t m_hist_mask = 0;
+    std::uint64_t m_last_bits = 0;  // edge + 1 of the last edge that sampled a bit (0: none)
+    // Per row: holds an instruction bit; c_q may lag the row north of it.
+    std::vector<std::uint8_t> m_ctl, m_stale;
+    bool m_quiet = true;
     std::vector<std::uint8_t> m_push_valid;
     std::vector<std::int32_t> m_push_value;
     bool m_any_push = false;

@@ -1,5 +1,7 @@
 #include "sram/sram_bank.h"
 
+#include "tlm/report.h"
+
 #include <cstring>
 
 namespace satlm {
@@ -14,10 +16,13 @@ bool sram_bank::access(tlm::tlm_generic_payload& p) {
     const std::uint64_t addr = p.get_address();
     const unsigned len = p.get_data_length();
     if (p.get_byte_enable_ptr()) {
+        log_warn("satlm/sram", "{}: byte enables are not supported (address 0x{:x})", name(), addr);
         p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return false;
     }
     if (addr + len > m_core.size_bytes() || addr + len < addr) {
+        log_warn("satlm/sram", "{}: access [0x{:x}, +{}) outside the {} bytes of the bank", name(), addr,
+                 len, m_core.size_bytes());
         p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return false;
     }

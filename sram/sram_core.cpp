@@ -43,6 +43,12 @@ void sram_core::clock_idle() {
 std::uint64_t sram_core::get_lane(const std::uint8_t* w, unsigned i, unsigned bits) {
     std::uint64_t v = 0;
     const unsigned bit0 = i * bits;
+    if ((bits & 7u) == 0 && bits <= 64) {  // whole bytes (16-bit psums): little-endian bytes
+        const unsigned b0 = bit0 >> 3;
+        for (unsigned b = 0; b < bits / 8; ++b) v |= std::uint64_t{w[b0 + b]} << (8 * b);
+        return v;
+    }
+    if (bits == 4) return (w[bit0 >> 3] >> (bit0 & 4u)) & 0xFu;
     for (unsigned b = 0; b < bits; ++b) {
         const unsigned bit = bit0 + b;
         v |= std::uint64_t{(w[bit >> 3] >> (bit & 7)) & 1u} << b;
@@ -52,6 +58,17 @@ std::uint64_t sram_core::get_lane(const std::uint8_t* w, unsigned i, unsigned bi
 
 void sram_core::set_lane(std::uint8_t* w, unsigned i, unsigned bits, std::uint64_t v) {
     const unsigned bit0 = i * bits;
+    if ((bits & 7u) == 0 && bits <= 64) {  // whole bytes: little-endian bytes
+        const unsigned b0 = bit0 >> 3;
+        for (unsigned b = 0; b < bits / 8; ++b) w[b0 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+        return;
+    }
+    if (bits == 4) {  // xmem lanes
+        const unsigned sh = bit0 & 4u;
+        std::uint8_t& byte = w[bit0 >> 3];
+        byte = static_cast<std::uint8_t>((byte & ~(0xFu << sh)) | ((v & 0xFu) << sh));
+        return;
+    }
     for (unsigned b = 0; b < bits; ++b) {
         const unsigned bit = bit0 + b;
         const std::uint8_t m = static_cast<std::uint8_t>(1u << (bit & 7));

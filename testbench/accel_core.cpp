@@ -48,7 +48,9 @@ void accel_core::step(const instruction& next) {
         m_pop_pending = false;
     } else {
         // Pre-edge values every block samples at this edge.
-        for (unsigned r = 0; r < m_rows; ++r) m_west[r] = m_l0.head(r);
+        // (only when the array can look at them: a quiet array without new bits ignores them)
+        if (I.load || I.execute || I.rearm || !m_array.quiet())
+            for (unsigned r = 0; r < m_rows; ++r) m_west[r] = m_l0.head(r);
         const bool need_q = I.acc || I.acc_load || (I.pmem_en && I.pmem_wr && I.pmem_src == pmem_source::ofifo_plus_q);
         if (need_q) unpack_q();
         if (I.pmem_en && I.pmem_wr) {
@@ -70,6 +72,7 @@ void accel_core::step(const instruction& next) {
         m_ofifo.clock(m_array.push_valid(), m_array.push_value(), m_array.any_push(), I.ofifo_rd);
         m_pop_pending = I.ofifo_rd;
 
+        const std::uint64_t x0 = m_xmem.reads() + m_xmem.writes(), p0 = m_pmem.reads() + m_pmem.writes();
         if (I.pmem_en && I.pmem_wr) m_pmem.clock_write(I.pmem_addr, m_pmem_d.data());
         else if (I.pmem_en) m_pmem.clock_read(I.pmem_addr);
         else m_pmem.clock_idle();
@@ -77,6 +80,8 @@ void accel_core::step(const instruction& next) {
         if (I.xmem_en && I.xmem_wr) m_xmem.clock_write(I.xmem_addr, I.xmem_data);
         else if (I.xmem_en) m_xmem.clock_read(I.xmem_addr);
         else m_xmem.clock_idle();
+        m_xmem_peak = std::max(m_xmem_peak, m_xmem.reads() + m_xmem.writes() - x0);
+        m_pmem_peak = std::max(m_pmem_peak, m_pmem.reads() + m_pmem.writes() - p0);
 
         // Measured latency events.
         if (m_first_exec < 0 && m_array.execute_bit(0, 0)) m_first_exec = edge;

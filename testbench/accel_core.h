@@ -48,6 +48,10 @@ public:
     std::int64_t first_push(unsigned c) const { return m_first_push[c]; }
     /// Edges at which the core acted on an OFIFO pop with o_valid low (never, in a sound schedule).
     std::uint64_t empty_pops() const { return m_empty_pops; }
+    /// Most accesses (reads + writes) one edge made to xmem / pmem so far, measured on the
+    /// macros' counters (the run's peak SRAM traffic per cycle, in words).
+    std::uint64_t xmem_peak_accesses() const { return m_xmem_peak; }
+    std::uint64_t pmem_peak_accesses() const { return m_pmem_peak; }
 
 private:
     void unpack_q();
@@ -68,6 +72,7 @@ private:
     unsigned m_cols_pushed = 0;
     bool m_pop_pending = false;
     std::uint64_t m_empty_pops = 0;
+    std::uint64_t m_xmem_peak = 0, m_pmem_peak = 0;
 };
 
 }  // namespace satlm

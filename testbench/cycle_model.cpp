@@ -9,8 +9,9 @@ namespace satlm {
 
 namespace {
 
-/// Stats of a finished run: schedule buckets (asserted equal to the stepped cycles), SRAM
-/// traffic and FIFO high water from the cores, latencies measured from core events.
+/// Stats of a finished run: schedule buckets (asserted equal to the stepped cycles); everything
+/// else measured on the cores: SRAM traffic and the busiest edge's accesses from the macros'
+/// counters, FIFO high water from the FIFOs, latencies from core events.
 run_stats collect_stats(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan,
                         const std::vector<schedule_step>& steps, const accel_core& core) {
     run_stats st;
@@ -21,11 +22,11 @@ run_stats collect_stats(const accel_config& cfg, const layer_data& layer, const 
     st.xmem.reads = core.xmem().reads();
     st.xmem.writes = core.xmem().writes();
     st.xmem.word_bytes = core.xmem().word_bytes();
-    st.xmem.peak_bytes_per_cycle = st.xmem.reads + st.xmem.writes ? st.xmem.word_bytes : 0;
+    st.xmem.peak_bytes_per_cycle = core.xmem_peak_accesses() * st.xmem.word_bytes;
     st.pmem.reads = core.pmem().reads();
     st.pmem.writes = core.pmem().writes();
     st.pmem.word_bytes = core.pmem().word_bytes();
-    st.pmem.peak_bytes_per_cycle = st.pmem.reads + st.pmem.writes ? st.pmem.word_bytes : 0;
+    st.pmem.peak_bytes_per_cycle = core.pmem_peak_accesses() * st.pmem.word_bytes;
     st.l0_high_water = core.l0().high_water();
     st.ofifo_high_water = core.ofifo().high_water();
     const std::int64_t e0 = core.first_execute_pe00();

@@ -29,15 +29,15 @@ lt_program::lt_program(const accel_config& cfg, const tiling_plan& plan) : m_pla
     const bool whole = reduced.out_tiles == plan.out_tiles && reduced.in_tiles == plan.in_tiles;
     m_steps = build_schedule(cfg, whole ? plan : reduced);
     m_full = whole;
-    if (!cut(cfg, whole ? plan : reduced)) {
+    if (!cut(whole ? plan : reduced)) {
         // Not the expected group structure: replay the full schedule instead.
         m_steps = build_schedule(cfg, plan);
         m_full = true;
-        cut(cfg, plan);
+        cut(plan);
     }
 }
 
-bool lt_program::cut(const accel_config& cfg, const tiling_plan& sched_plan) {
+bool lt_program::cut(const tiling_plan& sched_plan) {
     m_jobs.clear();
     m_ranges.clear();
     m_pass_steps.clear();
@@ -56,7 +56,7 @@ bool lt_program::cut(const accel_config& cfg, const tiling_plan& sched_plan) {
             while (e < end && accumulation_kind(m_steps[e].kind) == acc0 &&
                    (acc0 || m_steps[e].kij == m_steps[i].kij))
                 ++e;
-            add_job(i, e, cfg);
+            add_job(i, e);
             i = e;
         }
         r.end_job = m_jobs.size();
@@ -81,7 +81,7 @@ bool lt_program::cut(const accel_config& cfg, const tiling_plan& sched_plan) {
     return true;
 }
 
-void lt_program::add_job(std::size_t first, std::size_t end, const accel_config& cfg) {
+void lt_program::add_job(std::size_t first, std::size_t end) {
     lt_job j;
     j.first_step = first;
     j.step_count = end - first;
@@ -95,33 +95,11 @@ void lt_program::add_job(std::size_t first, std::size_t end, const accel_config&
         j.xmem_writes += s.xmem_writes;
         j.pmem_reads += s.pmem_reads;
         j.pmem_writes += s.pmem_writes;
-        if (s.cycles) {
-            // Accesses spread evenly over the step: the busiest cycle moves the ceiling of the mean.
-            j.xmem_peak_words = std::max(j.xmem_peak_words, ceil_div(s.xmem_reads + s.xmem_writes, s.cycles));
-            j.pmem_peak_words = std::max(j.pmem_peak_words, ceil_div(s.pmem_reads + s.pmem_writes, s.cycles));
-        }
-        switch (s.kind) {
-            case step_kind::weight_to_l0:
-            case step_kind::act_to_l0:
-                // Reference flow: the L0 rows fill completely before the array reads them.
-                j.l0_high_water = std::max<std::uint64_t>(j.l0_high_water, s.count);
-                break;
-            case step_kind::execute:
-                // Reference flow: the OFIFO collects the whole chunk before the drain to pmem.
-                j.ofifo_high_water = std::max<std::uint64_t>(j.ofifo_high_water, s.count);
-                break;
-            case step_kind::stream:
-                // Overlapped flow: L0 is read while it is written and the OFIFO drains while the
-                // array executes, so neither holds more than the wave's skew (R + 1 entries for
-                // L0, C + 1 for the OFIFO), or the whole chunk if it is shorter.
-                j.l0_high_water = std::max<std::uint64_t>(
-                    j.l0_high_water, std::min<std::uint64_t>(std::max(s.count, 1u), cfg.arch.rows + 1));
-                j.ofifo_high_water = std::max<std::uint64_t>(
-                    j.ofifo_high_water, std::min<std::uint64_t>(std::max(s.count, 1u), cfg.arch.cols + 1));
-                break;
-            default:
-                break;
-        }
+        // The schedule's exact per-cycle peaks (tlm/schedule.h): the job's are their maxima.
+        j.xmem_peak_words = std::max(j.xmem_peak_words, s.xmem_peak);
+        j.pmem_peak_words = std::max(j.pmem_peak_words, s.pmem_peak);
+        j.l0_high_water = std::max(j.l0_high_water, s.l0_peak);
+        j.ofifo_high_water = std::max(j.ofifo_high_water, s.ofifo_peak);
         if (pass_kind(s.kind)) {
             m_pass_steps.push_back(&s);
             if (s.chunk == 0) ++j.passes;
@@ -172,10 +150,9 @@ lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_
     m_stats.macs = L.macs();
     m_stats.xmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.xmem_width(), 8));
     m_stats.pmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.pmem_width(L.psum_bits), 8));
-    // RTL_REFERENCE 2: column 0 writes R cycles after PE(0,0)'s first execute, one column later
-    // per column to the east.
-    m_stats.first_psum_col0 = cfg.arch.rows;
-    m_stats.first_psum_last_col = cfg.arch.rows + cfg.arch.cols - 1;
+    // Every run executes, so both latencies are seen (the cycle model measures the same edges).
+    m_stats.first_psum_col0 = first_psum_latency(cfg, 0);
+    m_stats.first_psum_last_col = first_psum_latency(cfg, cfg.arch.cols - 1);
 }
 
 std::uint64_t lt_core::execute(const lt_program& prog, const lt_job& job, const lt_group& group) {

@@ -21,8 +21,9 @@
 /// The LT SystemC shell (testbench/lt_model) and the kernel-free engine (run_lt_engine) share
 /// both classes, so they give the same results.
 ///
-/// Does not model: per-cycle behaviour (FIFO occupancy, SRAM ports); high-water marks and
-/// latencies are derived analytically from the schedule.
+/// Does not model: per-cycle behaviour (FIFO occupancy, SRAM ports). The statistics the cycle
+/// model measures per cycle (FIFO high water, SRAM peak bytes per cycle, first-psum latencies)
+/// come from the schedule, which derives them exactly (schedule_step's peak fields).
 ///
 /// \code
 ///   satlm::lt_program prog(cfg, plan);
@@ -59,9 +60,9 @@ struct lt_job {
     std::uint64_t cycles = 0;
     cycle_buckets buckets;
     std::uint64_t xmem_reads = 0, xmem_writes = 0, pmem_reads = 0, pmem_writes = 0;
-    std::uint64_t xmem_peak_words = 0;  ///< max over steps of ceil(accesses / cycles)
-    std::uint64_t pmem_peak_words = 0;
-    std::uint64_t l0_high_water = 0, ofifo_high_water = 0;
+    std::uint64_t xmem_peak_words = 0;  ///< most xmem accesses in one cycle (max of the steps')
+    std::uint64_t pmem_peak_words = 0;  ///< the same for pmem
+    std::uint64_t l0_high_water = 0, ofifo_high_water = 0;  ///< max of the steps' FIFO peaks
     std::uint64_t passes = 0, chunks = 0;
 };
 
@@ -107,8 +108,8 @@ private:
         const unsigned t_it = it == 0 ? 0 : (it + 1 == m_plan.in_tiles ? m_t_in - 1 : 1);
         return (std::size_t{t_ot} * m_t_in + t_it) * m_plan.bands.size() + b;
     }
-    bool cut(const accel_config& cfg, const tiling_plan& sched_plan);
-    void add_job(std::size_t first, std::size_t end, const accel_config& cfg);
+    bool cut(const tiling_plan& sched_plan);
+    void add_job(std::size_t first, std::size_t end);
 
     tiling_plan m_plan;
     unsigned m_t_in = 1;                      // input tiles of the reduced schedule

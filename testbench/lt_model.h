@@ -8,7 +8,8 @@
 ///     lt_sequencer.out --(lt_job_extension: the job's schedule steps)--> lt_array.in
 ///
 /// Does not model: per-cycle behaviour, SRAM ports or FIFOs as separate blocks (use the cycle
-/// model for those); there is no clock.
+/// model for those); there is no clock. Their statistics (FIFO high water, SRAM peak bytes per
+/// cycle) still equal the cycle model's: the schedule derives them exactly.
 ///
 /// \code
 ///   satlm::run_result r = satlm::run_lt_systemc(cfg, layer, satlm::plan_tiling(cfg));

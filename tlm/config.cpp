@@ -295,7 +295,7 @@ std::string toml_value_text(const toml::node& n, const std::string& where) {
         if (v->get() < 0) throw config_error(fmt::format("{}: expected a non-negative value, got {}", where, v->get()));
         return std::to_string(v->get());
     }
-    if (auto v = n.as_floating_point()) return fmt::format("{}", v->get());
+    if (auto v = n.as_floating_point()) return format_double(v->get());  // "16.0": not a whole-number key
     if (auto v = n.as_boolean()) return v->get() ? "true" : "false";
     throw config_error(fmt::format("{}: expected a string, number or boolean", where));
 }

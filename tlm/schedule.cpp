@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 namespace satlm {
 
@@ -59,6 +60,94 @@ std::uint64_t overlapped_readout_cycles(const accel_config& cfg, unsigned pixels
 }
 
 namespace {
+
+/// Index of the step whose cycles hold cycle `t`, searching forward from `i` (steps are in time
+/// order and cover every cycle of the run).
+std::size_t step_at(const std::vector<schedule_step>& steps, std::size_t i, std::uint64_t t) {
+    while (i + 1 < steps.size() && steps[i].start + steps[i].cycles <= t) ++i;
+    return i;
+}
+
+/// Occupancy of one FIFO from runs of push and pop edges. It follows the FIFO that fills first:
+/// L0 row R-1 (all rows push together, row R-1 pops last) or OFIFO column 0 (all columns pop
+/// together, column 0 pushes first). At most one push and one pop per edge, so occupancy never
+/// falls during a push run: its peaks are at the last edge of each run (split at step borders).
+/// Only effective pops are recorded (the schedules never pop an empty FIFO at these places).
+class fifo_meter {
+public:
+    explicit fifo_meter(const char* what) : m_what(what) {}
+    void push(std::uint64_t edge, std::uint64_t n) { add(m_push, edge, n); }
+    void pop(std::uint64_t edge, std::uint64_t n) { add(m_pop, edge, n); }
+
+    /// Stores into steps[i].*field the highest occupancy after a push edge acting on step i.
+    void apply(std::vector<schedule_step>& steps, std::uint64_t schedule_step::*field) {
+        auto by_edge = [](const run& a, const run& b) { return a.edge < b.edge; };
+        std::sort(m_push.begin(), m_push.end(), by_edge);
+        std::sort(m_pop.begin(), m_pop.end(), by_edge);
+        std::uint64_t pushed = 0, popped = 0;  // pushes before the current run; pops of runs passed
+        std::size_t k = 0, si = 0;
+        for (const run& r : m_push) {
+            const std::uint64_t last = r.edge + r.n - 1;
+            for (std::uint64_t e = r.edge; e <= last;) {
+                si = step_at(steps, si, e - 1);
+                const std::uint64_t end = std::min(last, steps[si].start + steps[si].cycles);
+                if (end < e)
+                    throw std::logic_error(fmt::format("schedule: {} push at edge {} after the last step", m_what, e));
+                while (k < m_pop.size() && m_pop[k].edge + m_pop[k].n - 1 <= end) popped += m_pop[k++].n;
+                const std::uint64_t partial = k < m_pop.size() && m_pop[k].edge <= end ? end - m_pop[k].edge + 1 : 0;
+                const std::uint64_t in = pushed + (end - r.edge + 1);
+                if (popped + partial > in)
+                    throw std::logic_error(fmt::format("schedule: {} pops more words than were pushed by edge {}",
+                                                       m_what, end));
+                steps[si].*field = std::max(steps[si].*field, in - popped - partial);
+                e = end + 1;
+            }
+            pushed += r.n;
+        }
+        std::uint64_t all_popped = 0;
+        for (const run& r : m_pop) all_popped += r.n;
+        if (all_popped != pushed)
+            throw std::logic_error(fmt::format("schedule: {} pushes {} words and pops {}", m_what, pushed,
+                                               all_popped));
+    }
+
+private:
+    struct run {
+        std::uint64_t edge, n;
+    };
+    static void add(std::vector<run>& v, std::uint64_t edge, std::uint64_t n) {
+        if (n == 0) return;
+        if (!v.empty() && v.back().edge + v.back().n == edge) v.back().n += n;
+        else v.push_back({edge, n});
+    }
+    const char* m_what;
+    std::vector<run> m_push, m_pop;
+};
+
+/// The FIFO events and the overlapped pmem access cycles a schedule builder records while it
+/// plans; apply() turns them into the steps' peak fields.
+struct peak_meters {
+    fifo_meter l0{"L0 row"}, ofifo{"OFIFO column"};
+    std::vector<std::uint64_t> pmem_cycles;  // overlapped drain: cycles of pmem instructions
+
+    void apply(std::vector<schedule_step>& steps) {
+        l0.apply(steps, &schedule_step::l0_peak);
+        ofifo.apply(steps, &schedule_step::ofifo_peak);
+        std::sort(pmem_cycles.begin(), pmem_cycles.end());
+        std::size_t si = 0;
+        for (std::uint64_t t : pmem_cycles) {
+            si = step_at(steps, si, t);
+            steps[si].pmem_peak = 1;
+        }
+    }
+};
+
+/// Edge offsets of the datapath (edge t + 1 acts on the instruction of cycle t): L0 row r pops
+/// r + 1 edges after the edge that samples l0_rd, so row R-1 pops at t + 1 + R; PE(0,0) executes
+/// at t + 2 (on row 0's pop) and column 0 pushes R edges later, at t + 1 + R + ofifo_push_lag; an
+/// OFIFO read issued at cycle t pops at edge t + 2 (registered read). (The overlapped planner's
+/// room rule assumes the push one edge earlier: conservative by one cycle, kept for the counts.)
+constexpr std::uint64_t ofifo_push_lag = 1;
 
 /// Appends steps with a running cycle cursor.
 class step_writer {
@@ -185,6 +274,27 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
     w.add(step_kind::tail, ref_tail, &B::idle);
 }
 
+/// The reference flow's FIFO events, from its steps: every phase is one run of edges.
+void meter_reference(const accel_config& cfg, const std::vector<schedule_step>& steps, peak_meters& m) {
+    const std::uint64_t R = cfg.arch.rows;
+    for (const auto& s : steps) {
+        switch (s.kind) {
+        case step_kind::weight_to_l0:
+        case step_kind::act_to_l0: m.l0.push(s.start + 1, s.count); break;
+        case step_kind::load: m.l0.pop(s.start + 1 + R, s.count); break;
+        case step_kind::execute:
+            m.l0.pop(s.start + 1 + R, s.count);
+            m.ofifo.push(s.start + 1 + R + ofifo_push_lag, s.count);
+            break;
+        case step_kind::ofifo_to_pmem:
+            // The prefetch read (cycle start - 1) pops word 0; the last two reads find it empty.
+            m.ofifo.pop(s.start + 1, s.count);
+            break;
+        default: break;
+        }
+    }
+}
+
 }  // namespace
 
 overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan& plan, unsigned itile,
@@ -276,7 +386,7 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
 
 namespace {
 
-void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_writer& w) {
+void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_writer& w, peak_meters& m) {
     const layer_keys& L = cfg.layer;
     const arch_keys& A = cfg.arch;
     const std::uint64_t wc = xmem_write_cycles(cfg);
@@ -298,6 +408,19 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
                 const unsigned ob = plan.band_out_positions(plan.bands[b], L);
                 add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
                 const overlapped_band tl = plan_overlapped_band(cfg, plan, it, b, w.now());
+                const std::uint64_t R = A.rows;
+                for (const auto& j : tl.jobs) {
+                    // L0 writes and reads are both one contiguous run (load, then execute).
+                    m.l0.push(j.l0_start + 1, j.weights + j.count);
+                    m.l0.pop(j.l0_start + 1 + R, j.weights + j.count);
+                    m.ofifo.push(j.exec_start + 1 + R + ofifo_push_lag, j.count);
+                }
+                for (const auto& wd : tl.words) {
+                    m.ofifo.pop(wd.write_cycle + 1, 1);  // ofifo_rd at write_cycle - 1
+                    if (wd.pixel < 0) continue;
+                    m.pmem_cycles.push_back(wd.write_cycle);
+                    if (!wd.first) m.pmem_cycles.push_back(wd.write_cycle - A.pmem.read_latency);
+                }
                 // pmem traffic per job: the words whose write falls in the job's window.
                 std::size_t wi = 0;
                 for (std::size_t ji = 0; ji < tl.jobs.size(); ++ji) {
@@ -351,9 +474,37 @@ std::vector<schedule_step> build_schedule(const accel_config& cfg, const tiling_
                                        weight_words(cfg), cfg.arch.l0_depth));
     std::vector<schedule_step> steps;
     step_writer w(steps);
-    if (cfg.arch.schedule == schedule_kind::reference) build_reference(cfg, plan, w);
-    else build_overlapped(cfg, plan, w);
+    peak_meters m;
+    if (cfg.arch.schedule == schedule_kind::reference) {
+        build_reference(cfg, plan, w);
+        meter_reference(cfg, steps, m);
+    } else {
+        build_overlapped(cfg, plan, w, m);
+    }
+    for (auto& s : steps) {
+        // One port per SRAM and at most one access per instruction: a step that accesses an
+        // SRAM at all peaks at one word per cycle.
+        s.xmem_peak = s.xmem_reads + s.xmem_writes > 0 ? 1 : 0;
+        if (s.kind != step_kind::stream && s.kind != step_kind::drain_tail)
+            s.pmem_peak = s.pmem_reads + s.pmem_writes > 0 ? 1 : 0;
+    }
+    m.apply(steps);
     return steps;
+}
+
+schedule_peaks peak_stats(const std::vector<schedule_step>& steps) {
+    schedule_peaks p;
+    for (const auto& s : steps) {
+        p.xmem_accesses = std::max(p.xmem_accesses, s.xmem_peak);
+        p.pmem_accesses = std::max(p.pmem_accesses, s.pmem_peak);
+        p.l0_high_water = std::max(p.l0_high_water, s.l0_peak);
+        p.ofifo_high_water = std::max(p.ofifo_high_water, s.ofifo_peak);
+    }
+    return p;
+}
+
+std::uint64_t first_psum_latency(const accel_config& cfg, unsigned col) {
+    return std::uint64_t{cfg.arch.rows} + col;
 }
 
 cycle_buckets total_cycles(const std::vector<schedule_step>& steps) {

@@ -65,6 +65,12 @@ struct schedule_step {
     unsigned first = 0;        ///< first band position (act/chunk steps) or pixel (accumulate/readout)
     unsigned count = 0;        ///< positions / words / pixels the step moves
     std::uint64_t xmem_reads = 0, xmem_writes = 0, pmem_reads = 0, pmem_writes = 0;
+    // Per-cycle peaks over the edges that act on this step's instructions (edge t + 1 acts on the
+    // instruction of cycle t). Exact for the cycle model: the run's statistics are the maxima.
+    std::uint64_t xmem_peak = 0;   ///< most xmem accesses in one edge (single port: 0 or 1)
+    std::uint64_t pmem_peak = 0;   ///< most pmem accesses in one edge (single port: 0 or 1)
+    std::uint64_t l0_peak = 0;     ///< highest L0 row occupancy after a push edge (0: no push)
+    std::uint64_t ofifo_peak = 0;  ///< highest OFIFO column occupancy after a push edge (0: no push)
 };
 
 /// Cycles one off-chip -> xmem word write takes: ceil(xmem word bytes / offchip.bytes_per_cycle).
@@ -80,6 +86,19 @@ layer_keys band_shape(const layer_keys& L, const row_band& b);
 /// Throws config_error when the schedule cannot run on the configuration (e.g. "overlapped"
 /// with l0.depth <= array.rows).
 std::vector<schedule_step> build_schedule(const accel_config& cfg, const tiling_plan& plan);
+
+/// The per-cycle peaks of a whole run: the maxima of the steps' peak fields.
+struct schedule_peaks {
+    std::uint64_t xmem_accesses = 0;  ///< words per cycle (x word bytes = peak bytes per cycle)
+    std::uint64_t pmem_accesses = 0;
+    std::uint64_t l0_high_water = 0;
+    std::uint64_t ofifo_high_water = 0;
+};
+schedule_peaks peak_stats(const std::vector<schedule_step>& steps);
+
+/// Cycles from PE(0,0)'s first execute edge to column `col`'s first OFIFO push: R + col (the
+/// execute bit moves one PE per edge south then east, RTL_REFERENCE.md section 2).
+std::uint64_t first_psum_latency(const accel_config& cfg, unsigned col);
 
 /// Sum of the steps' buckets (cycles.total() is the run's cycle count).
 cycle_buckets total_cycles(const std::vector<schedule_step>& steps);

@@ -6,11 +6,20 @@
 
 #include <cstdint>
 #include <deque>
+#include <cstdlib>
 #include <random>
 #include <stdexcept>
 #include <vector>
 
 using namespace satlm;
+
+namespace {
+/// SATLM_TEST_SEED reproduces a run; otherwise a fresh seed, printed with --log_level=message.
+unsigned test_seed() {
+    if (const char* s = std::getenv("SATLM_TEST_SEED")) return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
+    return std::random_device{}();
+}
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(fifo_core_suite)
 
@@ -112,7 +121,7 @@ BOOST_AUTO_TEST_CASE(reset_clears_pointers_but_keeps_storage) {
 }
 
 BOOST_AUTO_TEST_CASE(random_traffic_matches_deque_reference) {
-    const unsigned seed = std::random_device{}();
+    const unsigned seed = test_seed();
     BOOST_TEST_MESSAGE("fifo_core random seed " << seed);
     std::mt19937 rng(seed);
     for (int trial = 0; trial < 200; ++trial) {

@@ -2,16 +2,22 @@
 // layers and configurations. Every failure names the trial's seed and configuration; rerun one
 // trial by changing `first_seed` / the loop bounds.
 
+#include "support/sc_fixture.h"
 #include "testbench/golden.h"
 #include "testbench/simulation.h"
 #include "tlm/report.h"
+#include "tlm/schedule.h"
+#include "vectors/vector_set.h"
 
 #include <boost/test/unit_test.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace satlm;
 
@@ -76,6 +82,45 @@ std::size_t mismatches(const layer_output& got, const layer_output& ref) {
     return n;
 }
 
+// stats_diff compares every field of run_stats by name; a new field must be added there (and
+// to both models). The size check fails the build when the struct grows without that.
+static_assert(sizeof(run_stats) == 7 * 8 + 8 + 2 * 32 + 2 * 8 + 2 * 16 + 3 * 8,
+              "run_stats changed: compare the new field in stats_diff");
+
+std::string opt(const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : "none"; }
+
+/// Every field of run_stats that differs between the cycle model (`c`) and the LT model (`l`),
+/// as "name: cycle X lt Y;" items; empty when they agree.
+std::string stats_diff(const run_stats& c, const run_stats& l) {
+    std::string d;
+    auto f = [&d](const char* name, const auto& a, const auto& b) {
+        if (!(a == b)) d += fmt::format(" {}: cycle {} lt {};", name, a, b);
+    };
+    f("cycles.load_data", c.cycles.load_data, l.cycles.load_data);
+    f("cycles.load_weights", c.cycles.load_weights, l.cycles.load_weights);
+    f("cycles.execute", c.cycles.execute, l.cycles.execute);
+    f("cycles.drain", c.cycles.drain, l.cycles.drain);
+    f("cycles.accumulate", c.cycles.accumulate, l.cycles.accumulate);
+    f("cycles.stall", c.cycles.stall, l.cycles.stall);
+    f("cycles.idle", c.cycles.idle, l.cycles.idle);
+    f("macs", c.macs, l.macs);
+    for (const auto& [name, a, b] : {std::tuple{"xmem", &c.xmem, &l.xmem}, std::tuple{"pmem", &c.pmem, &l.pmem}}) {
+        const std::string n = name;
+        f((n + ".reads").c_str(), a->reads, b->reads);
+        f((n + ".writes").c_str(), a->writes, b->writes);
+        f((n + ".word_bytes").c_str(), a->word_bytes, b->word_bytes);
+        f((n + ".peak_bytes_per_cycle").c_str(), a->peak_bytes_per_cycle, b->peak_bytes_per_cycle);
+    }
+    f("l0_high_water", c.l0_high_water, l.l0_high_water);
+    f("ofifo_high_water", c.ofifo_high_water, l.ofifo_high_water);
+    f("first_psum_col0", opt(c.first_psum_col0), opt(l.first_psum_col0));
+    f("first_psum_last_col", opt(c.first_psum_last_col), opt(l.first_psum_last_col));
+    f("passes", c.passes, l.passes);
+    f("chunks", c.chunks, l.chunks);
+    f("simulated_seconds", c.simulated_seconds, l.simulated_seconds);
+    return d;
+}
+
 /// Runs the trial on one fidelity; false (with the reason) when the geometry is impossible.
 bool run(trial& t, fidelity f, run_result& out) {
     t.cfg.arch.model = f;
@@ -104,7 +149,8 @@ BOOST_AUTO_TEST_CASE(cycle_and_lt_agree_and_match_the_golden) {
         const layer_output ref = golden_output(t.layer, true);
         BOOST_TEST(mismatches(cyc.output, ref) == 0u, "cycle vs golden, " << t.text);
         BOOST_TEST(mismatches(lt.output, ref) == 0u, "lt vs golden, " << t.text);
-        BOOST_TEST(cyc.stats.cycles.total() == lt.stats.cycles.total(), "cycles.total, " << t.text);
+        const std::string diff = stats_diff(cyc.stats, lt.stats);
+        BOOST_TEST(diff.empty(), "run_stats differ:" << diff << " " << t.text);
         ++ran;
         banded += lt.plan.split_rows();
         chunked += lt.stats.chunks > lt.stats.passes;
@@ -130,6 +176,93 @@ BOOST_AUTO_TEST_CASE(lt_matches_the_golden_on_more_layers) {
         ++ran;
     }
     BOOST_TEST(ran >= 150);
+}
+
+BOOST_AUTO_TEST_CASE(cycle_and_lt_agree_on_every_real_set) {
+    // The 16 sets of vectors/external, as `satlm run` loads them, on both schedules: the same
+    // outputs (those of the files) and the same statistics, field by field.
+    std::vector<std::string> manifests;
+    for (const auto& e : std::filesystem::directory_iterator(test::source_dir() + "/vectors/external"))
+        if (e.path().extension() == ".toml") manifests.push_back(e.path().string());
+    std::sort(manifests.begin(), manifests.end());
+    BOOST_TEST(manifests.size() == 16u);
+    for (const auto& m : manifests) {
+        const vector_set vs = load_vector_set(m, accel_config{}, {}, true);
+        BOOST_TEST_REQUIRE(vs.expected.output.has_value(), m);
+        const layer_output ref = golden_output(vs.layer, true);
+        for (auto kind : {schedule_kind::reference, schedule_kind::overlapped}) {
+            trial t{vs.config, vs.layer, ""};
+            t.cfg.arch.schedule = kind;
+            t.text = fmt::format("{} ({})", m, kind == schedule_kind::overlapped ? "overlapped" : "reference");
+            run_result cyc, lt;
+            BOOST_TEST_REQUIRE(run(t, fidelity::cycle, cyc), t.text);
+            BOOST_TEST_REQUIRE(run(t, fidelity::lt, lt), t.text);
+            BOOST_TEST(mismatches(cyc.output, ref) == 0u, "cycle vs golden, " << t.text);
+            BOOST_TEST(mismatches(lt.output, cyc.output) == 0u, "lt vs cycle, " << t.text);
+            const std::string diff = stats_diff(cyc.stats, lt.stats);
+        BOOST_TEST(diff.empty(), "run_stats differ:" << diff << " " << t.text);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(slower_resources_keep_outputs_and_never_save_cycles) {
+    // The schedule-level totals are in schedule_test (thin_offchip_adds_stall_in_both_schedules,
+    // reference_shallow_ofifo_adds_stall); here both engines run them: outputs must not change,
+    // cycles.total and cycles.stall must rise, and no engine may disagree with the other.
+    struct variant {
+        std::string what;
+        trial base, slow;
+        bool strict;  // must the slower run take strictly more cycles and stall?
+    };
+    std::vector<variant> cases;
+    auto make = [](std::string what, const trial& base) { return variant{std::move(what), base, base, true}; };
+    const vector_set six = load_vector_set(test::source_dir() + "/vectors/external/stan-ws4-p1.toml",
+                                           accel_config{}, {}, true);
+    for (auto kind : {schedule_kind::reference, schedule_kind::overlapped}) {
+        const char* k = kind == schedule_kind::overlapped ? "overlapped" : "reference";
+        variant v = make(fmt::format("6x6 {}: offchip.bytes_per_cycle 4 -> 2", k), trial{six.config, six.layer, ""});
+        v.base.cfg.arch.schedule = kind;
+        v.base.cfg.arch.offchip_bytes_per_cycle = 4;
+        v.slow = v.base;
+        v.slow.cfg.arch.offchip_bytes_per_cycle = 2;
+        cases.push_back(v);
+    }
+    {
+        variant v = make("6x6 reference: ofifo.depth 64 -> 32", trial{six.config, six.layer, ""});
+        v.base.cfg.arch.schedule = schedule_kind::reference;
+        v.base.cfg.arch.ofifo_depth = 64;
+        v.slow = v.base;
+        v.slow.cfg.arch.ofifo_depth = 32;
+        cases.push_back(v);
+    }
+    // Random layers: halving the off-chip link never saves a cycle, and costs some whenever an
+    // xmem word then takes longer to write.
+    for (unsigned seed = 7000; seed < 7040; ++seed) {
+        trial t = make_trial(seed);
+        t.cfg.arch.offchip_bytes_per_cycle = 2 * std::max(1u, t.cfg.arch.offchip_bytes_per_cycle);
+        variant v = make(t.text + ": offchip.bytes_per_cycle halved", t);
+        v.slow.cfg.arch.offchip_bytes_per_cycle /= 2;
+        v.strict = xmem_write_cycles(v.slow.cfg) > xmem_write_cycles(v.base.cfg);
+        cases.push_back(v);
+    }
+    int strict = 0;
+    for (auto& v : cases) {
+        for (auto f : {fidelity::cycle, fidelity::lt}) {
+            const std::string what = v.what + (f == fidelity::lt ? " (lt)" : " (cycle)");
+            run_result base, slow;
+            if (!run(v.base, f, base)) continue;
+            BOOST_TEST_REQUIRE(run(v.slow, f, slow), what);
+            BOOST_TEST(mismatches(slow.output, base.output) == 0u, what);
+            BOOST_TEST(slow.stats.cycles.total() >= base.stats.cycles.total(), what);
+            BOOST_TEST(slow.stats.cycles.stall >= base.stats.cycles.stall, what);
+            if (v.strict) {
+                BOOST_TEST(slow.stats.cycles.total() > base.stats.cycles.total(), what);
+                BOOST_TEST(slow.stats.cycles.stall > base.stats.cycles.stall, what);
+                ++strict;
+            }
+        }
+    }
+    BOOST_TEST(strict >= 12);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

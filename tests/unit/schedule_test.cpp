@@ -1,9 +1,11 @@
 // Analytic schedule: the reference flow's phase formulas and the overlapped flow's bounds.
 #include <boost/test/unit_test.hpp>
 
+#include "testbench/cycle_model.h"
 #include "tlm/schedule.h"
 
 #include <map>
+#include <random>
 
 using namespace satlm;
 
@@ -104,6 +106,53 @@ BOOST_AUTO_TEST_CASE(reference_formula_scales_with_geometry) {
     const std::uint64_t per_tile = 14 + 70 * 2 + 9 * per_kij + 1 + 41 * 14;
     const std::uint64_t expect = 2 * per_tile + 9;
     BOOST_TEST(total(cfg) == expect);
+}
+
+BOOST_AUTO_TEST_CASE(peaks_of_the_6x6_runs) {
+    // Reference: L0 holds a whole chunk (36 positions) before execute, the OFIFO a whole chunk
+    // before the drain. Overlapped: L0 is read R cycles behind its writes (8), and the OFIFO
+    // backs up while the drain's read-modify-writes share the pmem port (17).
+    for (auto [kind, l0, ofifo] : {std::tuple{schedule_kind::reference, 36u, 36u},
+                                   std::tuple{schedule_kind::overlapped, 8u, 17u}}) {
+        auto cfg = six_by_six();
+        cfg.arch.schedule = kind;
+        const auto steps = build_schedule(cfg, plan_tiling(cfg));
+        const auto p = peak_stats(steps);
+        BOOST_TEST(p.l0_high_water == l0);
+        BOOST_TEST(p.ofifo_high_water == ofifo);
+        BOOST_TEST(p.xmem_accesses == 1u);  // single-port SRAMs
+        BOOST_TEST(p.pmem_accesses == 1u);
+        for (const auto& s : steps) {
+            BOOST_TEST(s.xmem_peak <= 1u);
+            BOOST_TEST(s.pmem_peak <= 1u);
+            BOOST_TEST(s.l0_peak <= cfg.arch.l0_depth);
+            BOOST_TEST(s.ofifo_peak <= cfg.arch.ofifo_depth);
+            if (s.xmem_reads + s.xmem_writes == 0) BOOST_TEST(s.xmem_peak == 0u);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(reference_l0_peak_counts_weights_row_r_still_holds) {
+    // 32 rows, 16 columns, 3x3 map: row 31 pops the 16 weights R + 1 = 33 edges after the load
+    // reads them, so 3 of the 9 activations are already in before its first weight pop:
+    // 16 + 3 = 19 entries, more than the weights (16) or the chunk (9). The cycle model agrees.
+    auto cfg = six_by_six();
+    cfg.arch.rows = 32;
+    cfg.arch.cols = 16;
+    cfg.layer.in_channels = 32;
+    cfg.layer.out_channels = 16;
+    cfg.layer.padded_height = cfg.layer.padded_width = 3;
+    const auto plan = plan_tiling(cfg);
+    const auto p = peak_stats(build_schedule(cfg, plan));
+    BOOST_TEST(p.l0_high_water == 19u);
+    BOOST_TEST(p.ofifo_high_water == 9u);
+    layer_data d(cfg.layer);
+    std::mt19937 rng(3);
+    for (auto& a : d.act) a = static_cast<std::uint8_t>(rng() % 16);
+    for (auto& w : d.weight) w = static_cast<std::int8_t>(int(rng() % 16) - 8);
+    const auto r = run_cycle_engine(cfg, d, plan);
+    BOOST_TEST(r.stats.l0_high_water == 19u);
+    BOOST_TEST(r.stats.ofifo_high_water == 9u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
