@@ -1,5 +1,7 @@
 // The cycle engine end to end: outputs against the golden model, cycle totals against the
 // schedule, measured latencies, on many geometries and both schedules.
+#include "support/random_layer.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include "testbench/cycle_model.h"
@@ -10,17 +12,9 @@
 #include <random>
 
 using namespace satlm;
+using satlm::test::random_layer;
 
 namespace {
-
-layer_data random_layer(const layer_keys& s, std::mt19937& rng) {
-    layer_data d(s);
-    std::uniform_int_distribution<int> a(0, (1 << s.act_bits) - 1);
-    std::uniform_int_distribution<int> w(-(1 << (s.weight_bits - 1)), (1 << (s.weight_bits - 1)) - 1);
-    for (auto& v : d.act) v = static_cast<std::uint8_t>(a(rng));
-    for (auto& v : d.weight) v = static_cast<std::int8_t>(w(rng));
-    return d;
-}
 
 run_result run(accel_config cfg, const layer_data& d) {
     cfg.layer = d.shape;

@@ -4,6 +4,8 @@
 
 #include "support/sc_fixture.h"
 
+#include "support/random_layer.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
@@ -12,17 +14,9 @@
 #include <vector>
 
 using namespace satlm;
+using satlm::test::random_layer;
 
 namespace {
-
-layer_data random_layer(std::mt19937_64& rng, const layer_keys& shape) {
-    layer_data d(shape);
-    const int amax = (1 << shape.act_bits) - 1;
-    const int wlo = -(1 << (shape.weight_bits - 1)), whi = (1 << (shape.weight_bits - 1)) - 1;
-    for (auto& a : d.act) a = static_cast<std::uint8_t>(rng() % (amax + 1));
-    for (auto& w : d.weight) w = static_cast<std::int8_t>(wlo + static_cast<int>(rng() % (whi - wlo + 1)));
-    return d;
-}
 
 layer_keys random_shape(std::mt19937_64& rng) {
     layer_keys L;
@@ -77,7 +71,7 @@ BOOST_AUTO_TEST_CASE(output_matches_naive_loop_on_random_layers) {
     std::mt19937_64 rng(seed);
     for (int t = 0; t < 200; ++t) {
         const layer_keys L = random_shape(rng);
-        const layer_data d = random_layer(rng, L);
+        const layer_data d = random_layer(L, rng);
         const bool relu = t % 2 == 0;
         const layer_output out = golden_output(d, relu);
         BOOST_REQUIRE_EQUAL(out.out_positions, L.out_positions());
@@ -102,7 +96,7 @@ BOOST_AUTO_TEST_CASE(psums_match_naive_loop_including_padded_channels) {
     std::mt19937_64 rng(seed);
     for (int t = 0; t < 100; ++t) {
         const layer_keys L = random_shape(rng);
-        const layer_data d = random_layer(rng, L);
+        const layer_data d = random_layer(L, rng);
         const unsigned tin = 1 + rng() % 8, tout = 1 + rng() % 8;
         const unsigned ic0 = tin * (rng() % ((L.in_channels + tin - 1) / tin));
         const unsigned oc0 = tout * (rng() % ((L.out_channels + tout - 1) / tout));
@@ -132,7 +126,7 @@ BOOST_AUTO_TEST_CASE(psums_accumulated_over_kij_and_tiles_give_the_output) {
     L.out_channels = 5;
     L.padded_height = 7;
     L.padded_width = 6;
-    const layer_data d = random_layer(rng, L);
+    const layer_data d = random_layer(L, rng);
     const layer_output out = golden_output(d, false);
     for (unsigned o = 0; o < L.out_positions(); ++o) {
         const unsigned orow = o / L.out_width(), ocol = o % L.out_width();

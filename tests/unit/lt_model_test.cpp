@@ -5,22 +5,16 @@
 #include "tlm/report.h"
 #include "tlm/schedule.h"
 
+#include "support/random_layer.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <random>
 
 using namespace satlm;
+using satlm::test::random_layer;
 
 namespace {
-
-layer_data random_layer(const layer_keys& s, std::mt19937& rng) {
-    layer_data d(s);
-    std::uniform_int_distribution<int> act(0, (1 << s.act_bits) - 1);
-    std::uniform_int_distribution<int> w(-(1 << (s.weight_bits - 1)), (1 << (s.weight_bits - 1)) - 1);
-    for (auto& a : d.act) a = static_cast<std::uint8_t>(act(rng));
-    for (auto& x : d.weight) x = static_cast<std::int8_t>(w(rng));
-    return d;
-}
 
 accel_config lt_cfg() {
     accel_config c;

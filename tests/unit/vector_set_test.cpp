@@ -7,6 +7,8 @@
 #include "tlm/report.h"
 #include "vectors/vector_set.h"
 
+#include "support/random_layer.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -17,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using namespace satlm;
+using satlm::test::random_layer;
 
 namespace {
 
@@ -57,15 +60,6 @@ struct set_style {
     bool relu = true;
     std::string header = "#h\n#h\n#h\n";
 };
-
-layer_data random_layer(const layer_keys& L, unsigned seed) {
-    layer_data d(L);
-    std::mt19937 rng(seed);
-    for (auto& a : d.act) a = static_cast<std::uint8_t>(rng() % (1u << L.act_bits));
-    for (auto& w : d.weight)
-        w = static_cast<std::int8_t>(sign_extend(rng() % (1u << L.weight_bits), L.weight_bits));
-    return d;
-}
 
 std::int64_t conv(const layer_data& d, unsigned oc, unsigned onij) {
     const auto& L = d.shape;
