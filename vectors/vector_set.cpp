@@ -237,26 +237,23 @@ void set_loader::infer_keys() {
     if (m_check) {
         const line_reader& o0 = read(m_out->expand(0, 0, 0));
         const std::size_t pb = L.psum_bits;
+        // Output channels on one line of the output file (whole psum_bits fields).
+        auto fields_per_line = [&] {
+            if (o0.width() % pb != 0)
+                contradiction(o0.path(), o0.lines().front().number,
+                              fmt::format("expected a multiple of layer.psum_bits = {} binary "
+                                          "digits, got {}",
+                                          pb, o0.width()));
+            return o0.width() / pb;
+        };
         if (m_out->has_o()) {
             if (!tout_known) {
-                if (o0.width() % pb != 0)
-                    contradiction(
-                        o0.path(), o0.lines().front().number,
-                        fmt::format(
-                            "expected a multiple of layer.psum_bits = {} binary digits, got {}", pb,
-                            o0.width()));
-                infer("tiles.out_channels", o0.width() / pb, o0.path());
+                infer("tiles.out_channels", fields_per_line(), o0.path());
                 tout_known = true;
             }
         } else {
             if (!out_known) {
-                if (o0.width() % pb != 0)
-                    contradiction(
-                        o0.path(), o0.lines().front().number,
-                        fmt::format(
-                            "expected a multiple of layer.psum_bits = {} binary digits, got {}", pb,
-                            o0.width()));
-                infer("layer.out_channels", o0.width() / pb, o0.path());
+                infer("layer.out_channels", fields_per_line(), o0.path());
                 out_known = true;
             }
             if (!tout_known && m_out_tiles == 1) {
