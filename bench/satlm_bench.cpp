@@ -24,7 +24,9 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -63,6 +65,7 @@ struct options {
     bool check = false;
     bool quick = false;                       // CI-sized subset (see --quick)
     std::vector<std::string> layers;          // empty = all 13
+    std::vector<std::string> floors;          // "array=Mcycles/s": cycle-model minimum per layer
     unsigned seed = 1;
     std::string json;
 };
@@ -201,8 +204,12 @@ int sc_main(int argc, char* argv[]) {
     app.add_flag("--check", o.check, "Compare every output with the golden model (untimed)");
     app.add_option("--layers", o.layers, "Only these VGG16 layers (e.g. conv1_1,conv3_2)")->delimiter(',');
     app.add_flag("--quick", o.quick,
-                 "CI-sized run (about a minute): conv1_1, conv2_1, conv3_1, conv4_1, conv5_1 on 8x8 and 16x16, "
+                 "CI-sized run (seconds): conv1_1, conv2_1, conv3_1, conv4_1, conv5_1 on 8x8, 16x16 and 64x64, "
                  "both models, --check; explicit --layers/--arrays still win");
+    app.add_option("--floor", o.floors,
+                   "Fail (exit 1) when a cycle-model layer on this array runs below this many M simulated "
+                   "cycles/s, e.g. 8=2,16=1")
+        ->delimiter(',');
     app.add_option("--seed", o.seed, "Seed of the random layer data");
     app.add_option("--json", o.json, "Also write the results as JSON to this file");
     try {
@@ -213,7 +220,7 @@ int sc_main(int argc, char* argv[]) {
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     if (o.quick) {
         if (app.count("--layers") == 0) o.layers = {"conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"};
-        if (app.count("--arrays") == 0) o.arrays = {8, 16};
+        if (app.count("--arrays") == 0) o.arrays = {8, 16, 64};
         o.check = true;
     }
     for (const auto& name : o.layers) {
@@ -224,6 +231,22 @@ int sc_main(int argc, char* argv[]) {
             return 2;
         }
     }
+    std::vector<std::pair<unsigned, double>> floor;  // (array, M cycles/s)
+    for (const auto& f : o.floors) {
+        const auto eq = f.find('=');
+        try {
+            if (eq == std::string::npos) throw std::invalid_argument(f);
+            floor.emplace_back(static_cast<unsigned>(std::stoul(f.substr(0, eq))), std::stod(f.substr(eq + 1)));
+        } catch (const std::exception&) {
+            fmt::print(stderr, "satlm_bench: --floor: expected ARRAY=MCYCLES_PER_S (e.g. 8=2), got '{}'\n", f);
+            return 2;
+        }
+    }
+    auto floor_of = [&floor](unsigned array) {
+        for (const auto& [a, m] : floor)
+            if (a == array) return m;
+        return 0.0;
+    };
     auto selected = [&o](const layer_shape& s) {
         if (o.layers.empty()) return true;
         for (const auto& name : o.layers)
@@ -256,6 +279,11 @@ int sc_main(int argc, char* argv[]) {
                 if (r.match == 0) note = "MISMATCH vs golden";
                 if (r.match == 1) note = "matches golden";
                 failures += r.status == 2 || r.match == 0;
+                if (model == "cycle" && r.status == 0 && r.cpu_s > 0 && floor_of(array) > 0 &&
+                    double(r.cycles) / r.cpu_s < floor_of(array) * 1e6) {
+                    note += fmt::format("{}BELOW FLOOR {} M cycles/s", note.empty() ? "" : "; ", floor_of(array));
+                    ++failures;
+                }
                 nlohmann::json row = {{"model", model}, {"array", array}, {"layer", s.name},
                                       {"status", r.status == 0 ? "ran" : r.status == 1 ? "skipped" : "failed"},
                                       {"cycles", r.cycles}, {"macs", r.macs}, {"cpu_s", r.cpu_s},

@@ -10,36 +10,63 @@ l0_fifo_core::l0_fifo_core(unsigned rows, unsigned depth) : m_rows(rows), m_dept
     m_slots.assign(std::size_t{rows} * depth, 0);
     m_rd.assign(rows, 0);
     m_size.assign(rows, 0);
+    m_head.assign(rows, 0);
     std::size_t n = 1;
     while (n < std::size_t{rows} + 1) n <<= 1;
     m_hist.assign(n, 0);
     m_hist_mask = n - 1;
+    m_row_mask = rows >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << rows) - 1;
 }
 
 void l0_fifo_core::clock(bool wr, const std::uint8_t* word, bool rd) {
-    const unsigned R = m_rows;
+    const unsigned R = m_rows, D = m_depth;
+    std::uint32_t* const rdp = m_rd.data();  // locals: byte stores would force member reloads
+    std::uint32_t* const size = m_size.data();
     // Skewed pops: row r pops at this edge when l0_rd was sampled r + 1 edges ago.
-    if (m_last_rd && m_edge - (m_last_rd - 1) <= R) {
-        const std::uint8_t* hist = m_hist.data();
+    std::uint8_t* const heads = m_head.data();
+    const std::uint8_t* const slots = m_slots.data();
+    auto pop = [&](unsigned r) {
+        const std::uint32_t n = size[r];
+        if (n == 0) return;  // an empty pop is a no-op
+        const std::uint32_t next = rdp[r] + 1 == D ? 0 : rdp[r] + 1;
+        rdp[r] = next;
+        size[r] = n - 1;
+        heads[r] = slots[std::size_t{next} * R + r];
+    };
+    if (R <= 64) {
+        unsigned r = 0;
+        for (std::uint64_t m = m_rd_mask; m; m >>= 1, ++r)
+            if (m & 1u) pop(r);
+    } else if (m_last_rd && m_edge - (m_last_rd - 1) <= R) {
         const std::uint64_t e1 = m_edge - 1;
         for (unsigned r = 0; r < R; ++r)
-            if (hist[(e1 - r) & m_hist_mask] && m_size[r] != 0) {  // an empty pop is a no-op
-                m_rd[r] = m_rd[r] + 1 == m_depth ? 0 : m_rd[r] + 1;
-                --m_size[r];
-            }
+            if (m_hist[(e1 - r) & m_hist_mask]) pop(r);
     }
     if (wr) {
         std::uint32_t top = 0;
-        for (unsigned r = 0; r < R; ++r) top = std::max(top, m_size[r]);
-        if (top == m_depth) throw std::overflow_error("fifo_core: push to a full FIFO");
-        std::uint8_t* slot = &m_slots[std::size_t{m_wr} * R];
-        for (unsigned r = 0; r < R; ++r) slot[r] = static_cast<std::uint8_t>((word[r >> 1] >> ((r & 1u) * 4)) & 0xFu);
-        for (unsigned r = 0; r < R; ++r) ++m_size[r];
+        for (unsigned r = 0; r < R; ++r) top = std::max(top, size[r]);
+        if (top == D) throw std::overflow_error("fifo_core: push to a full FIFO");
+        std::uint8_t* const slot = &m_slots[std::size_t{m_wr} * R];
+        for (unsigned b = 0; b < R / 2; ++b) {  // row r takes lane r: 2 rows per byte
+            const std::uint8_t v = word[b];
+            slot[2 * b] = static_cast<std::uint8_t>(v & 0xFu);
+            slot[2 * b + 1] = static_cast<std::uint8_t>(v >> 4);
+        }
+        if (R & 1u) slot[R - 1] = static_cast<std::uint8_t>(word[R / 2] & 0xFu);
+        for (unsigned r = 0; r < R; ++r) {
+            const std::uint32_t n = size[r];
+            if (n == 0) heads[r] = slot[r];  // an empty row's read pointer is at the new word
+            size[r] = n + 1;
+        }
         m_high_water = std::max<std::size_t>(m_high_water, top + 1);
         m_wr = m_wr + 1 == m_depth ? 0 : m_wr + 1;
     }
-    m_hist[m_edge & m_hist_mask] = rd ? 1 : 0;
-    if (rd) m_last_rd = m_edge + 1;
+    if (R <= 64) {
+        m_rd_mask = ((m_rd_mask << 1) | (rd ? 1u : 0u)) & m_row_mask;
+    } else {
+        m_hist[m_edge & m_hist_mask] = rd ? 1 : 0;
+        if (rd) m_last_rd = m_edge + 1;
+    }
     ++m_edge;
 }
 
@@ -48,8 +75,21 @@ void l0_fifo_core::reset() {
     std::fill(m_rd.begin(), m_rd.end(), 0);
     std::fill(m_size.begin(), m_size.end(), 0);
     m_wr = 0;
+    std::copy_n(m_slots.begin(), m_rows, m_head.begin());
     std::fill(m_hist.begin(), m_hist.end(), 0);
     m_last_rd = 0;
+    m_rd_mask = 0;
+}
+
+void l0_fifo_core::idle(std::uint64_t n) {
+    if (m_rows <= 64) {  // the mask is 0 (read_idle) and stays 0
+        m_edge += n;
+        return;
+    }
+    // The skipped edges sampled no l0_rd: their ring slots must read as 0 later.
+    const std::uint64_t k = std::min<std::uint64_t>(n, m_hist.size());
+    for (std::uint64_t i = 0; i < k; ++i) m_hist[(m_edge + i) & m_hist_mask] = 0;
+    m_edge += n;
 }
 
 }  // namespace satlm

@@ -20,14 +20,24 @@ public:
 
     unsigned rows() const { return m_rows; }
     /// Head of row r (FWFT; the stale slot when empty).
-    std::uint8_t head(unsigned r) const { return m_slots[std::size_t{m_rd[r]} * m_rows + r]; }
+    std::uint8_t head(unsigned r) const { return m_head[r]; }
+    /// Every row's head, contiguous (what the array's west inputs see).
+    const std::uint8_t* heads() const { return m_head.data(); }
     /// Whether row r pops at the next edge (the skew register's stage r).
-    bool pops_next(unsigned r) const { return m_hist[(m_edge - 1 - r) & m_hist_mask] != 0; }
+    bool pops_next(unsigned r) const {
+        return m_rows <= 64 ? ((m_rd_mask >> r) & 1u) != 0 : m_hist[(m_edge - 1 - r) & m_hist_mask] != 0;
+    }
 
     /// One posedge: skewed pops, then the push of `word` (packed 4-bit lanes) when `wr`, then
     /// the skew register takes `rd`. Throws std::overflow_error on a push to a full row.
     void clock(bool wr, const std::uint8_t* word, bool rd);
     void reset();
+    /// Whether no skewed pop is pending (an edge without wr/rd then changes nothing).
+    bool read_idle() const {
+        return m_rows <= 64 ? m_rd_mask == 0 : !(m_last_rd && m_edge - (m_last_rd - 1) <= m_rows);
+    }
+    /// n edges without wr or rd; requires read_idle(). Same as n clock(false, _, false).
+    void idle(std::uint64_t n);
 
     std::size_t size(unsigned r) const { return m_size[r]; }
     std::size_t high_water() const { return m_high_water; }
@@ -36,9 +46,13 @@ private:
     unsigned m_rows, m_depth;
     std::vector<std::uint8_t> m_slots;  // [slot][row]
     std::vector<std::uint32_t> m_rd, m_size;
+    std::vector<std::uint8_t> m_head;  // slot under each row's read pointer
     std::uint32_t m_wr = 0;
     std::size_t m_high_water = 0;
-    std::vector<std::uint8_t> m_hist;  // l0_rd sampled at edge e, at e & mask
+    // The skew register: up to 64 rows a bit mask (bit r: row r pops at the next edge), else a
+    // ring of the l0_rd bits (sampled at edge e, at e & mask).
+    std::uint64_t m_rd_mask = 0, m_row_mask = 0;
+    std::vector<std::uint8_t> m_hist;
     std::uint64_t m_hist_mask = 0;
     std::uint64_t m_edge = 0;
     std::uint64_t m_last_rd = 0;  // edge + 1 of the last edge that sampled l0_rd (0: none)

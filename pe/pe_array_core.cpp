@@ -115,6 +115,45 @@ template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
     return static_cast<std::uint8_t>(ctl << 1);
 }
 
+/// row_edge for a row without execute or rearm bits (held or entering): the weight-load wave.
+/// Returns the load bits' presence (bit 0).
+template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
+[[gnu::noinline]] std::uint8_t row_load(const T* __restrict xa, const T* __restrict xl, T* __restrict cnt,
+                                        T* __restrict wl, T* __restrict wh, T* __restrict cq, const T* __restrict na,
+                                        const T* __restrict nwl, const T* __restrict nwh, const T* __restrict ncq,
+                                        T* __restrict oa, T* __restrict ol, T west, std::uint8_t st, unsigned cols,
+                                        unsigned sh) {
+    using U = std::make_unsigned_t<T>;
+    const unsigned C = CC ? CC : cols;
+    const U w_a = static_cast<U>(west), w_ld = st & 1u;
+    U ctl = 0;
+    for (unsigned c = 0; c < C; ++c) {
+        const U sa = static_cast<U>(xa[c]), sl = static_cast<U>(xl[c]);
+        const U in_w = c == 0 ? w_a : sa, ld_w = c == 0 ? w_ld : sl;
+        const U k = static_cast<U>(cnt[c]);
+        const U done = TwoBit ? static_cast<U>(k >> 1) : k;
+        const U latch = static_cast<U>(ld_w & (done ^ 1u));
+        const U w = static_cast<U>((in_w ^ 8u) - 8u);  // signed nibble
+        if (TwoBit) {
+            const U m_lo = static_cast<U>(0u - (latch & ~k & 1u)), m_hi = static_cast<U>(0u - (latch & k & 1u));
+            wl[c] = static_cast<T>((w & m_lo) | (static_cast<U>(wl[c]) & static_cast<U>(~m_lo)));
+            wh[c] = static_cast<T>((w & m_hi) | (static_cast<U>(wh[c]) & static_cast<U>(~m_hi)));
+        } else {
+            const U m = static_cast<U>(0u - latch);
+            wl[c] = static_cast<T>((w & m) | (static_cast<U>(wl[c]) & static_cast<U>(~m)));
+        }
+        cnt[c] = static_cast<T>(k + latch);
+        const U m_done = static_cast<U>(0u - done);
+        const U ld_new = static_cast<U>((ld_w & m_done) | (static_cast<U>(xl[c + 1]) & static_cast<U>(~m_done)));
+        ol[c] = static_cast<T>(ld_new);
+        const U m_a = static_cast<U>(0u - ld_w);
+        oa[c] = static_cast<T>((in_w & m_a) | (static_cast<U>(xa[c + 1]) & static_cast<U>(~m_a)));
+        cq[c] = North ? north_out<T, TwoBit, Wrap>(na, nwl, nwh, ncq, c, sh) : T{0};
+        ctl = static_cast<U>(ctl | ld_new);
+    }
+    return static_cast<std::uint8_t>(ctl);
+}
+
 /// A row without any instruction bit whose north row moved: only c_q follows it.
 template <typename T, unsigned CC, bool TwoBit, bool Wrap>
 [[gnu::noinline]] void row_cq(T* __restrict cq, const T* __restrict na, const T* __restrict nwl, const T* __restrict nwh,
@@ -165,6 +204,11 @@ pe_array_core::edge_fn pe_array_core::pick_edge() const {
 }
 
 void pe_array_core::reset() {
+    if (m_clear) {  // nothing sampled since the last reset: the control state is still clear
+        ++m_edge;
+        return;
+    }
+    m_clear = true;
     auto clear = [this](auto& v) {
         for (plane p : {P_LD, P_EX, P_RM, P_CNT})
             std::fill_n(v.begin() + static_cast<std::ptrdiff_t>(std::size_t{p} * m_plane), m_plane, 0);
@@ -181,6 +225,13 @@ void pe_array_core::reset() {
     // not move c_q, so rows still settling keep settling afterwards.
     m_quiet = std::none_of(m_stale.begin(), m_stale.end(), [](std::uint8_t s) { return s != 0; });
     ++m_edge;  // a reset edge is still an edge
+}
+
+void pe_array_core::idle(std::uint64_t n) {
+    // The skipped edges sampled no bits: their ring slots must read as 0 later.
+    const std::uint64_t k = std::min<std::uint64_t>(n, m_hist.size());
+    for (std::uint64_t i = 0; i < k; ++i) m_hist[(m_edge + i) & m_hist_mask] = 0;
+    m_edge += n;
 }
 
 bool pe_array_core::busy() const {
@@ -202,7 +253,10 @@ void pe_array_core::clock(const std::uint8_t* west, bool load, bool execute, boo
     if (!(m_quiet && !in_flight)) m_edge_fn(*this, west);
     // else: every register is at a fixed point and nothing enters: the edge changes nothing.
     m_hist[m_edge & m_hist_mask] = bits;
-    if (bits) m_last_bits = m_edge + 1;
+    if (bits) {
+        m_last_bits = m_edge + 1;
+        m_clear = false;
+    }
     ++m_edge;
 }
 
@@ -285,6 +339,17 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
                 ctl = r ? (sh ? run(yes{}, yes{}) : run(yes{}, no{})) : run(no{}, no{});
                 std::memcpy(A + row + 1, out, C * sizeof(T));
                 std::memcpy(EX + row + 1, out + C, C * sizeof(T));
+            } else if ((bits & 6) == 0) {  // weight-load wave only
+                T local[2 * (CC ? CC : 1)];
+                T* const out = CC ? local : scratch;
+                auto run = [&](auto north, auto wrap) {
+                    return row_load<T, CC, TwoBit, decltype(north)::value, decltype(wrap)::value>(
+                        A + row, LD + row, CNT + row + 1, WL + row + 1, WH + row + 1, CQ + row + 1, A + nrow,
+                        WL + nrow, WH + nrow, CQ + nrow, out, out + C, w, st, C, sh);
+                };
+                ctl = r ? (sh ? run(yes{}, yes{}) : run(yes{}, no{})) : run(no{}, no{});
+                std::memcpy(A + row + 1, out, C * sizeof(T));
+                std::memcpy(LD + row + 1, out + C, C * sizeof(T));
             } else {
                 // New a/ld/ex/rm: a local, fixed-size block when the width is known.
                 T local[4 * (CC ? CC : 1)];

@@ -34,6 +34,16 @@ public:
     void clock(const std::uint8_t* west, bool load, bool execute, bool rearm);
     /// One posedge in reset (counts as an edge: call instead of clock()).
     void reset();
+    /// n edges without instruction bits; requires quiet(). Same as n clock(_, false, false, false).
+    void idle(std::uint64_t n);
+    /// n more reset edges right after a reset edge (same as n reset()).
+    void idle_reset(std::uint64_t n) {
+        if (n && !m_clear) {
+            reset();
+            --n;
+        }
+        m_edge += n;  // the control state and the ring are clear
+    }
 
     const std::uint8_t* push_valid() const { return m_push_valid.data(); }
     const std::int32_t* push_value() const { return m_push_value.data(); }
@@ -89,6 +99,7 @@ private:
     // Per row: holds an instruction bit; c_q may lag the row north of it.
     std::vector<std::uint8_t> m_ctl, m_stale;
     bool m_quiet = true;
+    bool m_clear = false;  // control planes, ring and pushes all zero (reset, no bits since)
     std::vector<std::uint8_t> m_push_valid;
     std::vector<std::int32_t> m_push_value;
     bool m_any_push = false;

@@ -12,7 +12,7 @@ sfu_core::sfu_core(unsigned cols, unsigned psum_bits, unsigned latency)
     m_relu.assign(m_latency, 0);
 }
 
-void sfu_core::clock(bool clear, bool add, bool load, const std::int32_t* q, bool out, bool relu) {
+void sfu_core::clock_edge(bool clear, bool add, bool load, const std::int32_t* q, bool out, bool relu) {
     // Output pipeline first: it reads the pre-edge accumulator.
     for (unsigned s = m_latency - 1; s > 0; --s) {
         std::memcpy(&m_stage[std::size_t{s} * m_cols], &m_stage[std::size_t{s - 1} * m_cols],
@@ -28,6 +28,17 @@ void sfu_core::clock(bool clear, bool add, bool load, const std::int32_t* q, boo
         for (unsigned c = 0; c < m_cols; ++c) m_acc[c] = wrap(q[c]);
     else if (add)
         for (unsigned c = 0; c < m_cols; ++c) m_acc[c] = wrap(std::int64_t{m_acc[c]} + q[c]);
+}
+
+void sfu_core::idle(std::uint64_t n) {
+    // Only the output pipeline moves; after latency - 1 edges every stage holds stage 0.
+    for (std::uint64_t i = 0; i + 1 < m_latency && i < n; ++i) {
+        for (unsigned s = m_latency - 1; s > 0; --s) {
+            std::memcpy(&m_stage[std::size_t{s} * m_cols], &m_stage[std::size_t{s - 1} * m_cols],
+                        m_cols * sizeof(std::int32_t));
+            m_relu[s] = m_relu[s - 1];
+        }
+    }
 }
 
 void sfu_core::reset() { std::fill(m_acc.begin(), m_acc.end(), 0); }

@@ -16,8 +16,13 @@ public:
 
     /// One posedge. `q` is the pmem Q lanes (pre-edge, psum values). clear: acc <= 0;
     /// add: acc += q; load: acc <= q; out: output stage 0 <= acc (pre-edge), ReLU when `relu`.
-    void clock(bool clear, bool add, bool load, const std::int32_t* q, bool out, bool relu);
+    void clock(bool clear, bool add, bool load, const std::int32_t* q, bool out, bool relu) {
+        if (m_latency == 1 && !(clear || add || load || out)) return;  // nothing moves
+        clock_edge(clear, add, load, q, out, relu);
+    }
     void reset();
+    /// n posedges with every control low (same as n clock(false, false, false, _, false, _)).
+    void idle(std::uint64_t n);
 
     std::int32_t acc(unsigned c) const { return m_acc[c]; }
     /// The output register (last stage): the accumulated sum, and with ReLU when flagged.
@@ -29,6 +34,7 @@ public:
     bool out_relu() const { return m_relu[m_latency - 1] != 0; }
 
 private:
+    void clock_edge(bool clear, bool add, bool load, const std::int32_t* q, bool out, bool relu);
     std::int32_t wrap(std::int64_t v) const {
         return static_cast<std::int32_t>(static_cast<std::uint32_t>(v) << m_shift) >> m_shift;
     }

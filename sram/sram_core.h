@@ -33,6 +33,10 @@ public:
     void clock_write(unsigned addr, const std::uint8_t* data);
     /// One posedge without an access (the address pipeline still advances).
     void clock_idle();
+    /// n posedges without an access (same as n clock_idle()).
+    void idle(std::uint64_t n) {
+        for (std::uint64_t i = 0; i + 1 < m_latency && i < n; ++i) shift(0, false);  // then it is settled
+    }
 
     /// Q: the word under the last registered read address (combinational).
     const std::uint8_t* q() const { return word(m_pipe[m_latency - 1]); }

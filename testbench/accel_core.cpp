@@ -7,8 +7,7 @@
 namespace satlm {
 
 accel_core::accel_core(const accel_config& cfg)
-    : m_rows(cfg.arch.rows)
-    , m_cols(cfg.arch.cols)
+    : m_cols(cfg.arch.cols)
     , m_psum_bits(cfg.layer.psum_bits)
     , m_xmem(cfg.arch.xmem.words, cfg.arch.xmem_width(), cfg.arch.xmem.read_latency)
     , m_pmem(cfg.arch.pmem.words, cfg.arch.pmem_width(cfg.layer.psum_bits), cfg.arch.pmem.read_latency)
@@ -16,7 +15,6 @@ accel_core::accel_core(const accel_config& cfg)
     , m_array(cfg.arch.rows, cfg.arch.cols, cfg.layer.psum_bits, cfg.layer.act_bits == 2)
     , m_ofifo(cfg.arch.cols, cfg.arch.ofifo_depth)
     , m_sfu(cfg.arch.cols, cfg.layer.psum_bits, cfg.arch.sfu_latency) {
-    m_west.assign(m_rows, 0);
     m_q.assign(m_cols, 0);
     m_pmem_d.assign(m_pmem.word_bytes(), 0);
     m_first_push.assign(m_cols, -1);
@@ -47,27 +45,38 @@ void accel_core::step(const instruction& next) {
         m_pmem.clock_idle();
         m_pop_pending = false;
     } else {
-        // Pre-edge values every block samples at this edge.
-        // (only when the array can look at them: a quiet array without new bits ignores them)
-        if (I.load || I.execute || I.rearm || !m_array.quiet())
-            for (unsigned r = 0; r < m_rows; ++r) m_west[r] = m_l0.head(r);
+        // Pre-edge values every block samples at this edge (the L0 heads: m_l0.heads()).
         const bool need_q = I.acc || I.acc_load || (I.pmem_en && I.pmem_wr && I.pmem_src == pmem_source::ofifo_plus_q);
         if (need_q) unpack_q();
         if (I.pmem_en && I.pmem_wr) {
-            std::fill(m_pmem_d.begin(), m_pmem_d.end(), 0);
-            for (unsigned c = 0; c < m_cols; ++c) {
-                std::int64_t v = 0;
-                switch (I.pmem_src) {
-                case pmem_source::ofifo: v = m_ofifo.head(c); break;
-                case pmem_source::sfu: v = m_sfu.out_sum(c); break;
-                case pmem_source::ofifo_plus_q: v = std::int64_t{m_ofifo.head(c)} + m_q[c]; break;
+            if (m_psum_bits == 16) {  // the common case: two little-endian bytes per lane
+                std::uint8_t* d = m_pmem_d.data();
+                for (unsigned c = 0; c < m_cols; ++c) {
+                    std::int64_t v = 0;
+                    switch (I.pmem_src) {
+                    case pmem_source::ofifo: v = m_ofifo.head(c); break;
+                    case pmem_source::sfu: v = m_sfu.out_sum(c); break;
+                    case pmem_source::ofifo_plus_q: v = std::int64_t{m_ofifo.head(c)} + m_q[c]; break;
+                    }
+                    d[2 * c] = static_cast<std::uint8_t>(v);
+                    d[2 * c + 1] = static_cast<std::uint8_t>(v >> 8);
                 }
-                sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(v, m_psum_bits));
+            } else {
+                std::fill(m_pmem_d.begin(), m_pmem_d.end(), 0);
+                for (unsigned c = 0; c < m_cols; ++c) {
+                    std::int64_t v = 0;
+                    switch (I.pmem_src) {
+                    case pmem_source::ofifo: v = m_ofifo.head(c); break;
+                    case pmem_source::sfu: v = m_sfu.out_sum(c); break;
+                    case pmem_source::ofifo_plus_q: v = std::int64_t{m_ofifo.head(c)} + m_q[c]; break;
+                    }
+                    sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(v, m_psum_bits));
+                }
             }
         }
         if (m_pop_pending && !m_ofifo.o_valid()) ++m_empty_pops;
 
-        m_array.clock(m_west.data(), I.load, I.execute, I.rearm);
+        m_array.clock(m_l0.heads(), I.load, I.execute, I.rearm);  // before the L0 pops
         m_l0.clock(I.l0_wr, m_xmem.q(), I.l0_rd);
         m_ofifo.clock(m_array.push_valid(), m_array.push_value(), m_array.any_push(), I.ofifo_rd);
         m_pop_pending = I.ofifo_rd;
@@ -96,6 +105,46 @@ void accel_core::step(const instruction& next) {
     }
     m_inst_q = next;
     ++m_cycle;
+}
+
+namespace {
+/// No control bit set: an edge acting on it only advances pipelines.
+bool is_blank(const instruction& in) {
+    return !(in.reset || in.load || in.execute || in.rearm || in.l0_wr || in.l0_rd || in.ofifo_rd || in.xmem_en ||
+             in.pmem_en || in.acc || in.acc_load || in.sfu_out);
+}
+}  // namespace
+
+void accel_core::step_n(const instruction& next, std::uint64_t n) {
+    const bool next_blank = is_blank(next);
+    while (n > 0) {
+        if (next.reset && m_inst_q.reset) {
+            // After one reset edge every block is in its reset state, which further reset edges
+            // keep: the rest only count edges (and move SRAM address pipelines).
+            step(next);
+            const std::uint64_t k = n - 1;
+            m_array.idle_reset(k);
+            m_xmem.idle(k);
+            m_pmem.idle(k);
+            m_cycle += k;
+            return;
+        }
+        if (next_blank && is_blank(m_inst_q) && !m_pop_pending && m_array.quiet() && m_l0.read_idle() &&
+            !m_ofifo.read_pending()) {
+            // Fixed point: no bit in flight, no pop pending, every c_q settled. The remaining
+            // edges move only the SRAM address and SFU output pipelines.
+            m_array.idle(n);
+            m_l0.idle(n);
+            m_xmem.idle(n);
+            m_pmem.idle(n);
+            m_sfu.idle(n);
+            m_cycle += n;
+            m_inst_q = next;
+            return;
+        }
+        step(next);
+        --n;
+    }
 }
 
 }  // namespace satlm

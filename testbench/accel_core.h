@@ -25,6 +25,10 @@ public:
 
     /// One posedge with `next` as the instruction the testbench drives this cycle.
     void step(const instruction& next);
+    /// n posedges with `next` driven in each: exactly n step(next) calls, but once the core
+    /// reaches a state those edges cannot change (held reset; blank instructions with nothing
+    /// in flight), the remaining edges are counted in O(1).
+    void step_n(const instruction& next, std::uint64_t n);
     /// Edges stepped so far (= the next edge's number).
     std::uint64_t cycle() const { return m_cycle; }
 
@@ -56,7 +60,7 @@ public:
 private:
     void unpack_q();
 
-    unsigned m_rows, m_cols, m_psum_bits;
+    unsigned m_cols, m_psum_bits;
     sram_core m_xmem, m_pmem;
     l0_fifo_core m_l0;
     pe_array_core m_array;
@@ -64,7 +68,6 @@ private:
     sfu_core m_sfu;
     instruction m_inst_q;
     std::uint64_t m_cycle = 0;
-    std::vector<std::uint8_t> m_west;
     std::vector<std::int32_t> m_q;
     std::vector<std::uint8_t> m_pmem_d;
     std::int64_t m_first_exec = -1;

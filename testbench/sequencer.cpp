@@ -31,6 +31,18 @@ void sequencer::emit(accel_core& core, const instruction& in) {
     if (m_on_cycle) m_on_cycle(in);
 }
 
+void sequencer::emit_n(accel_core& core, const instruction& in, std::uint64_t n) {
+    if (m_on_cycle) {  // tracing: every cycle is sampled
+        for (std::uint64_t c = 0; c < n; ++c) emit(core, in);
+        return;
+    }
+    if (n && m_check_valid) {  // the pending o_valid check belongs to the first edge
+        emit(core, in);
+        --n;
+    }
+    core.step_n(in, n);
+}
+
 const std::vector<std::uint8_t>& sequencer::prepare_acts(unsigned itile, unsigned band) {
     const layer_keys& L = m_layer.shape;
     const row_band& b = m_plan.bands[band];
@@ -119,12 +131,12 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
     switch (s.kind) {
     case step_kind::reset:
         in.reset = true;
-        for (std::uint64_t c = 0; c < s.cycles; ++c) emit(core, in);
+        emit_n(core, in, s.cycles);
         break;
     case step_kind::idle:
     case step_kind::drain:
     case step_kind::tail:
-        for (std::uint64_t c = 0; c < s.cycles; ++c) emit(core, in);
+        emit_n(core, in, s.cycles);
         break;
     case step_kind::write_act:
     case step_kind::write_weight: {
@@ -133,7 +145,7 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
         else prepare_weights(s.otile, s.itile, s.kij);
         const auto& buf = act ? m_acts : m_wts;
         for (unsigned j = 0; j < s.count; ++j) {
-            for (std::uint64_t k = 1; k < m_wc; ++k) emit(core, blank());  // off-chip bandwidth stall
+            emit_n(core, blank(), m_wc - 1);  // off-chip bandwidth stall
             in = blank();
             in.xmem_en = in.xmem_wr = true;
             in.xmem_addr = (act ? 0 : wb) + j;
@@ -232,16 +244,16 @@ void sequencer::run_overlapped(const schedule_step& s, accel_core& core) {
     switch (s.kind) {
     case step_kind::reset:
         in.reset = true;
-        for (std::uint64_t c = 0; c < s.cycles; ++c) emit(core, in);
+        emit_n(core, in, s.cycles);
         return;
     case step_kind::idle:
     case step_kind::tail:
-        for (std::uint64_t c = 0; c < s.cycles; ++c) emit(core, in);
+        emit_n(core, in, s.cycles);
         return;
     case step_kind::write_act:
         prepare_acts(s.itile, s.band);
         for (unsigned j = 0; j < s.count; ++j) {
-            for (std::uint64_t k = 1; k < m_wc; ++k) emit(core, blank());
+            emit_n(core, blank(), m_wc - 1);
             in = blank();
             in.xmem_en = in.xmem_wr = true;
             in.xmem_addr = j;

@@ -41,6 +41,8 @@ public:
 
 private:
     void emit(accel_core& core, const instruction& in);
+    /// n cycles of `in` (accel_core::step_n: O(1) once nothing can change; per cycle when tracing).
+    void emit_n(accel_core& core, const instruction& in, std::uint64_t n);
     void prepare_weights(unsigned otile, unsigned itile, unsigned kij);
     void capture(const accel_core& core, unsigned band, unsigned pixel, unsigned otile);
     void run_reference(const schedule_step& s, accel_core& core);
