@@ -10,6 +10,7 @@
 #include "tlm/report.h"
 #include "tlm/schedule.h"
 
+#include <cstdlib>
 #include <systemc>
 
 #include <CLI/CLI.hpp>
@@ -331,4 +332,10 @@ int sc_main(int argc, char* argv[]) {
         }
     }
     return failures ? 1 : 0;
+}
+
+// As in satlm: our own main() keeps the SystemC banner off unless the environment asks for it.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -15,6 +15,21 @@ std::uint64_t pow2_at_least(std::uint64_t n) {
     return p;
 }
 
+/// Branch-free weight latch of one PE: when `latch`, the signed nibble `in_w` goes into the low
+/// weight (4-bit, or the first of a 2-bit pair: k = 0) or the high one (k = 1).
+template <typename T, bool TwoBit, typename U = std::make_unsigned_t<T>>
+inline void latch_weight(T& wl, T& wh, U in_w, U latch, U k) {
+    const U w = static_cast<U>((in_w ^ 8u) - 8u);  // signed nibble
+    if (TwoBit) {
+        const U m_lo = static_cast<U>(0u - (latch & ~k & 1u)), m_hi = static_cast<U>(0u - (latch & k & 1u));
+        wl = static_cast<T>((w & m_lo) | (static_cast<U>(wl) & static_cast<U>(~m_lo)));
+        wh = static_cast<T>((w & m_hi) | (static_cast<U>(wh) & static_cast<U>(~m_hi)));
+    } else {
+        const U m = static_cast<U>(0u - latch);
+        wl = static_cast<T>((w & m) | (static_cast<U>(wl) & static_cast<U>(~m)));
+    }
+}
+
 /// One edge of one row, branch-free over the columns so that it vectorizes.
 ///
 /// `xa, xl, xe, xr` point at the row's pad slot of the a/ld/ex/rm planes, so xa[c] is PE c-1's
@@ -55,15 +70,7 @@ template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
         const U k = static_cast<U>(static_cast<U>(cnt[c]) & static_cast<U>(rm_w - 1u));  // rearm: 0
         const U done = TwoBit ? static_cast<U>(k >> 1) : k;  // k <= need, so k >= need is this
         const U latch = static_cast<U>(ld_w & (done ^ 1u));
-        const U w = static_cast<U>((in_w ^ 8u) - 8u);  // signed nibble
-        if (TwoBit) {
-            const U m_lo = static_cast<U>(0u - (latch & ~k & 1u)), m_hi = static_cast<U>(0u - (latch & k & 1u));
-            wl[c] = static_cast<T>((w & m_lo) | (static_cast<U>(wl[c]) & static_cast<U>(~m_lo)));
-            wh[c] = static_cast<T>((w & m_hi) | (static_cast<U>(wh[c]) & static_cast<U>(~m_hi)));
-        } else {
-            const U m = static_cast<U>(0u - latch);
-            wl[c] = static_cast<T>((w & m) | (static_cast<U>(wl[c]) & static_cast<U>(~m)));
-        }
+        latch_weight<T, TwoBit>(wl[c], wh[c], in_w, latch, k);
         cnt[c] = static_cast<T>(k + latch);
         const U m_done = static_cast<U>(0u - done);  // load moves east only once latched
         const U ld_new = static_cast<U>((ld_w & m_done) | (static_cast<U>(xl[c + 1]) & static_cast<U>(~m_done)));
@@ -133,15 +140,7 @@ template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
         const U k = static_cast<U>(cnt[c]);
         const U done = TwoBit ? static_cast<U>(k >> 1) : k;
         const U latch = static_cast<U>(ld_w & (done ^ 1u));
-        const U w = static_cast<U>((in_w ^ 8u) - 8u);  // signed nibble
-        if (TwoBit) {
-            const U m_lo = static_cast<U>(0u - (latch & ~k & 1u)), m_hi = static_cast<U>(0u - (latch & k & 1u));
-            wl[c] = static_cast<T>((w & m_lo) | (static_cast<U>(wl[c]) & static_cast<U>(~m_lo)));
-            wh[c] = static_cast<T>((w & m_hi) | (static_cast<U>(wh[c]) & static_cast<U>(~m_hi)));
-        } else {
-            const U m = static_cast<U>(0u - latch);
-            wl[c] = static_cast<T>((w & m) | (static_cast<U>(wl[c]) & static_cast<U>(~m)));
-        }
+        latch_weight<T, TwoBit>(wl[c], wh[c], in_w, latch, k);
         cnt[c] = static_cast<T>(k + latch);
         const U m_done = static_cast<U>(0u - done);
         const U ld_new = static_cast<U>((ld_w & m_done) | (static_cast<U>(xl[c + 1]) & static_cast<U>(~m_done)));

@@ -49,29 +49,26 @@ void accel_core::step(const instruction& next) {
         const bool need_q = I.acc || I.acc_load || (I.pmem_en && I.pmem_wr && I.pmem_src == pmem_source::ofifo_plus_q);
         if (need_q) unpack_q();
         if (I.pmem_en && I.pmem_wr) {
+            // pmem D: the OFIFO head, the SFU output, or (online accumulation) head + Q.
+            const auto lane_value = [&](unsigned c) -> std::int64_t {
+                switch (I.pmem_src) {
+                case pmem_source::ofifo: return m_ofifo.head(c);
+                case pmem_source::sfu: return m_sfu.out_sum(c);
+                case pmem_source::ofifo_plus_q: return std::int64_t{m_ofifo.head(c)} + m_q[c];
+                }
+                return 0;
+            };
             if (m_psum_bits == 16) {  // the common case: two little-endian bytes per lane
                 std::uint8_t* d = m_pmem_d.data();
                 for (unsigned c = 0; c < m_cols; ++c) {
-                    std::int64_t v = 0;
-                    switch (I.pmem_src) {
-                    case pmem_source::ofifo: v = m_ofifo.head(c); break;
-                    case pmem_source::sfu: v = m_sfu.out_sum(c); break;
-                    case pmem_source::ofifo_plus_q: v = std::int64_t{m_ofifo.head(c)} + m_q[c]; break;
-                    }
+                    const std::int64_t v = lane_value(c);
                     d[2 * c] = static_cast<std::uint8_t>(v);
                     d[2 * c + 1] = static_cast<std::uint8_t>(v >> 8);
                 }
             } else {
                 std::fill(m_pmem_d.begin(), m_pmem_d.end(), 0);
-                for (unsigned c = 0; c < m_cols; ++c) {
-                    std::int64_t v = 0;
-                    switch (I.pmem_src) {
-                    case pmem_source::ofifo: v = m_ofifo.head(c); break;
-                    case pmem_source::sfu: v = m_sfu.out_sum(c); break;
-                    case pmem_source::ofifo_plus_q: v = std::int64_t{m_ofifo.head(c)} + m_q[c]; break;
-                    }
-                    sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(v, m_psum_bits));
-                }
+                for (unsigned c = 0; c < m_cols; ++c)
+                    sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(lane_value(c), m_psum_bits));
             }
         }
         if (m_pop_pending && !m_ofifo.o_valid()) ++m_empty_pops;
