@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_SUITE(model_agreement)
 BOOST_AUTO_TEST_CASE(cycle_and_lt_agree_and_match_the_golden) {
     const unsigned first_seed = 1000;
     int ran = 0, banded = 0, chunked = 0, two_bit = 0, overlapped = 0;
-    for (unsigned seed = first_seed; ran < 110 && seed < first_seed + 200; ++seed) {
+    for (unsigned seed = first_seed; ran < 250 && seed < first_seed + 500; ++seed) {
         trial t = make_trial(seed);
         run_result cyc, lt;
         if (!run(t, fidelity::lt, lt)) continue;
@@ -157,15 +157,15 @@ BOOST_AUTO_TEST_CASE(cycle_and_lt_agree_and_match_the_golden) {
         two_bit += t.cfg.layer.act_bits == 2;
         overlapped += t.cfg.arch.schedule == schedule_kind::overlapped;
     }
-    BOOST_TEST(ran >= 100);
-    BOOST_TEST(banded >= 10);
-    BOOST_TEST(chunked >= 30);
-    BOOST_TEST(two_bit >= 20);
-    BOOST_TEST(overlapped >= 30);
+    BOOST_TEST(ran >= 250);
+    BOOST_TEST(banded >= 25);
+    BOOST_TEST(chunked >= 75);
+    BOOST_TEST(two_bit >= 50);
+    BOOST_TEST(overlapped >= 75);
 }
 
 BOOST_AUTO_TEST_CASE(lt_matches_the_golden_on_more_layers) {
-    // With the 100+ layers above, more than 200 seeded layers in total are held to the golden.
+    // More layers for the LT model alone (it is the one that runs whole networks).
     const unsigned first_seed = 5000;
     int ran = 0;
     for (unsigned seed = first_seed; ran < 150 && seed < first_seed + 300; ++seed) {
