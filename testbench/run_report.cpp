@@ -73,7 +73,11 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
     j["acc_check"] = {{"checked", check.acc_checked}, {"mismatches", check.acc_mismatches}};
     j["warnings"] = check.warnings;
     if (!check.hint.empty()) j["hint"] = check.hint;
-    j["time"] = {{"simulated_ns", st.simulated_seconds * 1e9}, {"wall_seconds", wall_seconds}};
+    j["time"] = {{"simulated_ns", double(total) * a.clock_period_ns}, {"wall_seconds", wall_seconds}};
+    j["vector_set"] = {{"data_dir", vs.data_dir},
+                       {"expected_output", vs.expected.output_desc},
+                       {"acc_file", vs.expected.acc_desc}};
+    j["satlm_version"] = SATLM_VERSION;
     j["config"] = config;
     j["config_sources"] = sources;
     return j;
@@ -143,7 +147,7 @@ void print_summary(std::FILE* out, const vector_set& vs, const run_result& resul
         {"idle", c.idle}};
     for (const auto& [name, v] : rows) fmt::print(out, "  {:<14}{:>12}{:>8.1f}%\n", name, v, pct(v));
     fmt::print(out, "  {:<14}{:>12}{:>8.1f}%   ({:.6g} ns simulated)\n\n", "total", total, 100.0,
-               st.simulated_seconds * 1e9);
+               double(total) * a.clock_period_ns);
 
     fmt::print(out, "  {:<14}{:>12}{:>12}{:>12}{:>14}{:>14}\n", "sram", "reads", "writes", "bytes",
                "avg B/cycle", "peak B/cycle");
