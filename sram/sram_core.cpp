@@ -32,7 +32,7 @@ void sram_core::clock_read(unsigned addr) {
 void sram_core::clock_write(unsigned addr, const std::uint8_t* data) {
     if (addr >= m_words) throw std::out_of_range(fmt::format("sram: write address {} >= {} words", addr, m_words));
     shift(0, false);
-    std::memcpy(word(addr), data, m_word_bytes);
+    if (data) std::memcpy(word(addr), data, m_word_bytes);  // else it came through the TLM port
     ++m_writes;
 }
 

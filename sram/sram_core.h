@@ -29,7 +29,9 @@ public:
 
     /// One posedge with a read of `addr` (CEN low, WEN high). Throws std::out_of_range.
     void clock_read(unsigned addr);
-    /// One posedge with a write of the packed word `data` (word_bytes() bytes).
+    /// One posedge with a write of the packed word `data` (word_bytes() bytes). With data ==
+    /// nullptr the word already arrived through the bank's TLM port (sram_bank) this cycle: the
+    /// edge only counts the write.
     void clock_write(unsigned addr, const std::uint8_t* data);
     /// One posedge without an access (the address pipeline still advances).
     void clock_idle();

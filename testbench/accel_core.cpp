@@ -83,7 +83,10 @@ void accel_core::step(const instruction& next) {
         else if (I.pmem_en) m_pmem.clock_read(I.pmem_addr);
         else m_pmem.clock_idle();
         m_sfu.clock(false, I.acc, I.acc_load, m_q.data(), I.sfu_out, I.relu);
-        if (I.xmem_en && I.xmem_wr) m_xmem.clock_write(I.xmem_addr, I.xmem_data);
+        if (I.xmem_en && I.xmem_wr) {
+            if (m_offchip_writer) m_offchip_writer(I.xmem_addr, I.xmem_data);
+            m_xmem.clock_write(I.xmem_addr, m_offchip_writer ? nullptr : I.xmem_data);
+        }
         else if (I.xmem_en) m_xmem.clock_read(I.xmem_addr);
         else m_xmem.clock_idle();
         m_xmem_peak = std::max(m_xmem_peak, m_xmem.reads() + m_xmem.writes() - x0);

@@ -15,6 +15,7 @@
 #include "tlm/config.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace satlm {
@@ -22,6 +23,12 @@ namespace satlm {
 class accel_core {
 public:
     explicit accel_core(const accel_config& cfg);
+
+    /// Off-chip -> xmem writes: when set, the word of every xmem write goes through `f` (the
+    /// SystemC top sends it as a TLM write to the xmem bank) and the SRAM edge only counts it.
+    void set_offchip_writer(std::function<void(unsigned addr, const std::uint8_t* data)> f) {
+        m_offchip_writer = std::move(f);
+    }
 
     /// One posedge with `next` as the instruction the testbench drives this cycle.
     void step(const instruction& next);
@@ -61,6 +68,7 @@ private:
     void unpack_q();
 
     unsigned m_cols, m_psum_bits;
+    std::function<void(unsigned, const std::uint8_t*)> m_offchip_writer;
     sram_core m_xmem, m_pmem;
     l0_fifo_core m_l0;
     pe_array_core m_array;

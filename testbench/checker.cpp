@@ -35,25 +35,51 @@ std::string lane_order_hint(const vector_set& vs, const layer_output& got, const
                        "of the output lines)", low ? "high_first" : "low_first");
 }
 
-void check_outputs(const vector_set& vs, const run_result& result, check_report& rep) {
-    const layer_output& expected = *vs.expected.output;
-    // A pre-ReLU file is compared with the SFU sums when the model kept them, else after ReLU.
-    const bool pre_relu = !expected.relu && !result.sums.values.empty();
-    const layer_output& got = pre_relu ? result.sums : result.output;
-    const unsigned pixels = got.out_positions, channels = got.out_channels;
-    rep.pixels.reserve(pixels);
-    for (unsigned o = 0; o < pixels; ++o) {
+/// Compares every output value; `pre_relu`: the file holds pre-ReLU sums (compared with the SFU's
+/// sums when the model kept them, else after ReLU).
+std::vector<pixel_verdict> compare_outputs(const layer_output& expected, const run_result& result,
+                                           bool pre_relu, std::uint64_t& mismatches) {
+    const bool use_sums = pre_relu && !result.sums.values.empty();
+    const layer_output& got = use_sums ? result.sums : result.output;
+    std::vector<pixel_verdict> pixels;
+    pixels.reserve(got.out_positions);
+    mismatches = 0;
+    for (unsigned o = 0; o < got.out_positions; ++o) {
         pixel_verdict v{o, {}};
-        for (unsigned c = 0; c < channels; ++c) {
-            std::int64_t want = expected.at(o, c);
-            if (!expected.relu && !pre_relu) want = relu(want);
+        for (unsigned c = 0; c < got.out_channels; ++c) {
+            const std::int64_t want = pre_relu && !use_sums ? relu(expected.at(o, c)) : expected.at(o, c);
             if (got.at(o, c) != want) v.bad_channels.push_back(c);
         }
-        rep.outputs += channels;
-        rep.mismatches += v.bad_channels.size();
-        rep.pixels.push_back(std::move(v));
+        mismatches += v.bad_channels.size();
+        pixels.push_back(std::move(v));
     }
-    if (rep.mismatches) rep.hint = lane_order_hint(vs, got, expected);
+    return pixels;
+}
+
+void check_outputs(const vector_set& vs, const run_result& result, check_report& rep) {
+    const layer_output& expected = *vs.expected.output;
+    rep.compared_pre_relu = !expected.relu;
+    rep.pixels = compare_outputs(expected, result, rep.compared_pre_relu, rep.mismatches);
+    rep.outputs = std::uint64_t{expected.out_positions} * expected.out_channels;
+    // "Pre-ReLU" inferred from negative values: a corrupted sign bit in a ReLU'd file looks the
+    // same, so keep whichever reading of the file explains more of it.
+    if (rep.mismatches && rep.compared_pre_relu &&
+        vs.config.source_of("format.output_relu") == key_source::inferred) {
+        std::uint64_t alt_mismatches = 0;
+        auto alt = compare_outputs(expected, result, false, alt_mismatches);
+        if (alt_mismatches < rep.mismatches) {
+            rep.compared_pre_relu = false;
+            rep.pixels = std::move(alt);
+            rep.mismatches = alt_mismatches;
+            rep.hint = "the output file was read as ReLU'd values: its few negative values look like "
+                       "corruption, not pre-ReLU sums (set format.output_relu to decide)";
+            return;
+        }
+    }
+    if (rep.mismatches) {
+        const bool use_sums = rep.compared_pre_relu && !result.sums.values.empty();
+        rep.hint = lane_order_hint(vs, use_sums ? result.sums : result.output, expected);
+    }
 }
 
 void check_acc(const vector_set& vs, check_report& rep) {

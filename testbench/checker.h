@@ -23,6 +23,7 @@ struct check_report {
     bool checked = false;             ///< false with --no-check
     std::uint64_t outputs = 0;        ///< output values checked (pixels x channels)
     std::uint64_t mismatches = 0;     ///< output values that differ
+    bool compared_pre_relu = false;   ///< the output file was read as pre-ReLU sums
     std::vector<pixel_verdict> pixels;
     std::uint64_t psum_checked = 0, psum_mismatches = 0;  ///< warnings only
     std::uint64_t acc_checked = 0, acc_mismatches = 0;    ///< warnings only

@@ -12,7 +12,7 @@ namespace {
 /// Stats of a finished run: schedule buckets (asserted equal to the stepped cycles); everything
 /// else measured on the cores: SRAM traffic and the busiest edge's accesses from the macros'
 /// counters, FIFO high water from the FIFOs, latencies from core events.
-run_stats collect_stats(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan,
+run_stats collect_stats(const accel_config& cfg, const layer_data& layer,
                         const std::vector<schedule_step>& steps, const accel_core& core) {
     run_stats st;
     st.cycles = total_cycles(steps);
@@ -40,7 +40,6 @@ run_stats collect_stats(const accel_config& cfg, const layer_data& layer, const 
         }
     }
     st.simulated_seconds = double(core.cycle()) * cfg.arch.clock_period_ns * 1e-9;
-    (void)plan;
     return st;
 }
 
@@ -57,7 +56,7 @@ run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, co
     r.output = seq.output();
     r.sums = seq.sums();
     r.plan = plan;
-    r.stats = collect_stats(c, layer, plan, steps, core);
+    r.stats = collect_stats(c, layer, steps, core);
     return r;
 }
 
@@ -110,7 +109,7 @@ public:
             // SystemC appends ".vcd" itself: strip it so the file lands exactly at `vcd`.
             const bool has_ext = vcd.size() > 4 && vcd.compare(vcd.size() - 4, 4, ".vcd") == 0;
             m_tf = sc_core::sc_create_vcd_trace_file((has_ext ? vcd.substr(0, vcd.size() - 4) : vcd).c_str());
-            m_tf->set_time_unit(std::max(1.0, cfg.arch.clock_period_ns / 10) * 1e-9 / 10, sc_core::SC_SEC);
+            m_tf->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution: any clock.period_ns fits
             const char* names[] = {"inst_reset", "inst_load", "inst_execute", "inst_l0_wr", "inst_l0_rd",
                                    "inst_ofifo_rd", "inst_xmem_en", "inst_xmem_wr", "inst_pmem_en",
                                    "inst_pmem_wr", "inst_acc", "inst_rearm"};
@@ -131,20 +130,21 @@ public:
     run_result result;
 
 private:
-    void load_xmem() {
-        // The first pass's activations enter xmem through TLM writes (the loader); the
-        // schedule's timed write_act steps then store the same words at their cycles.
-        const auto& words = m_seq.prepare_acts(0, 0);
+    /// Every off-chip -> xmem word (activations and weights, at the cycle the schedule writes it)
+    /// travels as a TLM write from the loader to the xmem bank; the SRAM edge counts it.
+    void write_xmem(unsigned addr, const std::uint8_t* data) {
+        const unsigned bytes = m_core.xmem().word_bytes();
         tlm::tlm_generic_payload p;
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
         p.set_command(tlm::TLM_WRITE_COMMAND);
-        p.set_address(0);
-        p.set_data_ptr(const_cast<unsigned char*>(words.data()));
-        p.set_data_length(static_cast<unsigned>(words.size()));
-        p.set_streaming_width(static_cast<unsigned>(words.size()));
+        p.set_address(std::uint64_t{addr} * bytes);
+        p.set_data_ptr(const_cast<unsigned char*>(data));
+        p.set_data_length(bytes);
+        p.set_streaming_width(bytes);
         p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         loader->b_transport(p, delay);
-        SATLM_ASSERT("satlm/cycle", p.is_response_ok(), "xmem load failed: {}", p.get_response_string());
+        SATLM_ASSERT("satlm/cycle", p.is_response_ok(), "xmem write of word {} failed: {}", addr,
+                     p.get_response_string());
     }
 
     void sample(const instruction& in) {
@@ -161,7 +161,7 @@ private:
     }
 
     void run() {
-        load_xmem();
+        m_core.set_offchip_writer([this](unsigned addr, const std::uint8_t* d) { write_xmem(addr, d); });
         if (m_tf) m_seq.on_cycle([this](const instruction& in) { sample(in); });
         for (std::size_t i = 0; i < m_seq.size(); ++i) {
             const std::uint64_t n = m_seq.run_step(i, m_core);
@@ -170,11 +170,10 @@ private:
         result.output = m_seq.output();
         result.sums = m_seq.sums();
         result.plan = m_plan;
-        result.stats = collect_stats(m_cfg, m_layer, m_plan, m_steps, m_core);
+        result.stats = collect_stats(m_cfg, m_layer, m_steps, m_core);
         const double cycles = sc_core::sc_time_stamp() / m_period;
         SATLM_ASSERT("satlm/cycle", static_cast<std::uint64_t>(cycles + 0.5) == result.stats.cycles.total(),
                      "simulated time {} cycles, schedule {}", cycles, result.stats.cycles.total());
-        m_done = true;
         sc_core::sc_stop();
     }
 
@@ -197,7 +196,6 @@ private:
     sc_core::sc_trace_file* m_tf = nullptr;
     sc_core::sc_signal<bool> m_bits[12];
     sc_core::sc_signal<unsigned> m_xaddr, m_paddr;
-    bool m_done = false;
 };
 
 }  // namespace

@@ -18,14 +18,24 @@ nlohmann::json sram_json(const sram_stats& s, std::uint64_t cycles) {
             {"peak_bytes_per_cycle", s.peak_bytes_per_cycle}};
 }
 
+/// A key's text as JSON: numbers and booleans typed, file patterns and names as strings.
+nlohmann::json typed_value(const std::string& key, const std::string& text) {
+    if (key == "dir" || key.rfind("files.", 0) == 0) return text;
+    if (text == "true" || text == "false") return text == "true";
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return std::stoull(text);
+    if (key == "clock.period_ns") return std::stod(text);
+    return text;
+}
+
 nlohmann::json optional_json(const std::optional<std::uint64_t>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
 /// Expected value as the listing shows it (after ReLU when the model's output is compared).
-std::int64_t expected_value(const vector_set& vs, const run_result& r, unsigned o, unsigned c) {
+std::int64_t expected_value(const vector_set& vs, const run_result& r, const check_report& check,
+                            unsigned o, unsigned c) {
     const layer_output& e = *vs.expected.output;
-    if (!e.relu && r.sums.values.empty()) return relu(e.at(o, c));
+    if (check.compared_pre_relu && r.sums.values.empty()) return relu(e.at(o, c));
     return e.at(o, c);
 }
 
@@ -37,10 +47,12 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
     const auto& c = st.cycles;
     const auto& a = vs.config.arch;
     const std::uint64_t total = c.total();
+    // The values used (derived defaults resolved), typed: numbers, booleans and strings.
+    const accel_config used = vs.config.resolved();
     nlohmann::json config = nlohmann::json::object();
     nlohmann::json sources = nlohmann::json::object();
     for (const auto& k : all_keys()) {
-        config[k.name] = vs.config.get(k.name);
+        config[k.name] = typed_value(k.name, used.get(k.name));
         sources[k.name] = to_string(vs.config.source_of(k.name));
     }
     nlohmann::json j;
@@ -96,7 +108,7 @@ void print_pixel_lines(std::FILE* out, const vector_set& vs, const run_result& r
         }
         return;
     }
-    const bool pre = !vs.expected.output->relu && !result.sums.values.empty();
+    const bool pre = check.compared_pre_relu && !result.sums.values.empty();
     const layer_output& cmp = pre ? result.sums : got;
     for (const auto& p : check.pixels) {
         if (p.bad_channels.empty()) {
@@ -106,7 +118,7 @@ void print_pixel_lines(std::FILE* out, const vector_set& vs, const run_result& r
         std::string what;
         for (unsigned c : p.bad_channels)
             what += fmt::format("; ch{} got {} expected {}", c, cmp.at(p.onij, c),
-                                expected_value(vs, result, p.onij, c));
+                                expected_value(vs, result, check, p.onij, c));
         fmt::print(out, "pixel {:>4} (row {}, col {}): ERROR {} of {} channels differ{}\n", p.onij,
                    p.onij / ow, p.onij % ow, p.bad_channels.size(), cmp.out_channels, what);
     }

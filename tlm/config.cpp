@@ -38,6 +38,8 @@ struct key_access {
 unsigned parse_unsigned(std::string_view text, unsigned lo, unsigned hi) {
     unsigned v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc::result_out_of_range)
+        throw std::invalid_argument(fmt::format("expected {}..{}, got {}", lo, hi, text));
     if (ec != std::errc() || end != text.data() + text.size() || text.empty())
         throw std::invalid_argument(fmt::format("expected a whole number, got `{}`", text));
     if (v < lo || v > hi)
@@ -46,6 +48,9 @@ unsigned parse_unsigned(std::string_view text, unsigned lo, unsigned hi) {
 }
 
 double parse_double(std::string_view text, double lo, double hi) {
+    // Plain decimal only ("1", "0.5", "2e-1"): no spaces, hex floats, inf or nan.
+    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string_view::npos)
+        throw std::invalid_argument(fmt::format("expected a number, got `{}`", text));
     std::string s(text);
     std::size_t used = 0;
     double v = 0;
@@ -265,11 +270,20 @@ std::vector<std::string> accel_config::problems() const {
     const unsigned load_words = (L.act_bits == 2 ? 2 : 1) * a.cols;
     if (a.l0_depth < load_words)
         bad("l0.depth", fmt::format("an L0 row must hold one weight per column ({} in this mode), got {}", load_words, a.l0_depth));
-    if (a.xmem.words != 0 && a.xmem.width_bits % 8 != 0 && a.xmem.width_bits != 0)
+    if (a.xmem.width_bits % 8 != 0)
         bad("xmem.width_bits", fmt::format("expected a multiple of 8, got {}", a.xmem.width_bits));
     if (a.pmem.width_bits % 8 != 0)
         bad("pmem.width_bits", fmt::format("expected a multiple of 8, got {}", a.pmem.width_bits));
     return p;
+}
+
+accel_config accel_config::resolved() const {
+    accel_config r = *this;
+    r.arch.xmem.width_bits = arch.xmem_width();
+    r.arch.xmem.weight_base = arch.xmem_weight_base();
+    r.arch.pmem.width_bits = arch.pmem_width(layer.psum_bits);
+    r.tiles.in_channels = tile_in_channels();
+    return r;
 }
 
 void accel_config::validate() const {
@@ -300,6 +314,12 @@ std::string toml_value_text(const toml::node& n, const std::string& where) {
     throw config_error(fmt::format("{}: expected a string, number or boolean", where));
 }
 
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& l : lines) text += (text.empty() ? "" : "\n") + l;
+    return text;
+}
+
 void load_toml(accel_config& cfg, const std::string& path, key_section allowed, key_source src) {
     toml::table root;
     if (!std::ifstream(path)) throw config_error(fmt::format("{}: cannot open the file", path));
@@ -309,6 +329,8 @@ void load_toml(accel_config& cfg, const std::string& path, key_section allowed, 
         const auto& where = e.source().begin;
         throw config_error(fmt::format("{}:{}: TOML syntax error: {}", path, where.line, e.description()));
     }
+    // Every problem of the file, one line each, before giving up.
+    std::vector<std::string> problems;
     std::function<void(const toml::table&, const std::string&)> walk =
         [&](const toml::table& t, const std::string& prefix) {
             for (const auto& [key, node] : t) {
@@ -320,15 +342,23 @@ void load_toml(accel_config& cfg, const std::string& path, key_section allowed, 
                     continue;
                 }
                 const key_info* info = find_key(name);
-                if (!info) throw config_error(fmt::format("{}: unknown key", where));
-                if (info->section != allowed)
-                    throw config_error(fmt::format("{}: {} key not allowed here (it belongs in {})", where,
+                if (!info) {
+                    problems.push_back(fmt::format("{}: unknown key", where));
+                } else if (info->section != allowed) {
+                    problems.push_back(fmt::format("{}: {} key not allowed here (it belongs in {})", where,
                                                    info->section == key_section::manifest ? "a manifest" : "an architecture",
                                                    info->section == key_section::manifest ? "vectorset.toml" : "the --config file"));
-                cfg.set(name, toml_value_text(node, where), src, fmt::format("{}:{}", path, line));
+                } else {
+                    try {
+                        cfg.set(name, toml_value_text(node, where), src, fmt::format("{}:{}", path, line));
+                    } catch (const config_error& e) {
+                        problems.push_back(e.what());
+                    }
+                }
             }
         };
     walk(root, "");
+    if (!problems.empty()) throw config_error(join_lines(problems));
 }
 
 }  // namespace

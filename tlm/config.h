@@ -126,6 +126,10 @@ struct accel_config {
     bool given_at_or_above(std::string_view key, key_source src) const;
     key_source source_of(std::string_view key) const;
 
+    /// The same configuration with every derived default made explicit (xmem and pmem widths,
+    /// the weight base, tiles.in_channels): the values a run actually uses.
+    accel_config resolved() const;
+
     /// Every problem in the configuration, one line each; empty when valid.
     std::vector<std::string> problems() const;
     /// Throws config_error with all problems (one per line) if any.
