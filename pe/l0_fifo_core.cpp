@@ -6,7 +6,7 @@
 namespace satlm {
 
 l0_fifo_core::l0_fifo_core(unsigned rows, unsigned depth) : m_rows(rows), m_depth(depth) {
-    if (depth == 0) throw std::invalid_argument("fifo_core: depth must be at least 1");
+    if (depth == 0) throw std::invalid_argument("l0_fifo_core: depth must be at least 1");
     m_slots.assign(std::size_t{rows} * depth, 0);
     m_rd.assign(rows, 0);
     m_size.assign(rows, 0);

@@ -6,7 +6,7 @@
 namespace satlm {
 
 ofifo_core::ofifo_core(unsigned cols, unsigned depth) : m_cols(cols), m_depth(depth) {
-    if (depth == 0) throw std::invalid_argument("fifo_core: depth must be at least 1");
+    if (depth == 0) throw std::invalid_argument("ofifo_core: depth must be at least 1");
     m_slots.assign(std::size_t{cols} * depth, 0);
     m_rd.assign(cols, 0);
     m_wr.assign(cols, 0);

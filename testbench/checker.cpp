@@ -127,7 +127,7 @@ void check_psums(const vector_set& vs, check_report& rep) {
                 if (want == have) continue;
                 ++rep.psum_mismatches;
                 if (rep.warnings.size() < max_warnings)
-                    rep.warnings.push_back(fmt::format("{}: psum kij {} position {} channel {}: model {}, file {}",
+                    rep.warnings.push_back(fmt::format("{}: psum kij {} position {} channel {}: the array pass computes {}, the file has {}",
                                                        block.file, block.kij, nij,
                                                        block.otile * cols + c, have, want));
             }

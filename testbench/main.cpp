@@ -28,6 +28,14 @@ int print_error_lines(const std::string& text) {
     return 2;
 }
 
+/// A broken invariant (a bug, never a user's fault): one line, exit 3.
+int print_internal_error(std::string text) {
+    for (auto& ch : text)
+        if (ch == '\n') ch = ' ';
+    fmt::print(stderr, "satlm: internal error (please report): {}\n", text);
+    return 3;
+}
+
 std::string key_list() {
     std::string s = "\nKeys for --set (dotted names; SYSTEM.md sections 3 and 4):\n";
     for (const auto& k : satlm::all_keys()) s += fmt::format("  {:<26} {}\n", k.name, k.doc);
@@ -58,6 +66,11 @@ int sc_main(int argc, char* argv[]) {
     CLI::App* gen_cmd = app.add_subcommand("gen", "Generate a complete vector set (golden model)");
     satlm::add_gen_options(*gen_cmd, gen);
 
+    if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "run" && std::string(argv[1]) != "gen") {
+        fmt::print(stderr, "satlm: error: unknown command `{}`: expected `run` or `gen` (see satlm --help)\n",
+                   argv[1]);
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -76,11 +89,9 @@ int sc_main(int argc, char* argv[]) {
     } catch (const satlm::input_error& e) {
         return print_error_lines(e.what());
     } catch (const sc_core::sc_report& e) {
-        fmt::print(stderr, "satlm: internal error: {}\n", e.what());
-        return 3;
+        return print_internal_error(e.get_msg());
     } catch (const std::exception& e) {
-        fmt::print(stderr, "satlm: internal error: {}\n", e.what());
-        return 3;
+        return print_internal_error(e.what());
     }
 }
 
