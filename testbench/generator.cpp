@@ -11,8 +11,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <random>
+#include <string_view>
 #include <vector>
 
 namespace satlm {
@@ -51,6 +55,37 @@ public:
 private:
     std::mt19937_64 m_engine;
 };
+
+/// Checks an option value is a finite number > 0 (the message is the one line CLI11 prints).
+std::function<std::string(const std::string&)> positive_number_check() {
+    return [](const std::string& v) -> std::string {
+        double d = 0;
+        std::size_t used = 0;
+        try {
+            d = std::stod(v, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == v.size() && used > 0 && std::isfinite(d) && d > 0) return {};
+        return fmt::format("expected a positive number, got {}", v);
+    };
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_seed(std::string_view text) {
+    if (text.empty() || text.size() > 20) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return std::nullopt;
+        v = v * 10 + d;
+    }
+    return v;
+}
+
+namespace {
 
 void validate_common(const gen_options& o) {
     if (o.out_dir.empty()) bad_option("--out", "expected the output folder");
@@ -294,7 +329,16 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     sub.add_option("--weight-bits", o.weight_bits, "weight bits (two's complement)")->capture_default_str();
     sub.add_option("--tile-in", o.tile_in, "channels per activation line (default 32 / act-bits)");
     sub.add_option("--tile-out", o.tile_out, "output channels per weight/psum file")->capture_default_str();
-    sub.add_option("--seed", o.seed, "seed of the random tensors")->capture_default_str();
+    // CLI11 converts "-1" to 2^64-1 and saturates overflow: accept only plain digits that fit.
+    sub.add_option("--seed", o.seed, "seed of the random tensors (0..2^64-1)")
+        ->capture_default_str()
+        ->check(
+            [](const std::string& v) -> std::string {
+                if (parse_seed(v)) return {};
+                return fmt::format("expected a whole number 0..{}, got {}",
+                                   std::numeric_limits<std::uint64_t>::max(), v);
+            },
+            "UINT64");
     sub.add_option_function<std::vector<std::string>>(
            "--from-npy",
            [&o](const std::vector<std::string>& v) {
@@ -303,10 +347,11 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
            },
            "ACT.npy [C,H,W] and WEIGHT.npy [K,C,k,k] tensors instead of random ones")
         ->expected(2);
+    // CLI::PositiveNumber's message prints the whole double range: say it in a few words.
     sub.add_option("--act-alpha", o.act_alpha, "clip value of float activations (quantizes them)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number_check(), "POSITIVE");
     sub.add_option("--weight-alpha", o.weight_alpha, "clip value of float weights (quantizes them)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number_check(), "POSITIVE");
 }
 
 }  // namespace satlm

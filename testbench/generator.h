@@ -11,8 +11,10 @@
 #include "vectors/layer.h"
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace CLI {
 class App;
@@ -42,6 +44,9 @@ struct gen_options {
     /// --from-npy they must agree with the tensors' shapes.
     std::set<std::string> given;
 };
+
+/// A --seed value: plain decimal digits that fit 64 bits (no sign, no wrap); nullopt otherwise.
+std::optional<std::uint64_t> parse_seed(std::string_view text);
 
 /// Registers the `satlm gen` options on a CLI11 (sub)command, writing into `o`.
 void add_gen_options(CLI::App& sub, gen_options& o);

@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <system_error>
 
 namespace satlm {
 
@@ -210,6 +212,15 @@ npy_array parse_npy(const std::string& bytes, const std::string& name) {
 }
 
 npy_array read_npy(const std::string& path) {
+    // A folder opens as a stream on Linux and then reads as empty: name it before reading.
+    std::error_code ec;
+    const auto st = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(st))
+        throw input_error(fmt::format("{}: cannot open the .npy file: no such file", path));
+    if (std::filesystem::is_directory(st))
+        throw input_error(fmt::format("{}: is a folder, expected a .npy file", path));
+    if (!std::filesystem::is_regular_file(st))
+        throw input_error(fmt::format("{}: not a regular file, expected a .npy file", path));
     std::ifstream f(path, std::ios::binary);
     if (!f) throw input_error(fmt::format("{}: cannot open the .npy file", path));
     std::ostringstream ss;

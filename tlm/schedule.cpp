@@ -55,6 +55,20 @@ std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan&
     return 1 + 2 + reads + cfg.arch.pmem.read_latency + cfg.arch.sfu_latency + write_back;
 }
 
+std::uint64_t reference_weight_hold(const accel_config& cfg, unsigned first_chunk) {
+    // Edge conventions of the occupancy meter below: the load step starts at cycle T, so row
+    // R-1 pops weight j at edge T + 1 + R + j (j < C'); the first chunk's act_to_l0 starts
+    // at T + C' + G + xl (G = the idle gap) and pushes word k (1-based) at that + k. After
+    // that push row R-1 holds k + clamp(R - G - xl - k, 0, C') words, whose peak over
+    // k = 1..n is max(n, min(n + C', R - G - xl)). n <= l0.depth, so the first chunk fits
+    // when n + C' <= l0.depth or R - G - xl <= l0.depth; the least G doing it is returned
+    // as the cycles beyond the fixed 12 (0 on every configuration that fitted before).
+    const std::uint64_t R = cfg.arch.rows, D = cfg.arch.l0_depth, xl = cfg.arch.xmem.read_latency;
+    if (std::uint64_t{first_chunk} + weight_words(cfg) <= D) return 0;
+    const std::uint64_t need = R > xl + D ? R - xl - D : 0;
+    return need > ref_weight_gap ? need - ref_weight_gap : 0;
+}
+
 std::uint64_t overlapped_readout_cycles(const accel_config& cfg, unsigned pixels) {
     return pixels ? std::uint64_t{pixels} + cfg.arch.pmem.read_latency + 1 + cfg.arch.sfu_latency : 0;
 }
@@ -172,6 +186,8 @@ public:
         return m_out.back();
     }
     std::uint64_t now() const { return m_now; }
+    /// Moves the cursor on by `cycles` the caller added to the last step.
+    void skip(std::uint64_t cycles) { m_now += cycles; }
 
 private:
     std::vector<schedule_step>& m_out;
@@ -224,7 +240,13 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
                     wl.xmem_reads = cw;
                     w.add(step_kind::idle, 1, &B::idle);
                     w.add(step_kind::load, cw, &B::load_weights).count = cw;
-                    w.add(step_kind::idle, ref_weight_gap, &B::idle);
+                    auto& gap = w.add(step_kind::idle, ref_weight_gap, &B::idle);
+                    const std::uint64_t hold = reference_weight_hold(cfg, std::min(plan.chunk, nb));
+                    if (hold) {  // row R-1 still holds weights: wait until the first chunk fits
+                        gap.cycles += hold;
+                        gap.buckets.stall = hold;
+                        w.skip(hold);
+                    }
                     unsigned c = 0;
                     for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
                         const unsigned n = std::min(plan.chunk, nb - first);
@@ -489,6 +511,13 @@ std::vector<schedule_step> build_schedule(const accel_config& cfg, const tiling_
             s.pmem_peak = s.pmem_reads + s.pmem_writes > 0 ? 1 : 0;
     }
     m.apply(steps);
+    // A shallow FIFO shows up as stall cycles, never as an overflow: the builders size their
+    // waits from the same edge conventions the meters use.
+    const schedule_peaks pk = peak_stats(steps);
+    SATLM_ASSERT("satlm/schedule", pk.l0_high_water <= cfg.arch.l0_depth,
+                 "L0 row peak {} exceeds l0.depth {}", pk.l0_high_water, cfg.arch.l0_depth);
+    SATLM_ASSERT("satlm/schedule", pk.ofifo_high_water <= cfg.arch.ofifo_depth,
+                 "OFIFO column peak {} exceeds ofifo.depth {}", pk.ofifo_high_water, cfg.arch.ofifo_depth);
     return steps;
 }
 

@@ -148,10 +148,16 @@ std::uint64_t overlapped_readout_cycles(const accel_config& cfg, unsigned pixels
 /// Cycles of one reference SFU iteration (reset 1, idle 2, reads, adds, output step, write-back).
 std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan& plan, unsigned itile);
 
+/// Cycles the reference flow adds to the 12-cycle gap between a kij's kernel load and its first
+/// activation prefetch, so that L0 row R-1, still popping the load's C' weights (the L0 skew),
+/// never overflows when the first chunk of `first_chunk` positions is pushed. 0 unless
+/// first_chunk + C' > l0.depth and array.rows > l0.depth + xmem.read_latency + 12.
+std::uint64_t reference_weight_hold(const accel_config& cfg, unsigned first_chunk);
+
 /// Fixed idle gaps of the reference flow (RTL_REFERENCE.md, the wen testbench).
 constexpr unsigned ref_reset_cycles = 11;
 constexpr unsigned ref_reset_idle = 3;
-constexpr unsigned ref_weight_gap = 12;  ///< idle between load and activation prefetch
+constexpr unsigned ref_weight_gap = 12;  ///< idle between load and activation prefetch (at least)
 constexpr unsigned ref_tail = 9;
 
 }  // namespace satlm

@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 namespace satlm {
 
@@ -24,6 +26,22 @@ std::string_view strip_trailing(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
         s.remove_suffix(1);
     return s;
+}
+
+/// In auto header mode, a "header" with the data lines' width that is nearly all 0/1 is a data
+/// line with a typo: real headers (`#...#` comments, `l`, `dummy`) hold few binary digits.
+/// Returns the column (0-based) of its first non-binary character, or npos.
+std::size_t corrupted_data_column(std::string_view line, std::size_t width) {
+    if (width == 0 || line.size() != width) return std::string_view::npos;
+    std::size_t bad = 0;
+    std::size_t first = std::string_view::npos;
+    for (std::size_t c = 0; c < line.size(); ++c) {
+        if (line[c] == '0' || line[c] == '1') continue;
+        if (bad++ == 0) first = c;
+    }
+    // At most one stray character per 8 digits (and at least one binary digit).
+    const std::size_t allowed = std::max<std::size_t>(1, width / 8);
+    return bad > 0 && bad <= allowed && bad < width ? first : std::string_view::npos;
 }
 
 std::string why_suffix(const std::string& why) {
@@ -81,6 +99,19 @@ void line_reader::parse(std::string_view text, int header_lines, const line_expe
     std::size_t pos = 0;
     std::size_t number = 0;
     std::size_t first_data = 0;  // line number of the first data line (0: none yet)
+    // Auto-mode header lines, checked against the data width once it is known.
+    std::vector<std::pair<std::size_t, std::string_view>> headers;
+    auto check_headers = [&](std::size_t width) {
+        for (const auto& [n, h] : headers) {
+            const std::size_t c = corrupted_data_column(h, width);
+            if (c == std::string_view::npos) continue;
+            throw_format_error(
+                m_path, n,
+                fmt::format("non-binary character {} at column {}, expected only 0 and 1 (a "
+                            "data line of {} digits, not a header)",
+                            printable_char(h[c]), c + 1, width));
+        }
+    };
     while (pos < text.size()) {
         std::size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
@@ -93,6 +124,7 @@ void line_reader::parse(std::string_view text, int header_lines, const line_expe
                                                : m_headers < static_cast<std::size_t>(header_lines);
             if (skip) {
                 ++m_headers;
+                if (header_lines < 0) headers.emplace_back(number, line);
                 continue;
             }
             first_data = number;
@@ -101,6 +133,7 @@ void line_reader::parse(std::string_view text, int header_lines, const line_expe
             } else {
                 m_width = line.size();
             }
+            check_headers(m_width);
         }
         for (std::size_t c = 0; c < line.size(); ++c) {
             if (line[c] != '0' && line[c] != '1') {
@@ -132,6 +165,7 @@ void line_reader::parse(std::string_view text, int header_lines, const line_expe
     }
     m_last_line = number;
     if (m_lines.empty()) {
+        if (expect.width) check_headers(*expect.width);
         if (header_lines >= 0 && m_headers < static_cast<std::size_t>(header_lines))
             throw_format_error(
                 m_path, 0,

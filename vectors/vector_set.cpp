@@ -83,9 +83,39 @@ private:
             ++n;
         return n;
     }
+    /// Throws config_error "FILE: missing: needed for WHY" unless the data file exists.
+    void need_file(const std::string& name, const std::string& why) const {
+        if (!exists(name))
+            throw config_error(fmt::format("{}: missing: needed for {}", path_of(name), why));
+    }
+    std::string in_tiles_why() const {
+        return fmt::format("layer.in_channels = {} with tiles.in_channels = {} ({} input tiles)",
+                           m_cfg.layer.in_channels, tin(), m_in_tiles);
+    }
+    std::string out_tiles_why() const {
+        return fmt::format("layer.out_channels = {} with tiles.out_channels = {} ({} output tiles)",
+                           m_cfg.layer.out_channels, tout(), m_out_tiles);
+    }
+    /// Why file (i, o, k) of a tiled pattern is read: the key that asks for that tile.
+    std::string tile_why(unsigned i, unsigned o, unsigned k) const {
+        if (i > 0) return in_tiles_why();
+        if (o > 0) return out_tiles_why();
+        return fmt::format("layer.kernel = {} ({} kernel positions, this is {})",
+                           m_cfg.layer.kernel, kk(), k);
+    }
     [[noreturn]] void contradiction(const std::string& file, std::size_t line,
                                     const std::string& what) const {
         throw_format_error(file, line, what);
+    }
+
+    /// A padded channel (beyond the layer's count, filling the last tile) must hold 0.
+    [[noreturn]] void padded_nonzero(const line_reader& r, std::size_t index, const char* what,
+                                     const char* dir, unsigned ch, const char* key, unsigned count,
+                                     std::int64_t value, unsigned field) const {
+        throw_format_error(
+            r.path(), r.lines()[index].number,
+            fmt::format("padded {} {} channel {} (key `{}` = {}) must be 0, got {} in field {}",
+                        what, dir, ch, key, count, value, field + 1));
     }
 
     unsigned cpl() const { return m_cfg.layer.act_bits == 2 ? 2 : 1; }
@@ -183,9 +213,10 @@ void set_loader::infer_keys() {
     const bool tin_given = given("tiles.in_channels") && m_cfg.tiles.in_channels != 0;
     if (!m_act->has_i())
         m_in_tiles = 1;
-    else if (given("layer.in_channels") && tin_given)
+    else if (given("layer.in_channels") && tin_given) {
         m_in_tiles = static_cast<unsigned>(ceil_div(L.in_channels, m_cfg.tiles.in_channels));
-    else
+        for (unsigned i = 1; i < m_in_tiles; ++i) need_file(m_act->expand(i, 0, 0), in_tiles_why());
+    } else
         m_in_tiles = std::max(1u, count_files(*m_act, 'i'));
     const line_reader& a0 = read(m_act->expand(0, 0, 0));
     const std::uint64_t n = a0.lines().size();
@@ -226,9 +257,11 @@ void set_loader::infer_keys() {
     const bool tout_given = given("tiles.out_channels");
     if (!m_wgt->has_o())
         m_out_tiles = 1;
-    else if (given("layer.out_channels") && tout_given)
+    else if (given("layer.out_channels") && tout_given) {
         m_out_tiles = static_cast<unsigned>(ceil_div(L.out_channels, tout()));
-    else
+        for (unsigned o = 1; o < m_out_tiles; ++o)
+            need_file(m_wgt->expand(0, o, 0), out_tiles_why());
+    } else
         m_out_tiles = std::max(1u, count_files(*m_wgt, 'o'));
 
     // Output channels per tile (and per file) from the expected output's width.
@@ -283,6 +316,13 @@ void set_loader::infer_keys() {
             throw config_error(fmt::format(
                 "{}: missing: key `layer.kernel` = {} needs {} weight files ({{k}} = 0..{})",
                 path_of(m_wgt->expand(0, 0, files)), L.kernel, kk(), kk() - 1));
+        // More kernel-position files than k^2: the key contradicts the files (a smaller kernel
+        // would silently ignore them).
+        if (files > kk())
+            throw config_error(fmt::format(
+                "key `layer.kernel` = {}: expected {} weight file(s) ({{k}} = 0..{}), but {} "
+                "exists too ({} kernel-position files in all)",
+                L.kernel, kk(), kk() - 1, path_of(m_wgt->expand(0, 0, kk())), files));
     }
     const bool bits_given = given("layer.act_bits");
     if (!bits_given && tout_known) {
@@ -403,12 +443,17 @@ layer_data set_loader::decode_layer() {
     layer_data d(L);
     const unsigned ti = tin();
     for (unsigned i = 0; i < m_in_tiles; ++i) {
+        need_file(m_act->expand(i, 0, 0), in_tiles_why());
         const line_reader& r = read(m_act->expand(i, 0, 0), act_expect());
         for (unsigned nij = 0; nij < L.positions(); ++nij) {
             const auto f = r.fields(nij, L.act_bits);
             for (unsigned c = 0; c < ti; ++c) {
                 const unsigned ic = i * ti + (F.lanes == lane_order::high_first ? ti - 1 - c : c);
-                if (ic < L.in_channels) d.act_at(ic, nij) = static_cast<std::uint8_t>(f[c]);
+                if (ic < L.in_channels)
+                    d.act_at(ic, nij) = static_cast<std::uint8_t>(f[c]);
+                else if (f[c] != 0)
+                    padded_nonzero(r, nij, "activation", "input", ic, "layer.in_channels",
+                                   L.in_channels, static_cast<std::int64_t>(f[c]), c);
             }
         }
     }
@@ -417,6 +462,7 @@ layer_data set_loader::decode_layer() {
     for (unsigned i = 0; i < m_in_tiles; ++i)
         for (unsigned o = 0; o < m_out_tiles; ++o)
             for (unsigned k = 0; k < kk(); ++k) {
+                need_file(m_wgt->expand(i, o, k), tile_why(i, o, k));
                 const line_reader& r = read(m_wgt->expand(i, o, k), weight_expect());
                 const std::size_t base = m_wgt->has_k() ? 0 : std::size_t{k} * to * cpl();
                 for (unsigned c = 0; c < to; ++c) {
@@ -434,9 +480,17 @@ layer_data set_loader::decode_layer() {
                                 F.lanes == lane_order::high_first ? lanes - 1 - j : j;
                             const unsigned ch = cpl() == 2 ? 2 * lane + (odd ? 1 : 0) : lane;
                             const unsigned ic = i * ti + ch;
+                            const std::size_t line = base + std::size_t{c} * cpl() + part;
                             if (oc < L.out_channels && ic < L.in_channels)
                                 d.weight_at(oc, ic, k) =
                                     static_cast<std::int8_t>(sign_extend(f[j], L.weight_bits));
+                            else if (f[j] != 0 && ic >= L.in_channels)
+                                padded_nonzero(r, line, "weight", "input", ic, "layer.in_channels",
+                                               L.in_channels, sign_extend(f[j], L.weight_bits), j);
+                            else if (f[j] != 0)
+                                padded_nonzero(r, line, "weight", "output", oc,
+                                               "layer.out_channels", L.out_channels,
+                                               sign_extend(f[j], L.weight_bits), j);
                         }
                     }
                 }
@@ -458,6 +512,7 @@ expected_data set_loader::decode_expected() {
     out.values.assign(std::size_t{out.out_positions} * out.out_channels, 0);
     const unsigned files = m_out->has_o() ? m_out_tiles : 1;
     for (unsigned o = 0; o < files; ++o) {
+        need_file(m_out->expand(0, o, 0), out_tiles_why());
         const line_reader& r = read(m_out->expand(0, o, 0), output_expect(m_out->has_o()));
         const unsigned ch = m_out->has_o() ? to : L.out_channels;
         const unsigned first = m_out->has_o() ? o * to : 0;
@@ -491,6 +546,7 @@ expected_data set_loader::decode_expected() {
         for (unsigned i = 0; i < m_in_tiles; ++i)
             for (unsigned o = 0; o < m_out_tiles; ++o)
                 for (unsigned k = 0; k < kk(); ++k) {
+                    need_file(m_psum->expand(i, o, k), tile_why(i, o, k));
                     const line_reader& r =
                         read(m_psum->expand(i, o, k), psum_expect(m_psum->has_k()));
                     const std::size_t base = m_psum->has_k() ? 0 : std::size_t{k} * L.positions();
@@ -503,9 +559,16 @@ expected_data set_loader::decode_expected() {
                     for (unsigned nij = 0; nij < L.positions(); ++nij) {
                         const auto f = r.fields(base + nij, L.psum_bits);
                         b.lines.push_back(r.lines()[base + nij].number);
-                        for (unsigned j = 0; j < to; ++j)
-                            b.values[std::size_t{nij} * to + (high ? to - 1 - j : j)] =
-                                sign_extend(f[j], L.psum_bits);
+                        for (unsigned j = 0; j < to; ++j) {
+                            const unsigned c = high ? to - 1 - j : j;
+                            const std::int64_t v = sign_extend(f[j], L.psum_bits);
+                            // Padded output channels have all-zero weights, so their psums are
+                            // 0 (padded input channels add 0 x 0 to every psum).
+                            if (v != 0 && o * to + c >= L.out_channels)
+                                padded_nonzero(r, base + nij, "psum", "output", o * to + c,
+                                               "layer.out_channels", L.out_channels, v, j);
+                            b.values[std::size_t{nij} * to + c] = v;
+                        }
                     }
                     e.psums.push_back(std::move(b));
                 }
@@ -550,11 +613,12 @@ struct name_candidates {
 };
 const std::vector<name_candidates>& known_names() {
     static const std::vector<name_candidates> names = {
-        {"files.activation", {"activation_tile{i}.txt", "activation.txt", "tile{i}_activation.txt"}},
+        {"files.activation",
+         {"activation_tile{i}.txt", "activation.txt", "tile{i}_activation.txt"}},
         {"files.weight",
-         {"weight_itile{i}_otile{o}_kij{k}.txt", "weight_kij{k}.txt", "weight{k}.txt", "weight_{k}.txt",
-          "weight_k{k}.txt", "tile{i}_weight{k}.txt", "weight_octile{o}_kij{k}.txt",
-          "Tile{o}/weight_{k}.txt", "weight.txt"}},
+         {"weight_itile{i}_otile{o}_kij{k}.txt", "weight_kij{k}.txt", "weight{k}.txt",
+          "weight_{k}.txt", "weight_k{k}.txt", "tile{i}_weight{k}.txt",
+          "weight_octile{o}_kij{k}.txt", "Tile{o}/weight_{k}.txt", "weight.txt"}},
         {"files.output", {"out.txt", "output.txt", "Tile{o}/out.txt", "out_octile{o}.txt"}},
     };
     return names;
@@ -608,10 +672,12 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path())
         normal = normal.parent_path();
     const std::string data_dir = normal.string();
-    if (!fs::is_directory(data, ec))
-        throw config_error(fmt::format("{}: key `dir`: data folder \"{}\" does not exist",
-                                       manifest.empty() ? std::string("--set") : manifest,
-                                       data_dir));
+    if (!fs::is_directory(data, ec)) {
+        const bool there = fs::exists(data, ec);
+        throw config_error(fmt::format("{}: key `dir`: data folder \"{}\" {}",
+                                       manifest.empty() ? std::string("--set") : manifest, data_dir,
+                                       there ? "is not a folder" : "does not exist"));
+    }
 
     detect_file_names(cfg, data, check);
     set_loader loader(cfg, data_dir, check);

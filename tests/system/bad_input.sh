@@ -17,7 +17,7 @@ expect() {
     if [ "$rc" -ne "$code" ]; then
         echo "FAIL $name: exit $rc, expected $code; stderr: $(head -3 "$tmp/err")"; failed=$((failed+1)); return
     fi
-    if [ "$code" -eq 2 ] && ! grep -Eq "$regex" "$tmp/err"; then
+    if [ "$code" -eq 2 ] && ! grep -Eq -e "$regex" "$tmp/err"; then
         echo "FAIL $name: stderr does not match /$regex/: $(cat "$tmp/err")"; failed=$((failed+1)); return
     fi
     if [ "$code" -eq 2 ] && [ "$name" != invalid_combination ] && [ "$lines" -ne 1 ]; then
@@ -60,6 +60,24 @@ expect missing_config_file 2 'nonexistent\.toml' -- run "$tmp/s" --config "$tmp/
 expect missing_set_folder 2 'no_such_set' -- run "$tmp/no_such_set"
 expect invalid_combination 2 'xmem\.width_bits' -- run "$tmp/s" --set xmem.width_bits=16 --set l0.depth=4
 expect bad_usage 2 '.' -- run "$tmp/s" --frobnicate
+# A corrupted FIRST data line is a data line, not a header (auto header mode).
+for f in activation_tile0 weight_itile0_otile0_kij0 out; do
+    fresh; sed -i '4s/^./x/' "$tmp/s/$f.txt"
+    expect "corrupt_first_line_$f" 2 "$f\\.txt:4: non-binary character 'x' at column 1, expected only 0 and 1" -- run "$tmp/s"
+done
+# Keys that contradict the files of the bundled default set (8 -> 8 channels, k = 3).
+def=$(cd "$(dirname "$0")/../../vectors/default" && pwd)
+expect padded_act_nonzero 2 'activation_tile0\.txt:[0-9]+: padded activation input channel .*layer\.in_channels. = 5' -- run "$def" --set layer.in_channels=5
+expect padded_weight_nonzero 2 'weight_itile0_otile0_kij0\.txt:[0-9]+: padded weight output channel .*layer\.out_channels. = 5' -- run "$def" --set layer.out_channels=5
+expect kernel_below_files 2 'layer\.kernel. = 1.*weight_itile0_otile0_kij1\.txt exists' -- run "$def" --set layer.kernel=1 --no-check
+expect second_tile_missing 2 'activation_tile1\.txt: missing: needed for layer\.in_channels = 16 with tiles\.in_channels = 8' -- run "$def" --set layer.in_channels=16
+fresh; printf 'dir = "s/out.txt"\n' > "$tmp/m.toml"
+expect manifest_dir_is_file 2 'm\.toml: key .dir.: data folder .*out\.txt" is not a folder' -- run "$tmp/m.toml"
+# satlm gen options.
+expect npy_is_folder 2 ': is a folder, expected a \.npy file' -- gen --out "$tmp/g" --from-npy "$tmp/s" "$tmp/s"
+expect seed_negative 2 '--seed: expected a whole number 0\.\.18446744073709551615, got -1' -- gen --out "$tmp/g" --seed -1
+expect seed_overflow 2 '--seed: expected a whole number .*got 99999999999999999999' -- gen --out "$tmp/g" --seed 99999999999999999999
+expect alpha_negative 2 '^satlm: error: --act-alpha: expected a positive number, got -1' -- gen --out "$tmp/g" --act-alpha -1
 fresh; for f in "$tmp"/s/*.txt; do sed -i 's/$/\r/' "$f"; done
 expect crlf_accepted 0 '' -- run "$tmp/s" -q
 echo "$pass passed, $failed failed"

@@ -219,7 +219,7 @@ BOOST_AUTO_TEST_CASE(bad_values_and_ranges_are_rejected) {
         {"array.rows", "8 ", "expected a whole number"},
         {"array.rows", "0", "expected 1..1024"},
         {"array.rows", "1025", "expected 1..1024"},
-        {"array.cols", "99999999999", "expected a whole number"},
+        {"array.cols", "99999999999", "expected 1..1024"},
         {"layer.kernel", "16", "expected 1..15"},
         {"layer.act_bits", "8", "expected 2..4"},
         {"layer.act_bits", "1", "expected 2..4"},

@@ -15,12 +15,15 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -522,6 +525,45 @@ BOOST_AUTO_TEST_CASE(cli_options_fill_gen_options) {
     add_gen_options(app2, o2);
     std::vector<std::string> missing = {"--in-ch", "3"};
     BOOST_CHECK_THROW(app2.parse(missing), CLI::ParseError);  // --out is required
+
+    // Seeds must be plain digits that fit 64 bits (CLI11 alone wraps -1 and saturates overflow);
+    // alphas must be positive, said in a few words.
+    const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+        {{"--seed", "-1"}, "--seed: expected a whole number 0..18446744073709551615, got -1"},
+        {{"--seed", "99999999999999999999"},
+         "--seed: expected a whole number 0..18446744073709551615, got 99999999999999999999"},
+        {{"--seed", "18446744073709551616"},
+         "--seed: expected a whole number 0..18446744073709551615, got 18446744073709551616"},
+        {{"--seed", "1e3"}, "--seed: expected a whole number 0..18446744073709551615, got 1e3"},
+        {{"--act-alpha", "-1"}, "--act-alpha: expected a positive number, got -1"},
+        {{"--weight-alpha", "0"}, "--weight-alpha: expected a positive number, got 0"},
+        {{"--weight-alpha", "nan"}, "--weight-alpha: expected a positive number, got nan"},
+    };
+    for (const auto& [opts, expect] : bad) {
+        CLI::App a;
+        gen_options g;
+        add_gen_options(a, g);
+        std::vector<std::string> v = {"--out", "d"};
+        v.insert(v.end(), opts.begin(), opts.end());
+        std::reverse(v.begin(), v.end());
+        std::string msg;
+        try {
+            a.parse(v);
+        } catch (const CLI::ParseError& e) {
+            msg = e.what();
+        }
+        BOOST_TEST(msg == expect);
+    }
+    CLI::App a3;
+    gen_options g3;
+    add_gen_options(a3, g3);
+    std::vector<std::string> top = {"18446744073709551615", "--seed", "d", "--out"};
+    a3.parse(top);
+    BOOST_TEST(g3.seed == 18446744073709551615u);
+    BOOST_TEST(parse_seed("0").value_or(1) == 0u);
+    BOOST_TEST(!parse_seed("").has_value());
+    BOOST_TEST(!parse_seed("+5").has_value());
+    BOOST_TEST(!parse_seed("000000000000000000001").has_value());  // 21 digits
 }
 
 BOOST_AUTO_TEST_CASE(builds_the_layer_from_npy_tensors) {

@@ -176,7 +176,12 @@ BOOST_AUTO_TEST_CASE(rejects_bad_files_naming_them) {
         BOOST_TEST(msg.find('\n') == std::string::npos);
     }
     const std::string missing = error_of([] { read_npy("/nonexistent/a.npy"); });
-    BOOST_TEST(missing == "/nonexistent/a.npy: cannot open the .npy file");
+    BOOST_TEST(missing == "/nonexistent/a.npy: cannot open the .npy file: no such file");
+    // A folder opens as a stream on Linux and reads as empty: it must be named as a folder.
+    const std::string folder = satlm::test::source_dir();
+    BOOST_TEST(error_of([&] { read_npy(folder); }) == folder + ": is a folder, expected a .npy file");
+    BOOST_TEST(error_of([] { read_npy("/dev/null"); }) ==
+               "/dev/null: not a regular file, expected a .npy file");
 }
 
 BOOST_AUTO_TEST_CASE(reads_files_written_by_numpy) {

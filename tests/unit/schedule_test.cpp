@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "testbench/cycle_model.h"
+#include "tlm/report.h"
 #include "tlm/schedule.h"
 
 #include <map>
@@ -153,6 +154,79 @@ BOOST_AUTO_TEST_CASE(reference_l0_peak_counts_weights_row_r_still_holds) {
     const auto r = run_cycle_engine(cfg, d, plan);
     BOOST_TEST(r.stats.l0_high_water == 19u);
     BOOST_TEST(r.stats.ofifo_high_water == 9u);
+}
+
+BOOST_AUTO_TEST_CASE(reference_waits_for_the_last_rows_weights_instead_of_overflowing_l0) {
+    // rows 24 on a depth-8 L0 (the bundled 6x6 set): row 23 still holds 3 of its 8 weights when
+    // the chunk of 8 starts, so each kij waits 3 cycles more (stall) and the row peaks at 8.
+    auto cfg = six_by_six();
+    cfg.arch.rows = 24;
+    cfg.arch.l0_depth = 8;
+    BOOST_TEST(reference_weight_hold(cfg, 8) == 3u);
+    BOOST_TEST(reference_weight_hold(cfg, 0) == 0u);  // a chunk that fits beside the weights
+    auto steps = build_schedule(cfg, plan_tiling(cfg));
+    BOOST_TEST(peak_stats(steps).l0_high_water == 8u);
+    unsigned gaps = 0;
+    for (std::size_t i = 1; i < steps.size(); ++i)
+        if (steps[i - 1].kind == step_kind::load) {
+            BOOST_TEST((steps[i].kind == step_kind::idle));
+            BOOST_TEST(steps[i].cycles == ref_weight_gap + 3u);
+            BOOST_TEST(steps[i].buckets.stall == 3u);
+            BOOST_TEST(steps[i].buckets.idle == ref_weight_gap);
+            ++gaps;
+        }
+    BOOST_TEST(gaps == 9u);
+    auto deep = cfg;  // the same chunks of 8 without the wait
+    deep.arch.l0_depth = 64;
+    deep.arch.ofifo_depth = 8;
+    const auto t = total_cycles(steps), d = total_cycles(build_schedule(deep, plan_tiling(deep)));
+    BOOST_TEST(t.total() - d.total() == 9u * 3u);
+    BOOST_TEST(t.stall - d.stall == 9u * 3u);
+}
+
+BOOST_AUTO_TEST_CASE(reference_l0_peak_never_exceeds_the_depth) {
+    // Every geometry from one weight per column up: the peak fits, and whenever the schedule
+    // waits it waits the least that fits (the row fills exactly to the depth).
+    std::mt19937 rng(11);
+    unsigned waited = 0, plain = 0;
+    for (int n = 0; n < 400; ++n) {
+        auto cfg = six_by_six();
+        auto& A = cfg.arch;
+        auto& L = cfg.layer;
+        L.act_bits = rng() % 3 == 0 ? 2 : 4;
+        A.rows = 1 + rng() % 80;
+        A.cols = 1 + rng() % 16;
+        L.in_channels = 1 + rng() % 64;
+        L.out_channels = 1 + rng() % 20;
+        L.padded_height = L.padded_width = 3 + rng() % 8;
+        A.xmem.read_latency = 1 + rng() % 3;
+        const unsigned least = A.cols * L.channels_per_lane();
+        A.l0_depth = least + (rng() % 2 ? rng() % 4 : rng() % 80);
+        A.ofifo_depth = 2 + rng() % 70;
+        tiling_plan plan;
+        try {
+            cfg.validate();
+            plan = plan_tiling(cfg);
+        } catch (const config_error&) {
+            continue;
+        }
+        const auto steps = build_schedule(cfg, plan);
+        const auto p = peak_stats(steps);
+        const std::string what = "rows " + std::to_string(A.rows) + " cols " + std::to_string(A.cols) +
+                                 " l0 " + std::to_string(A.l0_depth) + " ofifo " + std::to_string(A.ofifo_depth);
+        BOOST_TEST(p.l0_high_water <= A.l0_depth, what);
+        BOOST_TEST(p.ofifo_high_water <= A.ofifo_depth, what);
+        const unsigned n0 = std::min(plan.chunk, plan.band_positions(plan.bands[0], L));
+        if (plan.bands.size() == 1 && reference_weight_hold(cfg, n0) > 0) {
+            BOOST_TEST(p.l0_high_water == A.l0_depth, what);
+            ++waited;
+        } else {
+            ++plain;
+        }
+    }
+    BOOST_TEST_MESSAGE(waited << " waited, " << plain << " without a wait");
+    BOOST_TEST(waited >= 40u);
+    BOOST_TEST(plain >= 40u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

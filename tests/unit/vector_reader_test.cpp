@@ -117,6 +117,48 @@ BOOST_AUTO_TEST_CASE(non_binary_character_names_char_and_column) {
                    "lines)");
 }
 
+BOOST_AUTO_TEST_CASE(corrupted_first_data_line_is_not_taken_as_a_header) {
+    // Auto header mode: a "header" of the data width that is nearly all 0/1 is a data line with
+    // a typo; the error names it, not a later count or shape check.
+    temp_folder t;
+    const std::string data =
+        "00000000000000000000000000000000\n"
+        "00000000000000000000000000000001\n";
+    const auto p = t.write("a.txt", hash_header + "x" + data.substr(1));
+    BOOST_TEST(format_error_of([&] { line_reader r(p); }) ==
+               p + ":4: non-binary character 'x' at column 1, expected only 0 and 1 (a data line "
+                   "of 32 digits, not a header)");
+    const auto no_header = t.write("n.txt",
+                                   "0000000000000000000000000000000"
+                                   "2\n" +
+                                       data);
+    BOOST_TEST(format_error_of([&] { line_reader r(no_header); }) ==
+               no_header +
+                   ":1: non-binary character '2' at column 32, expected only 0 and 1 (a data "
+                   "line of 32 digits, not a header)");
+    // The expected width decides when it is known, even with no clean data line at all.
+    const auto only = t.write("o.txt", "l\n0101010x\n");
+    BOOST_TEST(format_error_of([&] {
+                   line_reader r(only, -1, {8, "why", {}, ""});
+               }) == only +
+                         ":2: non-binary character 'x' at column 8, expected only 0 and 1 (a data "
+                         "line of 8 digits, not a header)");
+    // Real headers stay headers: a '#' comment of the data width, `l`, text, a 1-digit width.
+    const std::string hash32 = "#time0row7[msb-lsb],.....,row00#\n";
+    BOOST_REQUIRE(hash32.size() == 33u);
+    const line_reader hashed(t.write("h.txt", hash32 + data));
+    BOOST_TEST(hashed.header_count() == 1u);
+    BOOST_TEST(hashed.lines().size() == 2u);
+    const line_reader ls(t.write("l.txt", "l\nl\nl\n0\n1\n"));
+    BOOST_TEST(ls.header_count() == 3u);
+    BOOST_TEST(ls.width() == 1u);
+    const line_reader dummy(t.write("d.txt", "dummy\n01010\n"));
+    BOOST_TEST(dummy.header_count() == 1u);
+    // Two stray characters in 8 digits are more than a typo: a header.
+    const line_reader two(t.write("t.txt", "0x0x0000\n00000000\n"));
+    BOOST_TEST(two.header_count() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_width_names_expected_and_found_digits) {
     temp_folder t;
     const auto p = t.write("w.txt", hash_header + "0101\n0101\n010\n");

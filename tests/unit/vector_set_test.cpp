@@ -428,4 +428,105 @@ BOOST_AUTO_TEST_CASE(crlf_set_with_header_count_zero) {
     check_decoded(load_vector_set(m, accel_config{}, {}, true), d);
 }
 
+BOOST_AUTO_TEST_CASE(padded_input_and_weight_channels_must_be_zero) {
+    temp_folder t;
+    const layer_data d = random_layer(layer_keys{}, 11);  // 8 -> 8 channels, all real
+    const std::string files = write_set(t, d, {});
+    const std::string m = t.write("m.toml", files);
+    // Fewer channels than the files hold: the dropped lanes are not padding (they hold data).
+    const std::string act = error_of<vector_format_error>([&] {
+        load_vector_set(m, accel_config{}, {{"layer.in_channels", "5"}}, true);
+    });
+    BOOST_TEST(act.rfind(t.path("act_0.txt") + ":", 0) == 0u, act);
+    BOOST_TEST(act.find(": padded activation input channel ") != std::string::npos, act);
+    BOOST_TEST(act.find("(key `layer.in_channels` = 5) must be 0, got ") != std::string::npos, act);
+    const std::string wgt = error_of<vector_format_error>([&] {
+        load_vector_set(m, accel_config{},
+                        {{"layer.out_channels", "5"}, {"tiles.out_channels", "8"}}, true);
+    });
+    BOOST_TEST(wgt.rfind(t.path("w_i0_o0_k0.txt") + ":", 0) == 0u, wgt);
+    BOOST_TEST(wgt.find("padded weight output channel 5 (key `layer.out_channels` = 5) must be "
+                        "0, got ") != std::string::npos,
+               wgt);
+
+    // A set with 5 real input channels: zero padding loads; a nonzero padded weight does not.
+    temp_folder u;
+    layer_keys L;
+    L.in_channels = 5;
+    const layer_data d5 = random_layer(L, 12);
+    const std::string m5 = u.write("m.toml", "[layer]\nin_channels = 5\n" + write_set(u, d5, {}));
+    check_decoded(load_vector_set(m5, accel_config{}, {}, true), d5);
+    std::ifstream in(u.path("w_i0_o0_k2.txt"));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    text[12] = '1';  // line 4 (after "#h\n" x 3), field 1 = lane 7 (high first) = 1
+    u.write("w_i0_o0_k2.txt", text);
+    BOOST_TEST(error_of<vector_format_error>([&] {
+                   load_vector_set(m5, accel_config{}, {}, true);
+               }) == u.path("w_i0_o0_k2.txt") +
+                         ":4: padded weight input channel 7 (key `layer.in_channels` = 5) must be "
+                         "0, got 1 in field 1");
+}
+
+BOOST_AUTO_TEST_CASE(padded_psum_channels_must_be_zero) {
+    temp_folder t;
+    layer_keys L;
+    L.out_channels = 6;
+    const layer_data d = random_layer(L, 13);
+    const std::string files = write_set(t, d, {});
+    // Psum values are compared by the checker, not here: zeros suffice except the one under test.
+    const std::string zeros = std::string(8 * 16, '0') + "\n";
+    for (unsigned k = 0; k < 9; ++k) {
+        std::string text = "#h\n#h\n#h\n";
+        for (unsigned nij = 0; nij < 36; ++nij) text += zeros;
+        if (k == 4) text[9 + 2 * (8 * 16 + 1) + 15] = '1';  // line 6, field 1 (channel 7) = 1
+        t.write("p_k" + std::to_string(k) + ".txt", text);
+    }
+    const std::string m =
+        t.write("m.toml", "[layer]\nout_channels = 6\n[tiles]\nout_channels = 8\n" + files +
+                              "psum = \"p_k{k}.txt\"\n");
+    BOOST_TEST(error_of<vector_format_error>([&] {
+                   load_vector_set(m, accel_config{}, {}, true);
+               }) == t.path("p_k4.txt") +
+                         ":6: padded psum output channel 7 (key `layer.out_channels` = 6) must be "
+                         "0, got 1 in field 1");
+    // Without the stray bit the set loads.
+    t.write(
+        "p_k4.txt", "#h\n#h\n#h\n" + [&] {
+            std::string z;
+            for (unsigned nij = 0; nij < 36; ++nij) z += zeros;
+            return z;
+        }());
+    BOOST_TEST(load_vector_set(m, accel_config{}, {}, true).expected.psums.size() == 9u);
+}
+
+BOOST_AUTO_TEST_CASE(keys_that_ask_for_more_or_fewer_files_name_the_key) {
+    temp_folder t;
+    const layer_data d = random_layer(layer_keys{}, 14);
+    const std::string files = write_set(t, d, {});
+    const std::string m = t.write("m.toml", files);
+    // A smaller kernel would silently ignore 8 kernel-position files.
+    BOOST_TEST(error_of<config_error>([&] {
+                   load_vector_set(m, accel_config{}, {{"layer.kernel", "1"}}, false);
+               }) == "key `layer.kernel` = 1: expected 1 weight file(s) ({k} = 0..0), but " +
+                         t.path("w_i0_o0_k1.txt") + " exists too (9 kernel-position files in all)");
+    // A second tile asked for by the keys names them.
+    const std::string two =
+        t.write("two.toml", files + "[tiles]\nin_channels = 8\nout_channels = 8\n");
+    BOOST_TEST(error_of<config_error>([&] {
+                   load_vector_set(two, accel_config{}, {{"layer.in_channels", "16"}}, true);
+               }) == t.path("act_1.txt") +
+                         ": missing: needed for layer.in_channels = 16 with tiles.in_channels = 8 "
+                         "(2 input tiles)");
+    BOOST_TEST(error_of<config_error>([&] {
+                   load_vector_set(two, accel_config{}, {{"layer.out_channels", "16"}}, true);
+               }) == t.path("w_i0_o1_k0.txt") +
+                         ": missing: needed for layer.out_channels = 16 with tiles.out_channels = "
+                         "8 (2 output tiles)");
+    // A manifest dir that names a file.
+    const std::string f = t.write("f.toml", "dir = \"act_0.txt\"\n");
+    BOOST_TEST(error_of<config_error>([&] { load_vector_set(f, accel_config{}, {}, true); }) ==
+               f + ": key `dir`: data folder \"" + t.path("act_0.txt") + "\" is not a folder");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
