@@ -205,6 +205,22 @@ schedule_step& add_writes(step_writer& w, step_kind kind, unsigned words, std::u
     return s;
 }
 
+/// The loop nest every schedule runs: output tiles, then input tiles, then row bands; `w` is
+/// pointed at each group before `f(itile, band)`.
+template <typename F>
+void for_each_group(const tiling_plan& plan, step_writer& w, F&& f) {
+    for (unsigned ot = 0; ot < plan.out_tiles; ++ot)
+        for (unsigned it = 0; it < plan.in_tiles; ++it)
+            for (unsigned b = 0; b < plan.bands.size(); ++b) {
+                w.otile = ot;
+                w.itile = it;
+                w.band = b;
+                w.kij = 0;
+                w.chunk = 0;
+                f(it, b);
+            }
+}
+
 void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writer& w) {
     const layer_keys& L = cfg.layer;
     const arch_keys& A = cfg.arch;
@@ -214,84 +230,75 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
     const unsigned xl = A.xmem.read_latency;
     using B = cycle_buckets;
 
-    for (unsigned ot = 0; ot < plan.out_tiles; ++ot) {
-        for (unsigned it = 0; it < plan.in_tiles; ++it) {
-            for (unsigned b = 0; b < plan.bands.size(); ++b) {
-                w.otile = ot;
-                w.itile = it;
-                w.band = b;
-                w.kij = 0;
-                w.chunk = 0;
-                const unsigned nb = plan.band_positions(plan.bands[b], L);
-                const unsigned ob = plan.band_out_positions(plan.bands[b], L);
-                w.add(step_kind::reset, ref_reset_cycles, &B::idle);
-                w.add(step_kind::idle, ref_reset_idle, &B::idle);
-                add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
-                for (unsigned q = 0; q < k2; ++q) {
-                    w.kij = q;
-                    w.chunk = 0;
-                    w.add(step_kind::reset, ref_reset_cycles, &B::idle);
-                    w.add(step_kind::idle, ref_reset_idle, &B::idle);
-                    add_writes(w, step_kind::write_weight, cw, wc, &B::load_weights);
-                    w.add(step_kind::idle, 1, &B::idle);
-                    w.add(step_kind::weight_prefetch, xl, &B::load_weights).xmem_reads = xl;
-                    auto& wl = w.add(step_kind::weight_to_l0, cw, &B::load_weights);
-                    wl.count = cw;
-                    wl.xmem_reads = cw;
-                    w.add(step_kind::idle, 1, &B::idle);
-                    w.add(step_kind::load, cw, &B::load_weights).count = cw;
-                    auto& gap = w.add(step_kind::idle, ref_weight_gap, &B::idle);
-                    const std::uint64_t hold = reference_weight_hold(cfg, std::min(plan.chunk, nb));
-                    if (hold) {  // row R-1 still holds weights: wait until the first chunk fits
-                        gap.cycles += hold;
-                        gap.buckets.stall = hold;
-                        w.skip(hold);
-                    }
-                    unsigned c = 0;
-                    for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
-                        const unsigned n = std::min(plan.chunk, nb - first);
-                        w.chunk = c;
-                        // Chunks after the first repeat the fixed overhead: that is stall.
-                        auto over = [&](std::uint64_t B::*normal) { return c ? &B::stall : normal; };
-                        auto& ap = w.add(step_kind::act_prefetch, xl, over(&B::load_data));
-                        ap.first = first;
-                        ap.xmem_reads = xl;
-                        auto& al = w.add(step_kind::act_to_l0, n, &B::load_data);
-                        al.first = first;
-                        al.count = n;
-                        al.xmem_reads = n;
-                        w.add(step_kind::idle, 1, over(&B::idle));
-                        auto& ex = w.add(step_kind::execute, n, &B::execute);
-                        ex.first = first;
-                        ex.count = n;
-                        w.add(step_kind::drain, A.rows + A.cols + 1, over(&B::drain));
-                        w.add(step_kind::ofifo_prefetch, 1, over(&B::drain));
-                        auto& op = w.add(step_kind::ofifo_to_pmem, n + 1, nullptr);
-                        op.buckets.drain = n;
-                        if (c) op.buckets.stall = 1;
-                        else op.buckets.drain += 1;
-                        op.first = first;
-                        op.count = n;
-                        op.pmem_writes = n + 1;
-                    }
-                }
-                w.kij = 0;
-                w.chunk = 0;
-                w.add(step_kind::idle, 1, &B::idle);
-                const std::uint64_t pc = reference_pixel_cycles(cfg, plan, it);
-                const bool write_back = it + 1 < plan.in_tiles;
-                for (unsigned o = 0; o <= ob; ++o) {
-                    auto& s = w.add(step_kind::accumulate_pixel, pc, &B::accumulate);
-                    s.first = o;
-                    if (o < ob) {  // the (O_b + 1)-th iteration is the tb's check of the last pixel
-                        s.count = 1;
-                        s.pmem_reads = k2 + (it > 0 ? 1 : 0);
-                        s.pmem_writes = write_back ? 1 : 0;
-                    }
-                }
+    for_each_group(plan, w, [&](unsigned it, unsigned b) {
+        const unsigned nb = plan.band_positions(plan.bands[b], L);
+        const unsigned ob = plan.band_out_positions(plan.bands[b], L);
+        w.add(step_kind::reset, ref_reset_cycles, &B::idle);
+        w.add(step_kind::idle, ref_reset_idle, &B::idle);
+        add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+        for (unsigned q = 0; q < k2; ++q) {
+            w.kij = q;
+            w.chunk = 0;
+            w.add(step_kind::reset, ref_reset_cycles, &B::idle);
+            w.add(step_kind::idle, ref_reset_idle, &B::idle);
+            add_writes(w, step_kind::write_weight, cw, wc, &B::load_weights);
+            w.add(step_kind::idle, 1, &B::idle);
+            w.add(step_kind::weight_prefetch, xl, &B::load_weights).xmem_reads = xl;
+            auto& wl = w.add(step_kind::weight_to_l0, cw, &B::load_weights);
+            wl.count = cw;
+            wl.xmem_reads = cw;
+            w.add(step_kind::idle, 1, &B::idle);
+            w.add(step_kind::load, cw, &B::load_weights).count = cw;
+            auto& gap = w.add(step_kind::idle, ref_weight_gap, &B::idle);
+            const std::uint64_t hold = reference_weight_hold(cfg, std::min(plan.chunk, nb));
+            if (hold) {  // row R-1 still holds weights: wait until the first chunk fits
+                gap.cycles += hold;
+                gap.buckets.stall = hold;
+                w.skip(hold);
+            }
+            unsigned c = 0;
+            for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
+                const unsigned n = std::min(plan.chunk, nb - first);
+                w.chunk = c;
+                // Chunks after the first repeat the fixed overhead: that is stall.
+                auto over = [&](std::uint64_t B::*normal) { return c ? &B::stall : normal; };
+                auto& ap = w.add(step_kind::act_prefetch, xl, over(&B::load_data));
+                ap.first = first;
+                ap.xmem_reads = xl;
+                auto& al = w.add(step_kind::act_to_l0, n, &B::load_data);
+                al.first = first;
+                al.count = n;
+                al.xmem_reads = n;
+                w.add(step_kind::idle, 1, over(&B::idle));
+                auto& ex = w.add(step_kind::execute, n, &B::execute);
+                ex.first = first;
+                ex.count = n;
+                w.add(step_kind::drain, A.rows + A.cols + 1, over(&B::drain));
+                w.add(step_kind::ofifo_prefetch, 1, over(&B::drain));
+                auto& op = w.add(step_kind::ofifo_to_pmem, n + 1, nullptr);
+                op.buckets.drain = n;
+                if (c) op.buckets.stall = 1;
+                else op.buckets.drain += 1;
+                op.first = first;
+                op.count = n;
+                op.pmem_writes = n + 1;
             }
         }
-    }
+        w.kij = 0;
+        w.chunk = 0;
+        w.add(step_kind::idle, 1, &B::idle);
+        const std::uint64_t pc = reference_pixel_cycles(cfg, plan, it);
+        const bool write_back = it + 1 < plan.in_tiles;
+        for (unsigned o = 0; o <= ob; ++o) {
+            auto& s = w.add(step_kind::accumulate_pixel, pc, &B::accumulate);
+            s.first = o;
+            if (o < ob) {  // the (O_b + 1)-th iteration is the tb's check of the last pixel
+                s.count = 1;
+                s.pmem_reads = k2 + (it > 0 ? 1 : 0);
+                s.pmem_writes = write_back ? 1 : 0;
+            }
+        }
+    });
     w.otile = w.itile = w.band = 0;
     w.add(step_kind::tail, ref_tail, &B::idle);
 }
@@ -418,69 +425,60 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
                                        "needs l0.depth >= array.rows ({}), got {}", A.rows, A.l0_depth));
     w.add(step_kind::reset, ref_reset_cycles, &B::idle);
     w.add(step_kind::idle, ref_reset_idle, &B::idle);
-    for (unsigned ot = 0; ot < plan.out_tiles; ++ot) {
-        for (unsigned it = 0; it < plan.in_tiles; ++it) {
-            for (unsigned b = 0; b < plan.bands.size(); ++b) {
-                w.otile = ot;
-                w.itile = it;
-                w.band = b;
-                w.kij = 0;
-                w.chunk = 0;
-                const unsigned nb = plan.band_positions(plan.bands[b], L);
-                const unsigned ob = plan.band_out_positions(plan.bands[b], L);
-                add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
-                const overlapped_band tl = plan_overlapped_band(cfg, plan, it, b, w.now());
-                const std::uint64_t R = A.rows;
-                for (const auto& j : tl.jobs) {
-                    // L0 writes and reads are both one contiguous run (load, then execute).
-                    m.l0.push(j.l0_start + 1, j.weights + j.count);
-                    m.l0.pop(j.l0_start + 1 + R, j.weights + j.count);
-                    m.ofifo.push(j.exec_start + 1 + R + ofifo_push_lag, j.count);
-                }
-                for (const auto& wd : tl.words) {
-                    m.ofifo.pop(wd.write_cycle + 1, 1);  // ofifo_rd at write_cycle - 1
-                    if (wd.pixel < 0) continue;
-                    m.pmem_cycles.push_back(wd.write_cycle);
-                    if (!wd.first) m.pmem_cycles.push_back(wd.write_cycle - A.pmem.read_latency);
-                }
-                // pmem traffic per job: the words whose write falls in the job's window.
-                std::size_t wi = 0;
-                for (std::size_t ji = 0; ji < tl.jobs.size(); ++ji) {
-                    const auto& j = tl.jobs[ji];
-                    w.kij = j.kij;
-                    w.chunk = j.chunk;
-                    const std::uint64_t gap = j.xmem_start - w.now();
-                    auto& s = w.add(step_kind::stream, j.end - w.now(), nullptr);
-                    s.buckets.stall = gap + std::uint64_t{j.weights} * (wc - 1);
-                    s.buckets.load_weights = 2ull * j.weights;
-                    s.buckets.load_data = A.xmem.read_latency;
-                    s.buckets.execute = j.count;
-                    s.first = j.first;
-                    s.count = j.count;
-                    s.xmem_writes = j.weights;
-                    s.xmem_reads = j.weights + j.count;
-                    for (; wi < tl.words.size() && tl.words[wi].write_cycle < j.end; ++wi) {
-                        if (tl.words[wi].pixel < 0) continue;
-                        s.pmem_writes += 1;
-                        s.pmem_reads += tl.words[wi].first ? 0 : 1;
-                    }
-                }
-                w.kij = 0;
-                w.chunk = 0;
-                auto& d = w.add(step_kind::drain_tail, tl.drain_end - w.now(), &B::drain);
-                for (; wi < tl.words.size(); ++wi) {
-                    if (tl.words[wi].pixel < 0) continue;
-                    d.pmem_writes += 1;
-                    d.pmem_reads += tl.words[wi].first ? 0 : 1;
-                }
-                if (it + 1 == plan.in_tiles) {
-                    auto& r = w.add(step_kind::readout, overlapped_readout_cycles(cfg, ob), &B::accumulate);
-                    r.count = ob;
-                    r.pmem_reads = ob;
-                }
+    for_each_group(plan, w, [&](unsigned it, unsigned b) {
+        const unsigned nb = plan.band_positions(plan.bands[b], L);
+        const unsigned ob = plan.band_out_positions(plan.bands[b], L);
+        add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+        const overlapped_band tl = plan_overlapped_band(cfg, plan, it, b, w.now());
+        const std::uint64_t R = A.rows;
+        for (const auto& j : tl.jobs) {
+            // L0 writes and reads are both one contiguous run (load, then execute).
+            m.l0.push(j.l0_start + 1, j.weights + j.count);
+            m.l0.pop(j.l0_start + 1 + R, j.weights + j.count);
+            m.ofifo.push(j.exec_start + 1 + R + ofifo_push_lag, j.count);
+        }
+        for (const auto& wd : tl.words) {
+            m.ofifo.pop(wd.write_cycle + 1, 1);  // ofifo_rd at write_cycle - 1
+            if (wd.pixel < 0) continue;
+            m.pmem_cycles.push_back(wd.write_cycle);
+            if (!wd.first) m.pmem_cycles.push_back(wd.write_cycle - A.pmem.read_latency);
+        }
+        // pmem traffic per job: the words whose write falls in the job's window.
+        std::size_t wi = 0;
+        for (std::size_t ji = 0; ji < tl.jobs.size(); ++ji) {
+            const auto& j = tl.jobs[ji];
+            w.kij = j.kij;
+            w.chunk = j.chunk;
+            const std::uint64_t gap = j.xmem_start - w.now();
+            auto& s = w.add(step_kind::stream, j.end - w.now(), nullptr);
+            s.buckets.stall = gap + std::uint64_t{j.weights} * (wc - 1);
+            s.buckets.load_weights = 2ull * j.weights;
+            s.buckets.load_data = A.xmem.read_latency;
+            s.buckets.execute = j.count;
+            s.first = j.first;
+            s.count = j.count;
+            s.xmem_writes = j.weights;
+            s.xmem_reads = j.weights + j.count;
+            for (; wi < tl.words.size() && tl.words[wi].write_cycle < j.end; ++wi) {
+                if (tl.words[wi].pixel < 0) continue;
+                s.pmem_writes += 1;
+                s.pmem_reads += tl.words[wi].first ? 0 : 1;
             }
         }
-    }
+        w.kij = 0;
+        w.chunk = 0;
+        auto& d = w.add(step_kind::drain_tail, tl.drain_end - w.now(), &B::drain);
+        for (; wi < tl.words.size(); ++wi) {
+            if (tl.words[wi].pixel < 0) continue;
+            d.pmem_writes += 1;
+            d.pmem_reads += tl.words[wi].first ? 0 : 1;
+        }
+        if (it + 1 == plan.in_tiles) {
+            auto& r = w.add(step_kind::readout, overlapped_readout_cycles(cfg, ob), &B::accumulate);
+            r.count = ob;
+            r.pmem_reads = ob;
+        }
+    });
     w.otile = w.itile = w.band = 0;
     w.add(step_kind::tail, ref_tail, &B::idle);
 }

@@ -2,6 +2,8 @@
 // table below must name every key all_keys() lists), defaults as SYSTEM.md sections 3 and 4
 // give them, rejected keys and values with one-line messages naming the key, problems() for
 // invalid combinations, source recording, and the two TOML loaders with file:line messages.
+#include "support/temp_folder.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include "tlm/config.h"
@@ -86,24 +88,6 @@ std::string error_of(const std::function<void()>& f) {
 
 bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == std::string::npos; }
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-/// A scratch folder for TOML files, removed at the end of the case.
-struct scratch {
-    fs::path dir;
-    scratch() {
-        dir = fs::temp_directory_path() / ("satlm_config_test_" + std::to_string(::getpid()));
-        fs::create_directories(dir);
-    }
-    ~scratch() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        const fs::path p = dir / name;
-        std::ofstream(p) << text;
-        return p.string();
-    }
-};
 
 }  // namespace
 
@@ -360,7 +344,7 @@ BOOST_AUTO_TEST_CASE(describe_lists_every_key_with_value_and_source) {
 }
 
 BOOST_AUTO_TEST_CASE(architecture_file_sets_its_keys) {
-    scratch s;
+    satlm::test::temp_folder s;
     const auto p = s.write("arch.toml",
                            "# a what-if architecture\n"
                            "model.fidelity = \"lt\"\n"      // dotted key
@@ -385,7 +369,7 @@ BOOST_AUTO_TEST_CASE(architecture_file_sets_its_keys) {
 }
 
 BOOST_AUTO_TEST_CASE(manifest_file_sets_its_keys) {
-    scratch s;
+    satlm::test::temp_folder s;
     const auto p = s.write("vectorset.toml",
                            "dir = \"data\"\n"
                            "[layer]\nin_channels = 16\nact_bits = 2\n"
@@ -410,7 +394,7 @@ BOOST_AUTO_TEST_CASE(manifest_file_sets_its_keys) {
 }
 
 BOOST_AUTO_TEST_CASE(file_errors_name_file_line_and_key) {
-    scratch s;
+    satlm::test::temp_folder s;
     struct file_case {
         bool architecture;
         const char* text;

@@ -4,6 +4,8 @@
 #include "tlm/report.h"
 #include "vectors/line_reader.h"
 
+#include "support/temp_folder.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -14,29 +16,11 @@
 
 namespace fs = std::filesystem;
 using namespace satlm;
+using satlm::test::temp_folder;
 
 namespace {
 
 /// A fresh folder under the system temp dir, removed at the end of the test.
-struct temp_folder {
-    fs::path dir;
-    temp_folder() {
-        static int serial = 0;
-        dir = fs::temp_directory_path() / ("satlm_vector_reader_" + std::to_string(::getpid()) +
-                                           "_" + std::to_string(serial++));
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~temp_folder() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        const fs::path p = dir / name;
-        std::ofstream(p, std::ios::binary) << text;
-        return p.string();
-    }
-};
 
 /// Runs `f`, requires a vector_format_error and returns its message.
 template <typename F>

@@ -9,6 +9,8 @@
 
 #include "support/random_layer.h"
 
+#include "support/temp_folder.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -19,31 +21,11 @@
 
 namespace fs = std::filesystem;
 using namespace satlm;
+using satlm::test::temp_folder;
 using satlm::test::random_layer;
 
 namespace {
 
-struct temp_folder {
-    fs::path dir;
-    temp_folder() {
-        static int serial = 0;
-        dir = fs::temp_directory_path() /
-              ("satlm_vector_set_" + std::to_string(::getpid()) + "_" + std::to_string(serial++));
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-    }
-    ~temp_folder() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        const fs::path p = dir / name;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << text;
-        return p.string();
-    }
-    std::string path(const std::string& name) const { return (dir / name).string(); }
-};
 
 std::string bits_of(std::uint64_t v, unsigned bits) {
     std::string s;
