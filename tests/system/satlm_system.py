@@ -204,6 +204,28 @@ def report_of(satlm, target, extra):
             return json.load(f)
 
 
+# The report keys issue 4 promises to keep stable (dotted paths into the JSON).
+STABLE_KEYS = ["match", "outputs", "mismatches", "cycles.total", "cycles.load_data",
+               "cycles.load_weights", "cycles.execute", "cycles.drain", "cycles.accumulate",
+               "cycles.stall", "cycles.idle", "macs", "pe_utilization", "latency.first_psum_col0",
+               "latency.first_psum_last_col", "fifo.l0.high_water", "fifo.ofifo.high_water"] + [
+    f"sram.{m}.{k}" for m in ("xmem", "pmem")
+    for k in ("reads", "writes", "bytes", "avg_bytes_per_cycle", "peak_bytes_per_cycle")] + [
+    "config.array.rows", "config.layer.psum_bits", "config.schedule.kind", "config.files.weight"]
+
+
+def _lookup(report, dotted):
+    node = report
+    parts = dotted.split(".")
+    if parts[0] == "config":  # config keys are themselves dotted names
+        return report.get("config", {}).get(".".join(parts[1:]))
+    for p in parts:
+        if not isinstance(node, dict) or p not in node:
+            return None
+        node = node[p]
+    return node
+
+
 def cmd_cycles(a):
     """Reference schedule: 1936 cycles and first-psum latencies 8/15 on the 6x6 single-tile sets;
     overlapped: under the best measured fused RTL (1139 cycles), same total in both fidelities."""
@@ -213,6 +235,10 @@ def cmd_cycles(a):
         for fid in ("cycle", "lt"):
             r = report_of(a.satlm, os.path.join(MANIFESTS, name + ".toml"),
                           ["--set", f"model.fidelity={fid}", "--set", "schedule.kind=reference"])
+            missing = [k for k in STABLE_KEYS if _lookup(r, k) is None]
+            if missing:
+                print(f"{name} [{fid}]: report lacks the stable keys {missing}")
+                failures += 1
             c = r["cycles"]
             buckets = sum(c[k] for k in ("load_data", "load_weights", "execute", "drain",
                                          "accumulate", "stall", "idle"))
