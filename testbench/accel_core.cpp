@@ -80,7 +80,10 @@ void accel_core::step(const instruction& next) {
 
         const std::uint64_t x0 = m_xmem.reads() + m_xmem.writes(), p0 = m_pmem.reads() + m_pmem.writes();
         if (I.pmem_en && I.pmem_wr) m_pmem.clock_write(I.pmem_addr, m_pmem_d.data());
-        else if (I.pmem_en) m_pmem.clock_read(I.pmem_addr);
+        else if (I.pmem_en) {
+            m_pmem.clock_read(I.pmem_addr);
+            if (m_log_pmem_reads) m_pmem_read_log.push_back(I.pmem_addr);
+        }
         else m_pmem.clock_idle();
         m_sfu.clock(false, I.acc, I.acc_load, m_q.data(), I.sfu_out, I.relu);
         if (I.xmem_en && I.xmem_wr) {

@@ -30,6 +30,11 @@ public:
         m_offchip_writer = std::move(f);
     }
 
+    /// Probe: when on, every pmem read address is logged (what the SFU really read), for the
+    /// acc-address check. Off by default (costs nothing then).
+    void log_pmem_reads(bool on) { m_log_pmem_reads = on; }
+    const std::vector<std::uint32_t>& pmem_read_log() const { return m_pmem_read_log; }
+
     /// One posedge with `next` as the instruction the testbench drives this cycle.
     void step(const instruction& next);
     /// n posedges with `next` driven in each: exactly n step(next) calls, but once the core
@@ -84,6 +89,8 @@ private:
     bool m_pop_pending = false;
     std::uint64_t m_empty_pops = 0;
     std::uint64_t m_xmem_peak = 0, m_pmem_peak = 0;
+    bool m_log_pmem_reads = false;
+    std::vector<std::uint32_t> m_pmem_read_log;
 };
 
 }  // namespace satlm

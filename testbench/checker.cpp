@@ -82,28 +82,33 @@ void check_outputs(const vector_set& vs, const run_result& result, check_report&
     }
 }
 
-void check_acc(const vector_set& vs, check_report& rep) {
+/// The acc-address file against the addresses the model's SFU really read from pmem (when the
+/// run kept them, see run_result::acc_reads), else against the model's address rule.
+void check_acc(const vector_set& vs, const run_result& result, check_report& rep) {
     const auto& want = *vs.expected.acc;
     const layer_keys& L = vs.config.layer;
+    const bool measured = result.acc_reads.size() == std::size_t{L.out_positions()} * L.kernel_positions();
+    rep.acc_source = measured ? "the addresses the model's SFU read" : "the model's address rule";
     std::size_t i = 0;
     for (unsigned orow = 0; orow < L.out_height(); ++orow)
         for (unsigned ocol = 0; ocol < L.out_width(); ++ocol)
             for (unsigned kij = 0; kij < L.kernel_positions(); ++kij, ++i) {
-                const unsigned got = acc_address(orow, ocol, kij, L);
+                const unsigned got = measured ? result.acc_reads[i] : acc_address(orow, ocol, kij, L);
                 ++rep.acc_checked;
                 if (i < want.size() && want[i] == got) continue;
                 ++rep.acc_mismatches;
                 if (rep.warnings.size() < max_warnings)
                     rep.warnings.push_back(fmt::format(
-                        "{}: address {} (pixel {}, kij {}): model uses {}, file has {}",
+                        "{}: address {} (pixel {}, kij {}): the model reads {}, the file has {}",
                         vs.expected.acc_desc, i, orow * L.out_width() + ocol, kij, got,
                         i < want.size() ? std::to_string(want[i]) : std::string("nothing")));
             }
 }
 
-/// Psum files hold the files' own tiling; the array's pass function, configured with those tile
-/// sizes, recomputes each block.
-void check_psums(const vector_set& vs, check_report& rep) {
+/// Psum files hold the files' own tiling. When the model ran the same single tile, its pmem is
+/// compared (run_result::pmem_psums); otherwise the array's pass function, configured with the
+/// files' tile sizes, recomputes each block.
+void check_psums(const vector_set& vs, const run_result& result, check_report& rep) {
     if (vs.expected.psums.empty()) return;
     const layer_keys& L = vs.config.layer;
     const unsigned n = L.positions();
@@ -115,10 +120,17 @@ void check_psums(const vector_set& vs, check_report& rep) {
     files.out_tiles = static_cast<unsigned>(ceil_div(L.out_channels, files.pass_out_channels));
     files.chunk = n;
     files.bands.push_back({0, L.out_height()});
+    const unsigned cols = files.pass_out_channels;
+    const bool from_pmem = !result.pmem_psums.empty() && files.in_tiles == 1 && files.out_tiles == 1 &&
+                           result.plan.pass_out_channels == cols &&
+                           result.pmem_psums.size() == std::size_t{L.kernel_positions()} * n * cols;
+    rep.psum_source = from_pmem ? "the model's pmem" : "the array pass function in the files' tiling";
     const pass_compute array(vs.layer, files);
     for (const auto& block : vs.expected.psums) {
-        const auto got = array.psums(block.otile, block.itile, block.kij, 0, n);
-        const unsigned cols = files.pass_out_channels;
+        const auto got = from_pmem ? std::vector<std::int64_t>(
+                                         result.pmem_psums.begin() + std::ptrdiff_t{block.kij} * n * cols,
+                                         result.pmem_psums.begin() + std::ptrdiff_t{block.kij + 1} * n * cols)
+                                   : array.psums(block.otile, block.itile, block.kij, 0, n);
         for (unsigned nij = 0; nij < n; ++nij)
             for (unsigned c = 0; c < cols; ++c) {
                 ++rep.psum_checked;
@@ -127,9 +139,9 @@ void check_psums(const vector_set& vs, check_report& rep) {
                 if (want == have) continue;
                 ++rep.psum_mismatches;
                 if (rep.warnings.size() < max_warnings)
-                    rep.warnings.push_back(fmt::format("{}: psum kij {} position {} channel {}: the array pass computes {}, the file has {}",
-                                                       block.file, block.kij, nij,
-                                                       block.otile * cols + c, have, want));
+                    rep.warnings.push_back(fmt::format("{}: psum kij {} position {} channel {}: {} has {}, the file has {}",
+                                                       block.file, block.kij, nij, block.otile * cols + c,
+                                                       rep.psum_source, have, want));
             }
     }
 }
@@ -142,8 +154,8 @@ check_report check_run(const vector_set& vs, const run_result& result) {
         rep.checked = true;
         check_outputs(vs, result, rep);
     }
-    if (vs.expected.acc) check_acc(vs, rep);
-    check_psums(vs, rep);
+    if (vs.expected.acc) check_acc(vs, result, rep);
+    check_psums(vs, result, rep);
     return rep;
 }
 

@@ -27,6 +27,7 @@ struct check_report {
     std::vector<pixel_verdict> pixels;
     std::uint64_t psum_checked = 0, psum_mismatches = 0;  ///< warnings only
     std::uint64_t acc_checked = 0, acc_mismatches = 0;    ///< warnings only
+    std::string psum_source, acc_source;                  ///< what the files were compared with
     std::vector<std::string> warnings;                    ///< first few psum/acc differences
     std::string hint;  ///< when outputs differ: a format key under which they would all match
 };

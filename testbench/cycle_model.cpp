@@ -43,6 +43,22 @@ run_stats collect_stats(const accel_config& cfg, const layer_data& layer,
     return st;
 }
 
+/// Runs whose pmem holds every psum of the layer in the files' layout when they finish.
+bool memories_comparable(const accel_config& cfg, const tiling_plan& plan) {
+    return cfg.arch.schedule == schedule_kind::reference && plan.in_tiles == 1 && plan.out_tiles == 1 &&
+           plan.bands.size() == 1;
+}
+
+/// After the run: the psums pmem holds and the addresses the SFU read (see run_result).
+void capture_memories(const accel_config& cfg, const tiling_plan& plan, const accel_core& core, run_result& r) {
+    if (!memories_comparable(cfg, plan)) return;
+    const unsigned n = cfg.layer.positions(), k2 = cfg.layer.kernel_positions(), cols = cfg.arch.cols;
+    r.pmem_psums.reserve(std::size_t{k2} * n * cols);
+    for (unsigned a = 0; a < k2 * n; ++a)
+        for (unsigned c = 0; c < cols; ++c) r.pmem_psums.push_back(core.pmem_lane(core.pmem().word(a), c));
+    r.acc_reads = core.pmem_read_log();
+}
+
 }  // namespace
 
 run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan) {
@@ -50,6 +66,7 @@ run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, co
     c.layer = layer.shape;
     const auto steps = build_schedule(c, plan);
     accel_core core(c);
+    core.log_pmem_reads(memories_comparable(c, plan));
     sequencer seq(c, layer, plan, steps);
     seq.run_all(core);
     run_result r;
@@ -57,6 +74,7 @@ run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, co
     r.sums = seq.sums();
     r.plan = plan;
     r.stats = collect_stats(c, layer, steps, core);
+    capture_memories(c, plan, core, r);
     return r;
 }
 
@@ -161,6 +179,7 @@ private:
     }
 
     void run() {
+        m_core.log_pmem_reads(memories_comparable(m_cfg, m_plan));
         m_core.set_offchip_writer([this](unsigned addr, const std::uint8_t* d) { write_xmem(addr, d); });
         if (m_tf) m_seq.on_cycle([this](const instruction& in) { sample(in); });
         for (std::size_t i = 0; i < m_seq.size(); ++i) {
@@ -171,6 +190,7 @@ private:
         result.sums = m_seq.sums();
         result.plan = m_plan;
         result.stats = collect_stats(m_cfg, m_layer, m_steps, m_core);
+        capture_memories(m_cfg, m_plan, m_core, result);
         const double cycles = sc_core::sc_time_stamp() / m_period;
         SATLM_ASSERT("satlm/cycle", static_cast<std::uint64_t>(cycles + 0.5) == result.stats.cycles.total(),
                      "simulated time {} cycles, schedule {}", cycles, result.stats.cycles.total());

@@ -81,8 +81,10 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
                    {"chunk_positions", result.plan.chunk},
                    {"passes", st.passes},
                    {"chunks", st.chunks}};
-    j["psum_check"] = {{"checked", check.psum_checked}, {"mismatches", check.psum_mismatches}};
-    j["acc_check"] = {{"checked", check.acc_checked}, {"mismatches", check.acc_mismatches}};
+    j["psum_check"] = {{"checked", check.psum_checked}, {"mismatches", check.psum_mismatches},
+                       {"against", check.psum_source}};
+    j["acc_check"] = {{"checked", check.acc_checked}, {"mismatches", check.acc_mismatches},
+                      {"against", check.acc_source}};
     j["warnings"] = check.warnings;
     if (!check.hint.empty()) j["hint"] = check.hint;
     j["time"] = {{"simulated_ns", double(total) * a.clock_period_ns}, {"wall_seconds", wall_seconds}};
@@ -144,9 +146,11 @@ void print_summary(std::FILE* out, const vector_set& vs, const run_result& resul
                    std::uint64_t{result.output.out_positions} * result.output.out_channels);
     if (!check.hint.empty()) fmt::print(out, "hint: {}\n", check.hint);
     if (check.psum_checked)
-        fmt::print(out, "psums checked    {}   mismatches {} (warnings only)\n", check.psum_checked, check.psum_mismatches);
+        fmt::print(out, "psums checked    {}   mismatches {} (warnings only; against {})\n", check.psum_checked,
+                   check.psum_mismatches, check.psum_source);
     if (check.acc_checked)
-        fmt::print(out, "acc addresses    {}   mismatches {} (warnings only)\n", check.acc_checked, check.acc_mismatches);
+        fmt::print(out, "acc addresses    {}   mismatches {} (warnings only; against {})\n", check.acc_checked,
+                   check.acc_mismatches, check.acc_source);
     fmt::print(out, "model            {} fidelity, {} schedule, {}x{} array, {} ns clock\n",
                vs.config.get("model.fidelity"), vs.config.get("schedule.kind"), a.rows, a.cols,
                vs.config.get("clock.period_ns"));

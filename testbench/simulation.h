@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace satlm {
 
@@ -35,6 +36,11 @@ struct run_result {
     layer_output sums;    ///< the same pixels before ReLU (the SFU accumulators); optional: empty if not kept
     run_stats stats;
     tiling_plan plan;
+    /// What the cycle model left in and read from pmem, for the psum and acc-address checks:
+    /// filled for reference-schedule runs of one tile group and one band (the files' layout),
+    /// empty otherwise (the checks then use the array's pass function and the address rule).
+    std::vector<std::int64_t> pmem_psums;  ///< [kij][nij][col]: psum(kij, nij) at pmem[kij x N + nij]
+    std::vector<std::uint32_t> acc_reads;  ///< pmem addresses the SFU read, pixel-major then kij
 };
 
 /// Runs the layer in SystemC on the configured model (cfg.arch.model) and schedule: elaborates
