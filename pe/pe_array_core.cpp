@@ -30,6 +30,21 @@ inline void latch_weight(T& wl, T& wh, U in_w, U latch, U k) {
     }
 }
 
+/// out_s of PE (north) c, wrapped to psum_bits: the c_q PE c of the next row takes.
+template <typename T, bool TwoBit, bool Wrap>
+inline T north_out(const T* __restrict na, const T* __restrict nwl, const T* __restrict nwh,
+                   const T* __restrict ncq, unsigned c, unsigned sh) {
+    using U = std::make_unsigned_t<T>;
+    U s;
+    if (TwoBit)
+        s = static_cast<U>(static_cast<U>(na[c] & 3) * static_cast<U>(nwl[c]) +
+                           static_cast<U>(na[c] >> 2) * static_cast<U>(nwh[c]) + static_cast<U>(ncq[c]));
+    else
+        s = static_cast<U>(static_cast<U>(na[c]) * static_cast<U>(nwl[c]) + static_cast<U>(ncq[c]));
+    // psum_bits == width of T: the modular arithmetic already wrapped it (Wrap false).
+    return Wrap ? static_cast<T>(static_cast<T>(static_cast<U>(s << sh)) >> sh) : static_cast<T>(s);
+}
+
 /// One edge of one row, branch-free over the columns so that it vectorizes.
 ///
 /// `xa, xl, xe, xr` point at the row's pad slot of the a/ld/ex/rm planes, so xa[c] is PE c-1's
@@ -49,18 +64,7 @@ template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
     const U w_a = static_cast<U>(west), w_ld = st & 1u, w_ex = (st >> 1) & 1u, w_rm = (st >> 2) & 1u;
     U ctl = 0;
     for (unsigned c = 0; c < C; ++c) {
-        T cq_new = 0;
-        if (North) {
-            // out_s of the north PE (pre-edge), wrapped to psum_bits in T's unsigned arithmetic.
-            U s;
-            if (TwoBit)
-                s = static_cast<U>(static_cast<U>(na[c] & 3) * static_cast<U>(nwl[c]) +
-                                   static_cast<U>(na[c] >> 2) * static_cast<U>(nwh[c]) + static_cast<U>(ncq[c]));
-            else
-                s = static_cast<U>(static_cast<U>(na[c]) * static_cast<U>(nwl[c]) + static_cast<U>(ncq[c]));
-            // psum_bits == width of T: the modular arithmetic already wrapped it.
-            cq_new = Wrap ? static_cast<T>(static_cast<T>(static_cast<U>(s << sh)) >> sh) : static_cast<T>(s);
-        }
+        const T cq_new = North ? north_out<T, TwoBit, Wrap>(na, nwl, nwh, ncq, c, sh) : T{0};
         // Bits are 0/1; masks are all-ones/zero: no branches, so the loop vectorizes. The
         // shifted loads are unconditional (lane 0 reads the pad slot) and lane 0 is selected.
         const U sa = static_cast<U>(xa[c]), sl = static_cast<U>(xl[c]);
@@ -85,19 +89,6 @@ template <typename T, unsigned CC, bool TwoBit, bool North, bool Wrap>
     return static_cast<std::uint8_t>(ctl);
 }
 
-/// out_s of PE (north) c, wrapped to psum_bits: the c_q PE c of the next row takes.
-template <typename T, bool TwoBit, bool Wrap>
-inline T north_out(const T* __restrict na, const T* __restrict nwl, const T* __restrict nwh,
-                   const T* __restrict ncq, unsigned c, unsigned sh) {
-    using U = std::make_unsigned_t<T>;
-    U s;
-    if (TwoBit)
-        s = static_cast<U>(static_cast<U>(na[c] & 3) * static_cast<U>(nwl[c]) +
-                           static_cast<U>(na[c] >> 2) * static_cast<U>(nwh[c]) + static_cast<U>(ncq[c]));
-    else
-        s = static_cast<U>(static_cast<U>(na[c]) * static_cast<U>(nwl[c]) + static_cast<U>(ncq[c]));
-    return Wrap ? static_cast<T>(static_cast<T>(static_cast<U>(s << sh)) >> sh) : static_cast<T>(s);
-}
 
 /// row_edge for a row without load or rearm bits (held or entering): only a_q (under
 /// execute), the execute bits and c_q move. Returns the execute bits' presence (bit 1).
