@@ -138,4 +138,43 @@ BOOST_AUTO_TEST_CASE(sram_read_latency_and_l0_skew) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(sfu_adds_k2_reads_in_k2_plus_1_cycles) {
+    // RTL_REFERENCE 3.8: a pmem read issued at edge n is added at edge n+1, so 9 reads and their
+    // 9 adds take 10 cycles; each add lands exactly one edge after its read.
+    for (const unsigned cols : {8u, 3u, 16u}) {
+        bench b(8, cols);
+        accel_core core(b.cfg);
+        const unsigned k2 = 9;
+        auto value = [](unsigned a, unsigned c) { return std::int64_t(a + 1) * (c % 2 ? -3 : 5) + c; };
+        for (unsigned a = 0; a < k2; ++a)
+            for (unsigned c = 0; c < cols; ++c)
+                sram_core::set_lane(core.pmem().word(a), c, 16, static_cast<std::uint64_t>(value(a, c)) & 0xFFFF);
+        instruction clear;
+        clear.reset = true;
+        core.step(clear);
+        core.step(instruction{});  // the edge that acts on the reset
+        for (unsigned c = 0; c < cols; ++c) BOOST_TEST_REQUIRE(core.sfu().acc(c) == 0);
+        for (unsigned j = 0; j <= k2; ++j) {  // k^2 + 1 instruction cycles
+            instruction in;
+            in.pmem_en = j < k2;
+            in.pmem_addr = j;
+            in.acc = j >= 1;
+            core.step(in);
+            // After the edge that acted on cycle j-1's instruction: the adds of reads 0..j-3.
+            const unsigned added = j >= 2 ? j - 1 : 0;
+            for (unsigned c = 0; c < cols; ++c) {
+                std::int64_t want = 0;
+                for (unsigned a = 0; a < added; ++a) want += value(a, c);
+                BOOST_TEST(core.sfu().acc(c) == want, "cols " << cols << " cycle " << j << " col " << c);
+            }
+        }
+        core.step(instruction{});  // acts on the last add: all k^2 psums are in, k^2 + 1 cycles on
+        for (unsigned c = 0; c < cols; ++c) {
+            std::int64_t want = 0;
+            for (unsigned a = 0; a < k2; ++a) want += value(a, c);
+            BOOST_TEST(core.sfu().acc(c) == want, "cols " << cols << " col " << c);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
