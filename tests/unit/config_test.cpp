@@ -2,6 +2,7 @@
 // table below must name every key all_keys() lists), defaults as SYSTEM.md sections 3 and 4
 // give them, rejected keys and values with one-line messages naming the key, problems() for
 // invalid combinations, source recording, and the two TOML loaders with file:line messages.
+#include "support/error_of.h"
 #include "support/temp_folder.h"
 
 #include <boost/test/unit_test.hpp>
@@ -20,6 +21,7 @@
 #include <vector>
 
 using namespace satlm;
+using satlm::test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -75,16 +77,6 @@ const std::vector<key_case>& key_cases() {
     return k;
 }
 
-/// The message of the config_error `f` throws ("" and a test failure if it throws nothing).
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const config_error& e) {
-        return e.what();
-    }
-    BOOST_ERROR("expected a config_error");
-    return "";
-}
 
 bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == std::string::npos; }
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -178,13 +170,13 @@ BOOST_AUTO_TEST_CASE(derived_defaults_follow_their_keys) {
 BOOST_AUTO_TEST_CASE(unknown_keys_are_rejected_naming_the_key) {
     accel_config c;
     for (const char* bad : {"array.depth", "rows", "layer", "Array.rows", "array.rows.x", ""}) {
-        const std::string m = error_of([&] { c.set(bad, "1", key_source::command_line); });
+        const std::string m = error_of<config_error>([&] { c.set(bad, "1", key_source::command_line); });
         BOOST_TEST(one_line(m), "key `" << bad << "`: " << m);
         BOOST_TEST(has(m, std::string("`") + bad + "`"), m);
         BOOST_TEST(has(m, "unknown key"), m);
         BOOST_TEST(has(m, "--set"), m);  // the default origin
     }
-    const std::string g = error_of([&] { (void)c.get("array.depth"); });
+    const std::string g = error_of<config_error>([&] { (void)c.get("array.depth"); });
     BOOST_TEST(has(g, "array.depth"), g);
     BOOST_TEST(c.sources.empty());
 }
@@ -232,7 +224,7 @@ BOOST_AUTO_TEST_CASE(bad_values_and_ranges_are_rejected) {
     for (const auto& b : cases) {
         accel_config c;
         const std::string before = c.get(b.key);
-        const std::string m = error_of([&] { c.set(b.key, b.value, key_source::command_line, "here.toml:7"); });
+        const std::string m = error_of<config_error>([&] { c.set(b.key, b.value, key_source::command_line, "here.toml:7"); });
         BOOST_TEST(one_line(m), b.key << "=" << b.value << ": " << m);
         BOOST_TEST(has(m, std::string("key `") + b.key + "`"), m);
         BOOST_TEST(has(m, b.expect), m);
@@ -279,7 +271,7 @@ BOOST_AUTO_TEST_CASE(problems_one_line_each_for_invalid_combinations) {
             BOOST_TEST(has(p[i], std::string("key `") + k.named[i] + "`"), what << ": " << p[i]);
             BOOST_TEST((has(p[i], "expected") || has(p[i], "must")), what << ": " << p[i]);
         }
-        const std::string m = error_of([&] { c.validate(); });
+        const std::string m = error_of<config_error>([&] { c.validate(); });
         std::size_t lines = 1;
         for (char ch : m) lines += ch == '\n';
         BOOST_TEST(lines == p.size(), what << ": " << m);
@@ -429,7 +421,7 @@ BOOST_AUTO_TEST_CASE(file_errors_name_file_line_and_key) {
     for (const auto& k : cases) {
         const auto p = s.write("case" + std::to_string(n++) + ".toml", k.text);
         accel_config c;
-        const std::string m = error_of([&] {
+        const std::string m = error_of<config_error>([&] {
             if (k.architecture) load_architecture_file(c, p);
             else load_manifest_file(c, p);
         });
@@ -439,10 +431,10 @@ BOOST_AUTO_TEST_CASE(file_errors_name_file_line_and_key) {
     }
     accel_config c;
     const std::string missing = (s.dir / "absent.toml").string();
-    const std::string m = error_of([&] { load_architecture_file(c, missing); });
+    const std::string m = error_of<config_error>([&] { load_architecture_file(c, missing); });
     BOOST_TEST(has(m, missing), m);
     BOOST_TEST(has(m, "cannot open"), m);
-    const std::string m2 = error_of([&] { load_manifest_file(c, missing); });
+    const std::string m2 = error_of<config_error>([&] { load_manifest_file(c, missing); });
     BOOST_TEST(has(m2, "cannot open"), m2);
 }
 

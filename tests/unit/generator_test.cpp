@@ -9,6 +9,7 @@
 #include "vectors/vector_set.h"
 #include "vectors/vector_writer.h"
 
+#include "support/error_of.h"
 #include "support/sc_fixture.h"
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 using namespace satlm;
+using satlm::test::error_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -191,16 +193,6 @@ void check_generated_set(const std::string& dir, const layer_data& layer, unsign
     for (unsigned o = 0; o < L.out_positions(); ++o)
         for (unsigned oc = 0; oc < otiles * tout; ++oc)
             BOOST_TEST(relu(acc[o][oc]) == (oc < L.out_channels ? gold.at(o, oc) : 0));
-}
-
-template <typename F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 gen_options options_in(const temp_dir& t) {
@@ -491,13 +483,13 @@ BOOST_AUTO_TEST_CASE(rejects_bad_options_with_one_line) {
         gen_options o;
         o.out_dir = "unused";
         c.set(o);
-        const std::string msg = error_of([&] { make_generated_layer(o); });
+        const std::string msg = error_of<input_error>([&] { make_generated_layer(o); });
         BOOST_TEST(msg.find(c.expect) != std::string::npos, "expected '" << c.expect << "' in: " << msg);
         BOOST_TEST(msg.find('\n') == std::string::npos);
     }
     gen_options o;
     o.out_dir = "/proc/satlm_cannot_write_here";
-    const std::string msg = error_of([&] { run_generator(o); });
+    const std::string msg = error_of<input_error>([&] { run_generator(o); });
     BOOST_TEST(msg.find("/proc/satlm_cannot_write_here") != std::string::npos, msg);
 }
 
@@ -642,7 +634,7 @@ BOOST_AUTO_TEST_CASE(builds_the_layer_from_npy_tensors) {
         {contradict, "--in-ch 8 contradicts"},
     };
     for (const auto& c : cases) {
-        const std::string msg = error_of([&] { make_generated_layer(c.o); });
+        const std::string msg = error_of<input_error>([&] { make_generated_layer(c.o); });
         BOOST_TEST(msg.find(c.expect) != std::string::npos, "expected '" << c.expect << "' in: " << msg);
         BOOST_TEST(msg.find('\n') == std::string::npos);
     }

@@ -3,6 +3,7 @@
 #include "testbench/npy.h"
 #include "tlm/report.h"
 
+#include "support/error_of.h"
 #include "support/sc_fixture.h"
 
 #include <boost/test/unit_test.hpp>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 using namespace satlm;
+using satlm::test::error_of;
 
 namespace {
 
@@ -66,17 +68,6 @@ std::string float_bytes(const std::vector<F>& v, bool big) {
         s.append(b, sizeof(F));
     }
     return s;
-}
-
-// The message of the input_error `f` throws ("" when it does not throw).
-template <typename F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 }  // namespace
@@ -170,17 +161,17 @@ BOOST_AUTO_TEST_CASE(rejects_bad_files_naming_them) {
         {make_npy("<i4", "(100000000, 100000000, 100000000)", good_data), "too large"},
     };
     for (const auto& c : cases) {
-        const std::string msg = error_of([&] { parse_npy(c.bytes, "dir/x.npy"); });
+        const std::string msg = error_of<input_error>([&] { parse_npy(c.bytes, "dir/x.npy"); });
         BOOST_TEST(msg.rfind("dir/x.npy: ", 0) == 0u, "message: " << msg);
         BOOST_TEST(msg.find(c.expect) != std::string::npos, "expected '" << c.expect << "' in: " << msg);
         BOOST_TEST(msg.find('\n') == std::string::npos);
     }
-    const std::string missing = error_of([] { read_npy("/nonexistent/a.npy"); });
+    const std::string missing = error_of<input_error>([] { read_npy("/nonexistent/a.npy"); });
     BOOST_TEST(missing == "/nonexistent/a.npy: cannot open the .npy file: no such file");
     // A folder opens as a stream on Linux and reads as empty: it must be named as a folder.
     const std::string folder = satlm::test::source_dir();
-    BOOST_TEST(error_of([&] { read_npy(folder); }) == folder + ": is a folder, expected a .npy file");
-    BOOST_TEST(error_of([] { read_npy("/dev/null"); }) ==
+    BOOST_TEST(error_of<input_error>([&] { read_npy(folder); }) == folder + ": is a folder, expected a .npy file");
+    BOOST_TEST(error_of<input_error>([] { read_npy("/dev/null"); }) ==
                "/dev/null: not a regular file, expected a .npy file");
 }
 
@@ -223,7 +214,7 @@ BOOST_AUTO_TEST_CASE(reads_files_written_by_numpy) {
         }
     const auto f = read_npy((dir / "fortran.npy").string());
     for (int i = 0; i < 24; ++i) BOOST_TEST(f.ints[i] == i - 12);
-    const std::string msg = error_of([&] { read_npy((dir / "bool.npy").string()); });
+    const std::string msg = error_of<input_error>([&] { read_npy((dir / "bool.npy").string()); });
     BOOST_TEST(msg.find("unsupported dtype '|b1'") != std::string::npos, msg);
     std::filesystem::remove_all(dir);
 }

@@ -6,6 +6,8 @@
 
 #include "support/temp_folder.h"
 
+#include "support/error_of.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -16,23 +18,10 @@
 
 namespace fs = std::filesystem;
 using namespace satlm;
+using satlm::test::error_of;
 using satlm::test::temp_folder;
 
 namespace {
-
-/// A fresh folder under the system temp dir, removed at the end of the test.
-
-/// Runs `f`, requires a vector_format_error and returns its message.
-template <typename F>
-std::string format_error_of(F&& f) {
-    try {
-        f();
-    } catch (const vector_format_error& e) {
-        return e.what();
-    }
-    BOOST_ERROR("expected a vector_format_error");
-    return {};
-}
 
 const std::string hash_header =
     "#time0row7[msb-lsb],time0row6[msb-lst],....,time0row0[msb-lst]#\n"
@@ -87,15 +76,15 @@ BOOST_AUTO_TEST_CASE(non_binary_character_names_char_and_column) {
     temp_folder t;
     const auto p = t.write("b.txt", hash_header + "0101\n01x1\n");
     BOOST_TEST(
-        format_error_of([&] { line_reader r(p); }) ==
+        error_of<vector_format_error>([&] { line_reader r(p); }) ==
         p + ":5: non-binary character 'x' at column 3, expected only 0 and 1 (data since line 4)");
     const auto q = t.write("q.txt", "0101\n0 01\n");
-    BOOST_TEST(format_error_of([&] { line_reader r(q); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(q); }) ==
                q + ":2: non-binary character ' ' (space) at column 2, expected only 0 and 1 (data "
                    "since line 1)");
     // With an explicit header count a non-binary line after the headers is an error too.
     const auto h = t.write("h.txt", "#\n#\n#\nl\n0101\n");
-    BOOST_TEST(format_error_of([&] { line_reader r(h, 3); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(h, 3); }) ==
                h + ":4: non-binary character 'l' at column 1, expected only 0 and 1 (a data line "
                    "after 3 header "
                    "lines)");
@@ -109,20 +98,20 @@ BOOST_AUTO_TEST_CASE(corrupted_first_data_line_is_not_taken_as_a_header) {
         "00000000000000000000000000000000\n"
         "00000000000000000000000000000001\n";
     const auto p = t.write("a.txt", hash_header + "x" + data.substr(1));
-    BOOST_TEST(format_error_of([&] { line_reader r(p); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(p); }) ==
                p + ":4: non-binary character 'x' at column 1, expected only 0 and 1 (a data line "
                    "of 32 digits, not a header)");
     const auto no_header = t.write("n.txt",
                                    "0000000000000000000000000000000"
                                    "2\n" +
                                        data);
-    BOOST_TEST(format_error_of([&] { line_reader r(no_header); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(no_header); }) ==
                no_header +
                    ":1: non-binary character '2' at column 32, expected only 0 and 1 (a data "
                    "line of 32 digits, not a header)");
     // The expected width decides when it is known, even with no clean data line at all.
     const auto only = t.write("o.txt", "l\n0101010x\n");
-    BOOST_TEST(format_error_of([&] {
+    BOOST_TEST(error_of<vector_format_error>([&] {
                    line_reader r(only, -1, {8, "why", {}, ""});
                }) == only +
                          ":2: non-binary character 'x' at column 8, expected only 0 and 1 (a data "
@@ -146,16 +135,16 @@ BOOST_AUTO_TEST_CASE(corrupted_first_data_line_is_not_taken_as_a_header) {
 BOOST_AUTO_TEST_CASE(wrong_width_names_expected_and_found_digits) {
     temp_folder t;
     const auto p = t.write("w.txt", hash_header + "0101\n0101\n010\n");
-    BOOST_TEST(format_error_of([&] { line_reader r(p); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(p); }) ==
                p + ":6: expected 4 binary digits (as line 4), got 3");
     const auto a = t.write("a.txt", std::string(31, '0') + "\n");
     line_expectation e;
     e.width = 32;
     e.width_why = "8 channels x 4 bits";
-    BOOST_TEST(format_error_of([&] { line_reader r(a, -1, e); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(a, -1, e); }) ==
                a + ":1: expected 32 binary digits (8 channels x 4 bits), got 31");
     const line_reader ok(t.write("ok.txt", "0101\n"));
-    BOOST_TEST(format_error_of([&] { ok.expect_width(8, "2 x 4"); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { ok.expect_width(8, "2 x 4"); }) ==
                ok.path() + ":1: expected 8 binary digits (2 x 4), got 4");
 }
 
@@ -168,14 +157,14 @@ BOOST_AUTO_TEST_CASE(too_few_and_too_many_lines) {
     e.count = 36;
     e.count_why = "6 x 6 padded positions";
     BOOST_TEST(
-        format_error_of([&] { line_reader r(few, -1, e); }) ==
+        error_of<vector_format_error>([&] { line_reader r(few, -1, e); }) ==
         few +
             ":38: expected 36 data lines (6 x 6 padded positions), found 35 (the file ends here)");
     const auto many = t.write("many.txt", hash_header + lines + "0000\n1111\n");
-    BOOST_TEST(format_error_of([&] { line_reader r(many, -1, e); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(many, -1, e); }) ==
                many + ":40: expected 36 data lines (6 x 6 padded positions), found more");
     const line_reader r(many);
-    BOOST_TEST(format_error_of([&] { r.expect_count(36, "6 x 6 padded positions"); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { r.expect_count(36, "6 x 6 padded positions"); }) ==
                many +
                    ":40: expected 36 data lines (6 x 6 padded positions), found 37 (this is data "
                    "line 37)");
@@ -184,22 +173,22 @@ BOOST_AUTO_TEST_CASE(too_few_and_too_many_lines) {
 BOOST_AUTO_TEST_CASE(missing_empty_and_headers_only_files) {
     temp_folder t;
     const std::string missing = (t.dir / "nope.txt").string();
-    BOOST_TEST(format_error_of([&] { line_reader r(missing); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(missing); }) ==
                missing + ": cannot open: no such file");
     const auto empty = t.write("empty.txt", "");
-    BOOST_TEST(format_error_of([&] { line_reader r(empty); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(empty); }) ==
                empty + ": empty file, expected binary data lines");
     const auto blank = t.write("blank.txt", "\n \r\n\t\n");
-    BOOST_TEST(format_error_of([&] { line_reader r(blank); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(blank); }) ==
                blank + ": no data lines (expected binary lines after the 0 header lines)");
     const auto only = t.write("only.txt", hash_header);
-    BOOST_TEST(format_error_of([&] { line_reader r(only); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(only); }) ==
                only + ": no data lines (expected binary lines after the 3 header lines)");
     BOOST_TEST(
-        format_error_of([&] { line_reader r(only, 5); }) ==
+        error_of<vector_format_error>([&] { line_reader r(only, 5); }) ==
         only +
             ": expected 5 header lines and then binary data lines, found only 3 non-blank lines");
-    BOOST_TEST(format_error_of([&] { line_reader r(t.dir.string()); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(t.dir.string()); }) ==
                t.dir.string() + ": is a folder, expected a vector file");
 }
 
@@ -208,7 +197,7 @@ BOOST_AUTO_TEST_CASE(binary_garbage_gives_a_clean_one_line_error) {
     const auto nul = t.write("nul.txt", std::string("0101\n01\0"
                                                     "1\n",
                                                     10));
-    BOOST_TEST(format_error_of([&] { line_reader r(nul); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(nul); }) ==
                nul +
                    ":2: non-binary character '\\x00' at column 3, expected only 0 and 1 (data "
                    "since line 1)");
@@ -247,7 +236,7 @@ BOOST_AUTO_TEST_CASE(split_fields_is_msb_first) {
 BOOST_AUTO_TEST_CASE(fields_of_a_line_report_file_and_line) {
     temp_folder t;
     const line_reader r(t.write("f.txt", "#\n010\n"));
-    BOOST_TEST(format_error_of([&] { r.fields(0, 2); }) ==
+    BOOST_TEST(error_of<vector_format_error>([&] { r.fields(0, 2); }) ==
                r.path() + ":2: expected a multiple of 2 binary digits, got 3");
 }
 

@@ -11,6 +11,8 @@
 
 #include "support/temp_folder.h"
 
+#include "support/error_of.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -21,6 +23,7 @@
 
 namespace fs = std::filesystem;
 using namespace satlm;
+using satlm::test::error_of;
 using satlm::test::temp_folder;
 using satlm::test::random_layer;
 
@@ -118,20 +121,6 @@ std::string write_set(const temp_folder& t, const layer_data& d, const set_style
                            : "weight = \"w_i{i}_o{o}.txt\"\n") +
            (s.out_per_tile ? "output = \"out_o{o}.txt\"\n" : "output = \"out.txt\"\n") +
            (s.out_low_first ? "[format]\noutput_lane_order = \"low_first\"\n" : "");
-}
-
-template <typename E, typename F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        BOOST_ERROR(std::string("wrong exception type: ") + e.what());
-        return {};
-    }
-    BOOST_ERROR("expected an exception");
-    return {};
 }
 
 using kv = std::vector<std::pair<std::string, std::string>>;
