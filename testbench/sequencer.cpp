@@ -202,30 +202,32 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
         emit(core, in);
         // The tb checks the previous pixel's sfp_out at the first cycle of the next iteration.
         if (s.first > 0 && last_itile) capture(core, s.band, s.first - 1, s.otile);
+        const unsigned pl = A.pmem.read_latency, k2 = L.kernel_positions();
+        const unsigned reads = k2 + (s.itile > 0 ? 1 : 0);
+        const unsigned partial = m_plan.partial_base + m_plan.bands[s.band].out_row0 * ow;
+        // The tb's check iteration (count 0) reads on with the acc file at its end: every read
+        // repeats the previous iteration's last address (the last pixel's last word).
+        const unsigned pixel = s.count ? s.first : s.first - 1;
+        auto address = [&](unsigned j) {
+            if (!s.count) return s.itile > 0 ? partial + pixel : acc_address(pixel / ow, pixel % ow, k2 - 1, bs);
+            return j < k2 ? acc_address(pixel / ow, pixel % ow, j, bs) : partial + pixel;
+        };
         for (std::uint64_t c = 1; c < s.cycles; ++c) {
             in = blank();
-            if (s.count) {
-                const unsigned pl = A.pmem.read_latency, k2 = L.kernel_positions();
-                const unsigned reads = k2 + (s.itile > 0 ? 1 : 0);
-                const std::uint64_t j = c - 3;  // cycles 1, 2: idle
-                if (c >= 3 && j < reads + pl) {
-                    if (j < reads) {
-                        in.pmem_en = true;
-                        if (j < k2) {
-                            in.pmem_addr = acc_address(s.first / ow, s.first % ow, static_cast<unsigned>(j), bs);
-                        } else {
-                            in.pmem_addr = m_plan.partial_base + m_plan.bands[s.band].out_row0 * ow + s.first;
-                        }
-                    }
-                    in.acc = j >= pl;
-                } else if (c >= 3 + reads + pl && c < 3 + reads + pl + A.sfu_latency) {
-                    in.sfu_out = true;
-                    in.relu = last_itile;
-                } else if (c >= 3 + reads + pl + A.sfu_latency) {  // partial write-back
-                    in.pmem_en = in.pmem_wr = true;
-                    in.pmem_src = pmem_source::sfu;
-                    in.pmem_addr = m_plan.partial_base + m_plan.bands[s.band].out_row0 * ow + s.first;
+            const std::uint64_t j = c - 3;  // cycles 1, 2: idle
+            if (c >= 3 && j < reads + pl) {
+                if (j < reads) {
+                    in.pmem_en = true;
+                    in.pmem_addr = address(static_cast<unsigned>(j));
                 }
+                in.acc = j >= pl;
+            } else if (c >= 3 + reads + pl && c < 3 + reads + pl + A.sfu_latency) {
+                in.sfu_out = true;
+                in.relu = last_itile;
+            } else if (s.count && c >= 3 + reads + pl + A.sfu_latency) {  // partial write-back
+                in.pmem_en = in.pmem_wr = true;
+                in.pmem_src = pmem_source::sfu;
+                in.pmem_addr = partial + pixel;
             }
             emit(core, in);
         }

@@ -292,9 +292,12 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
         for (unsigned o = 0; o <= ob; ++o) {
             auto& s = w.add(step_kind::accumulate_pixel, pc, &B::accumulate);
             s.first = o;
-            if (o < ob) {  // the (O_b + 1)-th iteration is the tb's check of the last pixel
+            // Every iteration reads k^2 words (+1 partial), as the tb does: the (O_b + 1)-th is
+            // the tb's check of the last pixel, whose reads repeat the last address (the acc
+            // file is at its end) and whose sum is never output or written back.
+            s.pmem_reads = k2 + (it > 0 ? 1 : 0);
+            if (o < ob) {
                 s.count = 1;
-                s.pmem_reads = k2 + (it > 0 ? 1 : 0);
                 s.pmem_writes = write_back ? 1 : 0;
             }
         }

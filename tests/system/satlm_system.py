@@ -249,6 +249,15 @@ def cmd_cycles(a):
                   f"{lat['first_psum_col0']}/{lat['first_psum_last_col']}, match {r['match']}"
                   + ("" if ok else "  <-- expected 1936, 8/15, match"))
             failures += not ok
+            # The wen testbench's SRAM accesses (RTL_REFERENCE.md section 2): 36 activation and
+            # 9 x 8 weight writes; per kij 1 + 8 weight and 1 + 36 activation reads, 37 pmem
+            # writes (the last stores the stale head); 17 accumulation iterations x 9 reads.
+            sram = {f"{m}.{k}": r["sram"][m][k] for m in ("xmem", "pmem") for k in ("reads", "writes")}
+            want = {"xmem.reads": 9 * (9 + 37), "xmem.writes": 36 + 9 * 8,
+                    "pmem.reads": 17 * 9, "pmem.writes": 9 * 37}
+            if sram != want:
+                print(f"{name} [{fid}]: SRAM accesses {sram}  <-- the testbench's are {want}")
+                failures += 1
         totals = set()
         for fid in ("cycle", "lt"):
             r = report_of(a.satlm, os.path.join(MANIFESTS, name + ".toml"),
