@@ -27,6 +27,12 @@ nlohmann::json typed_value(const std::string& key, const std::string& text) {
     return text;
 }
 
+nlohmann::json stall_causes_json(const stall_causes& s) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [name, v] : stall_cause_rows(s)) j[name] = v;
+    return j;
+}
+
 nlohmann::json optional_json(const std::optional<std::uint64_t>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
@@ -66,7 +72,9 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
                    {"drain", c.drain},
                    {"accumulate", c.accumulate},
                    {"stall", c.stall},
-                   {"idle", c.idle}};
+                   {"refill", c.refill},
+                   {"idle", c.idle},
+                   {"stall_causes", stall_causes_json(c.stall_causes)}};
     j["macs"] = st.macs;
     j["pe_utilization"] = st.pe_utilization(a.rows, a.cols);
     j["latency"] = {{"first_psum_col0", optional_json(st.first_psum_col0)},
@@ -160,8 +168,13 @@ void print_summary(std::FILE* out, const vector_set& vs, const run_result& resul
     const std::pair<const char*, std::uint64_t> rows[] = {
         {"load_data", c.load_data}, {"load_weights", c.load_weights}, {"execute", c.execute},
         {"drain", c.drain},         {"accumulate", c.accumulate},     {"stall", c.stall},
-        {"idle", c.idle}};
-    for (const auto& [name, v] : rows) fmt::print(out, "  {:<14}{:>12}{:>8.1f}%\n", name, v, pct(v));
+        {"refill", c.refill},       {"idle", c.idle}};
+    for (const auto& [name, v] : rows) {
+        fmt::print(out, "  {:<14}{:>12}{:>8.1f}%\n", name, v, pct(v));
+        if (std::string(name) != "stall") continue;
+        for (const auto& [cause, n] : stall_cause_rows(c.stall_causes))  // what the stall waited for
+            if (n) fmt::print(out, "   - {:<17}{:>6}{:>8.1f}%\n", cause, n, pct(n));
+    }
     fmt::print(out, "  {:<14}{:>12}{:>8.1f}%   ({:.6g} ns simulated)\n\n", "total", total, 100.0,
                double(total) * a.clock_period_ns);
 

@@ -199,7 +199,7 @@ schedule_step& add_writes(step_writer& w, step_kind kind, unsigned words, std::u
                           std::uint64_t cycle_buckets::*bucket) {
     auto& s = w.add(kind, words * per_word, nullptr);
     s.buckets.*bucket = words;
-    s.buckets.stall = std::uint64_t{words} * (per_word - 1);
+    s.buckets.add_stall(&stall_causes::offchip_bandwidth, std::uint64_t{words} * (per_word - 1));
     s.count = words;
     s.xmem_writes = words;
     return s;
@@ -233,8 +233,11 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
     for_each_group(plan, w, [&](unsigned it, unsigned b) {
         const unsigned nb = plan.band_positions(plan.bands[b], L);
         const unsigned ob = plan.band_out_positions(plan.bands[b], L);
-        w.add(step_kind::reset, ref_reset_cycles, &B::idle);
-        w.add(step_kind::idle, ref_reset_idle, &B::idle);
+        // Bands after the first repeat the prologue's reset and idle, the idle after the last kij
+        // and the tb's check iteration: refill.
+        const auto band_setup = [b](std::uint64_t B::*normal) { return b ? &B::refill : normal; };
+        w.add(step_kind::reset, ref_reset_cycles, band_setup(&B::idle));
+        w.add(step_kind::idle, ref_reset_idle, band_setup(&B::idle));
         add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
         for (unsigned q = 0; q < k2; ++q) {
             w.kij = q;
@@ -253,15 +256,15 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
             const std::uint64_t hold = reference_weight_hold(cfg, std::min(plan.chunk, nb));
             if (hold) {  // row R-1 still holds weights: wait until the first chunk fits
                 gap.cycles += hold;
-                gap.buckets.stall = hold;
+                gap.buckets.add_stall(&stall_causes::l0_full, hold);
                 w.skip(hold);
             }
             unsigned c = 0;
             for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
                 const unsigned n = std::min(plan.chunk, nb - first);
                 w.chunk = c;
-                // Chunks after the first repeat the fixed overhead: that is stall.
-                auto over = [&](std::uint64_t B::*normal) { return c ? &B::stall : normal; };
+                // Chunks after the first repeat the fixed overhead: refill.
+                auto over = [&](std::uint64_t B::*normal) { return c ? &B::refill : normal; };
                 auto& ap = w.add(step_kind::act_prefetch, xl, over(&B::load_data));
                 ap.first = first;
                 ap.xmem_reads = xl;
@@ -277,7 +280,7 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
                 w.add(step_kind::ofifo_prefetch, 1, over(&B::drain));
                 auto& op = w.add(step_kind::ofifo_to_pmem, n + 1, nullptr);
                 op.buckets.drain = n;
-                if (c) op.buckets.stall = 1;
+                if (c) op.buckets.refill = 1;
                 else op.buckets.drain += 1;
                 op.first = first;
                 op.count = n;
@@ -286,11 +289,11 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
         }
         w.kij = 0;
         w.chunk = 0;
-        w.add(step_kind::idle, 1, &B::idle);
+        w.add(step_kind::idle, 1, band_setup(&B::idle));
         const std::uint64_t pc = reference_pixel_cycles(cfg, plan, it);
         const bool write_back = it + 1 < plan.in_tiles;
         for (unsigned o = 0; o <= ob; ++o) {
-            auto& s = w.add(step_kind::accumulate_pixel, pc, &B::accumulate);
+            auto& s = w.add(step_kind::accumulate_pixel, pc, o < ob ? &B::accumulate : band_setup(&B::accumulate));
             s.first = o;
             // Every iteration reads k^2 words (+1 partial), as the tb does: the (O_b + 1)-th is
             // the tb's check of the last pixel, whose reads repeat the last address (the acc
@@ -454,9 +457,12 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
             w.chunk = j.chunk;
             const std::uint64_t gap = j.xmem_start - w.now();
             auto& s = w.add(step_kind::stream, j.end - w.now(), nullptr);
-            s.buckets.stall = gap + std::uint64_t{j.weights} * (wc - 1);
+            // A job starts late only to find OFIFO room (plan_overlapped_band).
+            s.buckets.add_stall(&stall_causes::ofifo_full, gap);
+            s.buckets.add_stall(&stall_causes::offchip_bandwidth, std::uint64_t{j.weights} * (wc - 1));
             s.buckets.load_weights = 2ull * j.weights;
-            s.buckets.load_data = A.xmem.read_latency;
+            // The xmem read latency before the first L0 write: repeated by every chunk after the first.
+            (j.chunk ? s.buckets.refill : s.buckets.load_data) = A.xmem.read_latency;
             s.buckets.execute = j.count;
             s.first = j.first;
             s.count = j.count;
@@ -470,7 +476,8 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
         }
         w.kij = 0;
         w.chunk = 0;
-        auto& d = w.add(step_kind::drain_tail, tl.drain_end - w.now(), &B::drain);
+        // The pipeline drains once per band: bands after the first repeat it (refill).
+        auto& d = w.add(step_kind::drain_tail, tl.drain_end - w.now(), b ? &B::refill : &B::drain);
         for (; wi < tl.words.size(); ++wi) {
             if (tl.words[wi].pixel < 0) continue;
             d.pmem_writes += 1;
@@ -512,6 +519,10 @@ std::vector<schedule_step> build_schedule(const accel_config& cfg, const tiling_
             s.pmem_peak = s.pmem_reads + s.pmem_writes > 0 ? 1 : 0;
     }
     m.apply(steps);
+    for (const auto& s : steps)
+        SATLM_ASSERT("satlm/schedule", s.buckets.total() == s.cycles && s.buckets.stall == s.buckets.stall_causes.total(),
+                     "step {} at cycle {}: buckets {} (stall {}, causes {}) for {} cycles", to_string(s.kind),
+                     s.start, s.buckets.total(), s.buckets.stall, s.buckets.stall_causes.total(), s.cycles);
     // A shallow FIFO shows up as stall cycles, never as an overflow: the builders size their
     // waits from the same edge conventions the meters use.
     const schedule_peaks pk = peak_stats(steps);

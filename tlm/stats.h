@@ -1,9 +1,34 @@
 #pragma once
 /// Cycle and traffic counters shared by the schedules and both fidelity levels.
 
+#include <array>
 #include <cstdint>
+#include <utility>
 
 namespace satlm {
+
+/// Why the schedule waited: cycles lost waiting for a resource, one counter per cause the model
+/// has (docs/timing.md, "Buckets"). They add up to cycle_buckets::stall.
+struct stall_causes {
+    std::uint64_t offchip_bandwidth = 0;  ///< off-chip -> xmem writes slower than one word per cycle
+    std::uint64_t l0_full = 0;            ///< L0 row R-1 still holds weights: activations wait for room
+    std::uint64_t ofifo_full = 0;         ///< a job waits until the OFIFO has room for its psums
+    std::uint64_t total() const { return offchip_bandwidth + l0_full + ofifo_full; }
+    stall_causes& operator+=(const stall_causes& o) {
+        offchip_bandwidth += o.offchip_bandwidth;
+        l0_full += o.l0_full;
+        ofifo_full += o.ofifo_full;
+        return *this;
+    }
+    bool operator==(const stall_causes& o) const {
+        return offchip_bandwidth == o.offchip_bandwidth && l0_full == o.l0_full && ofifo_full == o.ofifo_full;
+    }
+};
+
+/// The causes by their report names (`cycles.stall_causes.<name>`), in report order.
+inline std::array<std::pair<const char*, std::uint64_t>, 3> stall_cause_rows(const stall_causes& s) {
+    return {{{"offchip_bandwidth", s.offchip_bandwidth}, {"l0_full", s.l0_full}, {"ofifo_full", s.ofifo_full}}};
+}
 
 /// Where every cycle went; the buckets add up to the total.
 struct cycle_buckets {
@@ -12,9 +37,18 @@ struct cycle_buckets {
     std::uint64_t execute = 0;       ///< L0 read + execute
     std::uint64_t drain = 0;         ///< array drain and OFIFO -> pmem
     std::uint64_t accumulate = 0;    ///< SFU accumulation and ReLU
-    std::uint64_t stall = 0;         ///< bandwidth stalls and chunking overhead
+    std::uint64_t stall = 0;         ///< waiting for a resource: the sum of stall_causes
+    std::uint64_t refill = 0;        ///< set-up repeated by chunks after the first and bands after the first
     std::uint64_t idle = 0;          ///< resets, fixed gaps, tail
-    std::uint64_t total() const { return load_data + load_weights + execute + drain + accumulate + stall + idle; }
+    satlm::stall_causes stall_causes;
+    std::uint64_t total() const {
+        return load_data + load_weights + execute + drain + accumulate + stall + refill + idle;
+    }
+    /// Adds `n` stall cycles of one cause (keeps stall == stall_causes.total()).
+    void add_stall(std::uint64_t satlm::stall_causes::*cause, std::uint64_t n) {
+        stall += n;
+        stall_causes.*cause += n;
+    }
     cycle_buckets& operator+=(const cycle_buckets& o);
 };
 
@@ -33,7 +67,9 @@ inline cycle_buckets& cycle_buckets::operator+=(const cycle_buckets& o) {
     drain += o.drain;
     accumulate += o.accumulate;
     stall += o.stall;
+    refill += o.refill;
     idle += o.idle;
+    stall_causes += o.stall_causes;
     return *this;
 }
 

@@ -207,7 +207,7 @@ def report_of(satlm, target, extra):
 # The report keys issue 4 promises to keep stable (dotted paths into the JSON).
 STABLE_KEYS = ["match", "outputs", "mismatches", "cycles.total", "cycles.load_data",
                "cycles.load_weights", "cycles.execute", "cycles.drain", "cycles.accumulate",
-               "cycles.stall", "cycles.idle", "macs", "pe_utilization", "latency.first_psum_col0",
+               "cycles.stall", "cycles.refill", "cycles.stall_causes", "cycles.idle", "macs", "pe_utilization", "latency.first_psum_col0",
                "latency.first_psum_last_col", "fifo.l0.high_water", "fifo.ofifo.high_water"] + [
     f"sram.{m}.{k}" for m in ("xmem", "pmem")
     for k in ("reads", "writes", "bytes", "avg_bytes_per_cycle", "peak_bytes_per_cycle")] + [
@@ -241,7 +241,10 @@ def cmd_cycles(a):
                 failures += 1
             c = r["cycles"]
             buckets = sum(c[k] for k in ("load_data", "load_weights", "execute", "drain",
-                                         "accumulate", "stall", "idle"))
+                                         "accumulate", "stall", "refill", "idle"))
+            if sum(c["stall_causes"].values()) != c["stall"]:
+                print(f"{name} [{fid}]: stall causes {c['stall_causes']} do not add up to stall {c['stall']}")
+                failures += 1
             lat = r["latency"]
             ok = (c["total"] == 1936 and buckets == 1936 and lat["first_psum_col0"] == 8
                   and lat["first_psum_last_col"] == 15 and r["match"] is True)

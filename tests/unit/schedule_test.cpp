@@ -56,15 +56,38 @@ BOOST_AUTO_TEST_CASE(reference_per_kij_block_is_182) {
     for (unsigned q = 1; q < 9; ++q) BOOST_TEST(per_kij[q] == 182u);
 }
 
-BOOST_AUTO_TEST_CASE(reference_shallow_ofifo_adds_stall) {
+BOOST_AUTO_TEST_CASE(reference_shallow_ofifo_adds_refill_not_stall) {
     auto cfg = six_by_six();
     const auto base = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
     cfg.arch.ofifo_depth = 32;
     const auto half = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
     BOOST_TEST(half.total() > base.total());
-    BOOST_TEST(half.stall > base.stall);
-    // the second chunk of 4 repeats prefetch 1 + idle 1 + drain 17 + ofifo read 1 + stale write 1
+    // the second chunk of 4 repeats prefetch 1 + idle 1 + drain 17 + ofifo read 1 + stale write 1:
+    // set-up repeated by the chunking (refill), no cycle waits for a resource
     BOOST_TEST(half.total() - base.total() == 9u * 21u);
+    BOOST_TEST(half.refill - base.refill == 9u * 21u);
+    BOOST_TEST(half.stall == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(band_set_up_is_refill) {
+    // pmem of 200 words splits the 6x6 layer (k^2 x N + 1 = 325 for the whole map) into bands:
+    // the bands after the first repeat the reset, the idle gaps and the check iteration.
+    for (auto kind : {schedule_kind::reference, schedule_kind::overlapped}) {
+        auto cfg = six_by_six();
+        cfg.arch.schedule = kind;
+        cfg.arch.pmem.words = 200;
+        const auto plan = plan_tiling(cfg);
+        BOOST_TEST_REQUIRE(plan.bands.size() > 1u);
+        const auto steps = build_schedule(cfg, plan);
+        std::uint64_t refill = 0;
+        for (const auto& s : steps) {
+            BOOST_TEST(s.buckets.total() == s.cycles);
+            if (s.band == 0) BOOST_TEST(s.buckets.refill == 0u);
+            refill += s.buckets.refill;
+        }
+        BOOST_TEST(refill > 0u);
+        BOOST_TEST(total_cycles(steps).stall == 0u);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(thin_offchip_adds_stall_in_both_schedules) {
@@ -76,6 +99,8 @@ BOOST_AUTO_TEST_CASE(thin_offchip_adds_stall_in_both_schedules) {
         const auto thin = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
         BOOST_TEST(thin.total() > base.total());
         BOOST_TEST(thin.stall > base.stall);
+        BOOST_TEST(thin.stall_causes.offchip_bandwidth == thin.stall);
+        BOOST_TEST(base.stall_causes.offchip_bandwidth == 0u);
     }
 }
 
@@ -172,6 +197,7 @@ BOOST_AUTO_TEST_CASE(reference_waits_for_the_last_rows_weights_instead_of_overfl
             BOOST_TEST((steps[i].kind == step_kind::idle));
             BOOST_TEST(steps[i].cycles == ref_weight_gap + 3u);
             BOOST_TEST(steps[i].buckets.stall == 3u);
+            BOOST_TEST(steps[i].buckets.stall_causes.l0_full == 3u);
             BOOST_TEST(steps[i].buckets.idle == ref_weight_gap);
             ++gaps;
         }
