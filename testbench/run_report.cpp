@@ -87,6 +87,8 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
                    {"in_tiles", result.plan.in_tiles},
                    {"row_bands", result.plan.bands.size()},
                    {"chunk_positions", result.plan.chunk},
+                   {"band_limit", result.plan.band_limit},
+                   {"chunk_limit", result.plan.chunk_limit},
                    {"passes", st.passes},
                    {"chunks", st.chunks}};
     j["psum_check"] = {{"checked", check.psum_checked}, {"mismatches", check.psum_mismatches},

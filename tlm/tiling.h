@@ -8,6 +8,7 @@
 
 #include "tlm/config.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct tiling_plan {
     std::vector<row_band> bands;     ///< in order; one band when the map fits
     unsigned chunk = 0;              ///< max positions streamed per chunk: min(l0.depth, ofifo.depth)
     unsigned partial_base = 0;       ///< pmem word of the partial-output region (in_tiles > 1)
+    /// The resource that forced the row bands / the chunks ("pmem.words", "xmem.weight_base",
+    /// "l0.depth", "ofifo.depth"); empty when the map runs as one band / a band as one chunk.
+    std::string band_limit, chunk_limit;
 
     unsigned band_positions(const row_band& b, const layer_keys& L) const { return b.in_rows(L.kernel) * L.padded_width; }
     unsigned band_out_positions(const row_band& b, const layer_keys& L) const { return b.out_rows * L.out_width(); }
@@ -36,6 +40,22 @@ struct tiling_plan {
     /// One line: "2 output tiles x 1 input tile x 3 row bands (9,9,... out rows), chunks of 64".
     std::string describe(const layer_keys& L) const;
 };
+
+/// What one band pass of the configured schedule needs, from that schedule's own accesses
+/// (docs/tiling.md, "Memory needs"). plan_tiling sizes the bands and chunks from it.
+struct band_needs {
+    std::uint64_t act_words = 0;      ///< xmem words below the weight base (activations)
+    std::uint64_t weight_words = 0;   ///< xmem words from the weight base (one kij's weights)
+    std::uint64_t pmem_words = 0;     ///< pmem words of the band's psums or sums, below the partial region
+    std::uint64_t partial_words = 0;  ///< pmem words of the layer's partial outputs (the top of pmem)
+    std::string pmem_what;            ///< how pmem_words is made up, for messages
+};
+band_needs needs_of_band(const accel_config& cfg, unsigned in_tiles, unsigned out_rows);
+
+/// Positions one chunk streams: the reference holds a whole chunk in L0 and in the OFIFO
+/// (min(l0.depth, ofifo.depth)); the overlapped schedule streams L0 (l0.depth >= rows, checked
+/// by the schedule) and bounds a job by the OFIFO (ofifo.depth).
+unsigned chunk_positions(const accel_config& cfg);
 
 /// pmem word holding psum(kij, nij) of a band with `positions` padded positions.
 constexpr unsigned psum_address(unsigned kij, unsigned nij, unsigned positions) {

@@ -397,6 +397,44 @@ def cmd_memories(a):
     return 1 if failures else 0
 
 
+def cmd_overlapped_pmem(a):
+    """The overlapped schedule runs with the pmem it really uses: the bundled set (16 output
+    pixels) at pmem.words=64 and at 16 gives the outputs of the default 2048 words, both
+    fidelities; 15 words split it into bands (named in the report), still the same outputs."""
+    failures = checks = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        dumps = {}
+        for words in (2048, 64, 16, 15):
+            for fid in ("cycle", "lt"):
+                checks += 1
+                dump = os.path.join(tmp, f"d_{words}_{fid}.txt")
+                rep = os.path.join(tmp, "r.json")
+                p = run(a.satlm, ["run", "-q", "--dump-out", dump, "--report", rep,
+                                  "--set", "schedule.kind=overlapped", "--set", f"pmem.words={words}",
+                                  "--set", f"model.fidelity={fid}"])
+                if p.returncode != 0:
+                    print(f"pmem.words={words} [{fid}]: exit {p.returncode}: {p.stderr.strip() or p.stdout[-300:]}")
+                    failures += 1
+                    continue
+                r = json.load(open(rep))
+                want_limit = "pmem.words" if words < 16 else ""
+                if r["match"] is not True or r["tiling"]["band_limit"] != want_limit:
+                    print(f"pmem.words={words} [{fid}]: match {r['match']}, band_limit "
+                          f"{r['tiling']['band_limit']!r} (expected {want_limit!r})")
+                    failures += 1
+                dumps[(words, fid)] = open(dump).read().split("\n", 3)[3]  # without the header
+        if len(set(dumps.values())) != 1:
+            print(f"outputs differ between pmem sizes: {sorted(k for k in dumps)}")
+            failures += 1
+        p = run(a.satlm, ["run", "-q", "--set", "schedule.kind=reference", "--set", "pmem.words=64"])
+        checks += 1
+        if p.returncode != 2 or "pmem needs 163" not in p.stderr:
+            print(f"reference at pmem.words=64: exit {p.returncode} {p.stderr.strip()} (expected 2, needs 163)")
+            failures += 1
+    print(f"{checks - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("command")
@@ -407,7 +445,8 @@ def main():
     ap.add_argument("--only", help="one external set")
     a = ap.parse_args()
     return {"external": cmd_external, "cycles": cmd_cycles, "flipped-bit": cmd_flipped_bit,
-            "retile": cmd_retile, "vcd": cmd_vcd, "memories": cmd_memories}[a.command](a)
+            "retile": cmd_retile, "vcd": cmd_vcd, "memories": cmd_memories,
+            "overlapped-pmem": cmd_overlapped_pmem}[a.command](a)
 
 
 if __name__ == "__main__":

@@ -70,12 +70,13 @@ BOOST_AUTO_TEST_CASE(reference_shallow_ofifo_adds_refill_not_stall) {
 }
 
 BOOST_AUTO_TEST_CASE(band_set_up_is_refill) {
-    // pmem of 200 words splits the 6x6 layer (k^2 x N + 1 = 325 for the whole map) into bands:
-    // the bands after the first repeat the reset, the idle gaps and the check iteration.
+    // A small pmem splits the 6x6 layer into bands: the bands after the first repeat the reset, the idle gaps and the check iteration.
     for (auto kind : {schedule_kind::reference, schedule_kind::overlapped}) {
         auto cfg = six_by_six();
         cfg.arch.schedule = kind;
-        cfg.arch.pmem.words = 200;
+        // reference: k^2 x N + 1 words (163 for a band of one output row); overlapped: the band's
+        // output pixels (4 per row, so 2 bands of 2 rows)
+        cfg.arch.pmem.words = kind == schedule_kind::reference ? 200 : 9;
         const auto plan = plan_tiling(cfg);
         BOOST_TEST_REQUIRE(plan.bands.size() > 1u);
         const auto steps = build_schedule(cfg, plan);
@@ -253,6 +254,48 @@ BOOST_AUTO_TEST_CASE(reference_l0_peak_never_exceeds_the_depth) {
     BOOST_TEST_MESSAGE(waited << " waited, " << plain << " without a wait");
     BOOST_TEST(waited >= 40u);
     BOOST_TEST(plain >= 40u);
+}
+
+BOOST_AUTO_TEST_CASE(overlapped_pmem_need_is_the_highest_address_it_touches) {
+    // Acceptance: the overlapped schedule needs no more pmem words than the addresses it touches.
+    std::mt19937 rng(404);
+    int checked = 0;
+    for (int n = 0; n < 200; ++n) {
+        auto cfg = six_by_six();
+        auto& A = cfg.arch;
+        auto& L = cfg.layer;
+        A.schedule = schedule_kind::overlapped;
+        L.act_bits = rng() % 3 == 0 ? 2 : 4;
+        A.rows = 2 + rng() % 16;
+        A.cols = 2 + rng() % 16;
+        A.l0_depth = std::max(A.rows, 1 + unsigned(rng() % 64));
+        A.ofifo_depth = 1 + rng() % 64;
+        L.in_channels = 1 + rng() % 40;
+        L.out_channels = 1 + rng() % 20;
+        L.padded_height = 3 + rng() % 14;
+        L.padded_width = 3 + rng() % 14;
+        A.pmem.words = 4 + rng() % 400;
+        tiling_plan plan;
+        try {
+            plan = plan_tiling(cfg);
+        } catch (const config_error&) {
+            continue;
+        }
+        std::uint64_t top = 0, need = 0;
+        for (unsigned b = 0; b < plan.bands.size(); ++b) {
+            const auto tl = plan_overlapped_band(cfg, plan, 0, b, 100);
+            for (const auto& w : tl.words)
+                if (w.pixel >= 0) top = std::max<std::uint64_t>(top, tl.acc_base + unsigned(w.pixel) + 1);
+            const auto needs = needs_of_band(cfg, plan.in_tiles, plan.bands[b].out_rows);
+            need = std::max(need, needs.pmem_words + needs.partial_words);
+        }
+        BOOST_TEST(need <= A.pmem.words);
+        BOOST_TEST(top == (plan.in_tiles > 1 ? std::uint64_t{A.pmem.words} : need),
+                   "pmem " << A.pmem.words << " in tiles " << plan.in_tiles);
+        BOOST_TEST(total_cycles(build_schedule(cfg, plan)).total() > 0u);
+        ++checked;
+    }
+    BOOST_TEST(checked >= 100);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

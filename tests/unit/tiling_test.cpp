@@ -100,7 +100,59 @@ BOOST_AUTO_TEST_CASE(eighteen_by_eighteen_set_needs_chunks_and_bands) {
     check_bands_fit(c, p);
     BOOST_TEST(p.describe(c.layer) ==
                "1 output tile x 1 input tile x 2 row bands (8,8 out rows), "
-               "chunks of 64 positions (3 per pass)");
+               "chunks of 64 positions (3 per pass); bands forced by pmem.words, chunks forced by ofifo.depth");
+    BOOST_TEST(p.band_limit == "pmem.words");
+    BOOST_TEST(p.chunk_limit == "ofifo.depth");
+}
+
+BOOST_AUTO_TEST_CASE(the_plan_names_the_resource_that_split_it) {
+    auto c = layer_cfg(8, 8, 10);
+    c.arch.l0_depth = 32;
+    BOOST_TEST(plan_tiling(c).chunk_limit == "l0.depth");
+    BOOST_TEST(plan_tiling(c).band_limit.empty());
+    c.arch.xmem.weight_base = 60;  // 59 activation words: 5 input rows of 10
+    const auto p = plan_tiling(c);
+    BOOST_TEST(p.band_limit == "xmem.weight_base");
+    BOOST_TEST(p.describe(c.layer).find("bands forced by xmem.weight_base, chunks forced by l0.depth") !=
+               std::string::npos);
+    c = layer_cfg(8, 8, 6);
+    BOOST_TEST(plan_tiling(c).band_limit.empty());
+    BOOST_TEST(plan_tiling(c).chunk_limit.empty());
+}
+
+BOOST_AUTO_TEST_CASE(overlapped_needs_only_the_pmem_it_touches) {
+    // The overlapped drain adds every psum into its output pixel: a band needs its output
+    // pixels, not the reference's k^2 x N + 1 psum words.
+    auto c = layer_cfg(8, 8, 6);
+    c.arch.schedule = schedule_kind::overlapped;
+    c.arch.pmem.words = 16;  // the 16 output pixels of the 6x6 layer
+    auto p = plan_tiling(c);
+    BOOST_TEST(p.bands.size() == 1u);
+    BOOST_TEST(needs_of_band(c, 1, 4).pmem_words == 16u);
+    BOOST_TEST(needs_of_band(c, 1, 4).act_words == 36u);  // no stale (N+1)-th read
+    BOOST_TEST(needs_of_band(c, 1, 4).weight_words == 8u);
+    c.arch.pmem.words = 15;
+    p = plan_tiling(c);
+    BOOST_TEST(p.bands.size() == 2u);
+    BOOST_TEST(p.band_limit == "pmem.words");
+    c.arch.pmem.words = 3;  // not even one output row of 4 pixels
+    BOOST_TEST(error_text([&] { plan_tiling(c); }).find("impossible geometry: pmem needs 4 psum words") == 0u);
+    c.arch.schedule = schedule_kind::reference;
+    c.arch.pmem.words = 64;
+    BOOST_TEST(error_text([&] { plan_tiling(c); }).find("pmem needs 163 psum words") != std::string::npos);
+
+    // 64 -> 64 channels on a 16x16 map with 1024 pmem words: 8 input tiles accumulate in the
+    // 196-word partial region; the overlapped schedule needs no band region, so one band.
+    c = layer_cfg(64, 64, 16);
+    c.arch.pmem.words = 1024;
+    BOOST_TEST(plan_tiling(c).bands.size() > 2u);  // reference: k^2 x N_b + 1 per band
+    c.arch.schedule = schedule_kind::overlapped;
+    BOOST_TEST(plan_tiling(c).bands.size() == 1u);
+    BOOST_TEST(plan_tiling(c).partial_base == 1024u - 196u);
+    // The overlapped chunk is bounded by the OFIFO alone (L0 streams, l0.depth >= rows).
+    c.arch.l0_depth = 16;
+    c.arch.ofifo_depth = 40;
+    BOOST_TEST(plan_tiling(c).chunk == 40u);
 }
 
 BOOST_AUTO_TEST_CASE(channel_tiles_round_up) {
