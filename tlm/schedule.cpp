@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 #include <stdexcept>
 
 namespace satlm {
@@ -353,8 +352,11 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
     ob_plan.acc_base = plan.in_tiles > 1 ? plan.partial_base + rb.out_row0 * ow : 0;
     ob_plan.words.reserve(std::size_t{L.kernel_positions()} * nb);
 
-    // pmem port occupancy of the drain (cycles with a read or a write).
-    std::set<std::uint64_t> busy;
+    // The drain handles one word at a time: a read-modify-write reads pmem pl cycles before its
+    // write and the next word's first pmem access follows that write. (Overlapping the reads of
+    // later words with earlier writes would let a longer read latency pack the port better and
+    // make a slower SRAM faster; with pl = 1 both rules give the same cycles.)
+    std::uint64_t port_free = 0;      // first cycle the pmem port is free for the drain
     std::uint64_t x = start;          // xmem free from here
     std::uint64_t last_write = 0;     // cycle of the previous drained word
     bool any_word = false;
@@ -399,17 +401,13 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
                 if (any_word) t = std::max(t, last_write + 1);
                 if (wd.pixel >= 0) {
                     const bool rmw = !wd.first;
-                    if (rmw) t = std::max<std::uint64_t>(t, pl + 1);
-                    while (busy.count(t) || (rmw && busy.count(t - pl))) ++t;
-                    busy.insert(t);
-                    if (rmw) busy.insert(t - pl);
+                    t = std::max<std::uint64_t>(t, port_free + (rmw ? pl : 0));
+                    port_free = t + 1;
                 }
                 wd.write_cycle = t;
                 last_write = t;
                 any_word = true;
                 ob_plan.words.push_back(wd);
-                // Forget port slots no later word can use.
-                while (!busy.empty() && *busy.begin() + pl + 1 < t) busy.erase(busy.begin());
             }
             ob_plan.jobs.push_back(j);
         }

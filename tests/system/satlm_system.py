@@ -435,6 +435,67 @@ def cmd_overlapped_pmem(a):
     return 1 if failures else 0
 
 
+# Each key's values in order of fewer resources: cycles.total must never drop along a list.
+TAKE_AWAY = {
+    "xmem.read_latency": [1, 2, 4],
+    "pmem.read_latency": [1, 2, 4, 8],
+    "sfu.latency": [1, 3],
+    "offchip.bytes_per_cycle": [8, 4, 2, 1],
+    "l0.depth": [64, 32, 16, 8],
+    "ofifo.depth": [64, 32, 8, 2],
+    "pmem.words": [2048, 1024, 512, 256, 64],
+    "xmem.words": [2048, 1024, 512],
+}
+
+
+def cmd_monotone(a):
+    """On every external set, both schedules: taking a resource away never lowers cycles.total
+    (LT fidelity, a refused geometry ends a list); the buckets and stall causes partition the
+    total; the cycle model reports the same counters as the LT model."""
+    base_dir, names = external_sets(a.shared)
+    failures = checks = 0
+    for name in names:
+        target = os.path.join(MANIFESTS, name + ".toml")
+        for sched in ("reference", "overlapped"):
+            reps = {fid: report_of(a.satlm, target, ["--set", f"schedule.kind={sched}",
+                                                     "--set", f"model.fidelity={fid}"])
+                    for fid in ("cycle", "lt")}
+            counters = lambda r: {k: r[k] for k in ("cycles", "sram", "fifo", "latency")}
+            checks += 1
+            if counters(reps["cycle"]) != counters(reps["lt"]):
+                print(f"{name} [{sched}]: cycle and lt counters differ")
+                failures += 1
+            c = reps["lt"]["cycles"]
+            checks += 1
+            if (sum(v for k, v in c.items() if k not in ("total", "stall_causes")) != c["total"]
+                    or sum(c["stall_causes"].values()) != c["stall"]):
+                print(f"{name} [{sched}]: buckets {c} do not partition the total")
+                failures += 1
+            for key, values in TAKE_AWAY.items():
+                last = None
+                seen = []
+                for v in values:
+                    with tempfile.TemporaryDirectory() as tmp:
+                        rep = os.path.join(tmp, "r.json")
+                        p = run(a.satlm, ["run", target, "-q", "--report", rep, "--set", f"schedule.kind={sched}",
+                                          "--set", "model.fidelity=lt", "--set", f"{key}={v}"])
+                        if p.returncode == 2:
+                            break  # refused: no fewer cycles from here on
+                        if p.returncode != 0:
+                            print(f"{name} [{sched}] {key}={v}: exit {p.returncode}: {p.stderr.strip()}")
+                            failures += 1
+                            break
+                        total = json.load(open(rep))["cycles"]["total"]
+                    seen.append((v, total))
+                    checks += 1
+                    if last is not None and total < last:
+                        print(f"{name} [{sched}]: {key} {seen}: fewer resources, fewer cycles")
+                        failures += 1
+                    last = total
+    print(f"{checks - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("command")
@@ -446,7 +507,7 @@ def main():
     a = ap.parse_args()
     return {"external": cmd_external, "cycles": cmd_cycles, "flipped-bit": cmd_flipped_bit,
             "retile": cmd_retile, "vcd": cmd_vcd, "memories": cmd_memories,
-            "overlapped-pmem": cmd_overlapped_pmem}[a.command](a)
+            "overlapped-pmem": cmd_overlapped_pmem, "monotone": cmd_monotone}[a.command](a)
 
 
 if __name__ == "__main__":
