@@ -6,9 +6,10 @@
 // down. Times are the child's CPU seconds of the simulate() call (the machine is shared).
 
 #include "testbench/golden.h"
+#include "engine/engine.h"
 #include "testbench/simulation.h"
 #include "tlm/report.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/schedule.h"
 
 #include <cstdlib>
 #include <systemc>
@@ -125,7 +126,7 @@ child_result run_one(const options& o, const std::string& model, unsigned array,
         }
         const double c0 = cpu_now(), w0 = wall_now();
         const satlm::run_result res =
-            o.engine ? satlm::simulate_engine(cfg, layer) : satlm::simulate(cfg, layer);
+            o.engine ? satlm::run_layer(cfg, layer) : satlm::simulate(cfg, layer);
         r.cpu_s = cpu_now() - c0;
         r.wall_s = wall_now() - w0;
         r.cycles = res.stats.cycles.total();

@@ -1,8 +1,8 @@
 // satlm: a SystemC/TLM-2.0 model of a weight-stationary quantized-CNN accelerator.
 // Exit codes: 0 success, 1 output mismatch, 2 bad input/configuration/usage, 3 internal error.
 
-#include "testbench/generator.h"
-#include "testbench/run_command.h"
+#include "gen/generator.h"
+#include "cli/run_command.h"
 #include "tlm/config.h"
 #include "tlm/report.h"
 

@@ -32,9 +32,9 @@
 ///   satlm::run_result r = core.finish();
 /// \endcode
 
-#include "pe/pass_compute.h"
-#include "testbench/simulation.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/pass_compute.h"
+#include "dataflow/run_result.h"
+#include "dataflow/ws/schedule.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "testbench/lt_core.h"
+#include "dataflow/ws/lt_core.h"
 
 #include "tlm/bits.h"
 
