@@ -14,4 +14,6 @@ run_result ws_dataflow::run(const accel_config& cfg, const layer_data& layer) co
     return run_cycle_engine(cfg, layer, p);
 }
 
+run_stats ws_dataflow::time(const accel_config& cfg) const { return time_lt_engine(cfg, plan(cfg)); }
+
 }  // namespace satlm
