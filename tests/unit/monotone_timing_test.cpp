@@ -5,9 +5,10 @@
 
 #include "support/random_layer.h"
 #include "support/stats_diff.h"
-#include "testbench/simulation.h"
+#include "engine/engine.h"
 #include "tlm/report.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/schedule.h"
+#include "dataflow/ws/tiling.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -176,7 +177,7 @@ BOOST_AUTO_TEST_CASE(both_fidelities_agree_on_every_counter_of_reduced_configura
             for (int f = 0; f < 2; ++f) {
                 accel_config c = i ? small : base;
                 c.arch.model = f ? fidelity::lt : fidelity::cycle;
-                r[i][f] = simulate_engine(c, layer);
+                r[i][f] = run_layer(c, layer);
             }
         const std::string what = std::string(t.key) + " " + describe(base) + " -> " + describe(small);
         for (int i = 0; i < 2; ++i) {

@@ -1,0 +1,49 @@
+#pragma once
+/// The weight-stationary dataflow's tiling: how a layer is split to fit the configured array,
+/// FIFOs and SRAMs (shared by both fidelities).
+///
+/// Loop nest of a run: for each output-channel tile, for each input-channel tile, for each
+/// row band: write the band's activations, run the k^2 kernel positions (each streaming the
+/// band in FIFO-sized chunks), then accumulate the band's output pixels.
+
+#include "dataflow/tiling_plan.h"
+#include "tlm/config.h"
+
+#include <cstdint>
+#include <string>
+
+namespace satlm {
+
+/// What one band pass of the configured schedule needs, from that schedule's own accesses
+/// (docs/tiling.md, "Memory needs"). plan_tiling sizes the bands and chunks from it.
+struct band_needs {
+    std::uint64_t act_words = 0;      ///< xmem words below the weight base (activations)
+    std::uint64_t weight_words = 0;   ///< xmem words from the weight base (one kij's weights)
+    std::uint64_t pmem_words = 0;     ///< pmem words of the band's psums or sums, below the partial region
+    std::uint64_t partial_words = 0;  ///< pmem words of the layer's partial outputs (the top of pmem)
+    std::string pmem_what;            ///< how pmem_words is made up, for messages
+};
+band_needs needs_of_band(const accel_config& cfg, unsigned in_tiles, unsigned out_rows);
+
+/// Positions one chunk streams: the reference holds a whole chunk in L0 and in the OFIFO
+/// (min(l0.depth, ofifo.depth)); the overlapped schedule streams L0 (l0.depth >= rows, checked
+/// by the schedule) and bounds a job by the OFIFO (ofifo.depth).
+unsigned chunk_positions(const accel_config& cfg);
+
+/// pmem word holding psum(kij, nij) of a band with `positions` padded positions.
+constexpr unsigned psum_address(unsigned kij, unsigned nij, unsigned positions) {
+    return kij * positions + nij;
+}
+
+/// The pmem word the SFU reads for output pixel (orow, ocol) of a band at kernel position kij:
+/// kij * N + (orow + ki) * padded_width + (ocol + kj), as in acc_address.txt.
+inline unsigned acc_address(unsigned orow, unsigned ocol, unsigned kij, const layer_keys& band_shape) {
+    const unsigned ki = kij / band_shape.kernel, kj = kij % band_shape.kernel;
+    return psum_address(kij, (orow + ki) * band_shape.padded_width + (ocol + kj), band_shape.positions());
+}
+
+/// Plans the tiling; throws config_error ("impossible geometry: ...") when not even one band
+/// of k input rows fits the SRAMs.
+tiling_plan plan_tiling(const accel_config& cfg);
+
+}  // namespace satlm
