@@ -23,9 +23,15 @@ struct run_stats {
     std::uint64_t passes = 0;              ///< kernel-position passes run
     std::uint64_t chunks = 0;              ///< activation chunks streamed
     double simulated_seconds = 0;          ///< simulated time (cycles x clock period)
-    double pe_utilization(unsigned rows, unsigned cols) const {
-        const auto t = cycles.total();
-        return t ? double(macs) / (double(rows) * cols * double(t)) : 0.0;
+    /// MAC slots of the run: rows x cols x total cycles x MACs a PE can do per cycle (2 in
+    /// 2-bit mode, one per 2-bit activation half; 1 otherwise).
+    double mac_slots(const accel_config& cfg) const {
+        return double(cfg.arch.rows) * cfg.arch.cols * cfg.layer.channels_per_lane() * double(cycles.total());
+    }
+    /// The share of MAC slots that did useful work: macs / mac_slots, never above 1.
+    double pe_utilization(const accel_config& cfg) const {
+        const double slots = mac_slots(cfg);
+        return slots > 0 ? double(macs) / slots : 0.0;
     }
 };
 

@@ -25,7 +25,7 @@ std::string tiling_text(const net_layer_result& l) {
 }
 
 double utilization(const net_layer_result& l) {
-    return l.stats.pe_utilization(l.config.arch.rows, l.config.arch.cols);
+    return l.stats.pe_utilization(l.config);
 }
 
 /// A CSV cell: quoted when it holds a comma or a quote.

@@ -110,7 +110,7 @@ std::map<std::string, std::string> scalesim_reports(const net_result& r) {
         const auto& l = r.layers[id];
         const auto& st = l.stats;
         const std::uint64_t total = st.cycles.total();
-        const double util = 100.0 * st.pe_utilization(l.config.arch.rows, l.config.arch.cols);
+        const double util = 100.0 * st.pe_utilization(l.config);
         const auto per_cycle = [total](std::uint64_t n) { return total ? double(n) / double(total) : 0.0; };
         if (l.config.arch.schedule == schedule_kind::scalesim) {
             const scalesim_layer_result x = scalesim_ws_timing(scalesim_shape(l.config.layer), scalesim_arch(l.config));

@@ -76,7 +76,7 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
                    {"idle", c.idle},
                    {"stall_causes", stall_causes_json(c.stall_causes)}};
     j["macs"] = st.macs;
-    j["pe_utilization"] = st.pe_utilization(a.rows, a.cols);
+    j["pe_utilization"] = st.pe_utilization(vs.config);
     j["latency"] = {{"first_psum_col0", optional_json(st.first_psum_col0)},
                     {"first_psum_last_col", optional_json(st.first_psum_last_col)}};
     j["sram"] = {{"xmem", sram_json(st.xmem, total)}, {"pmem", sram_json(st.pmem, total)}};
@@ -189,8 +189,10 @@ void print_summary(std::FILE* out, const vector_set& vs, const run_result& resul
     fmt::print(out, "  {:<14}{:>12}{:>12}\n", "l0", st.l0_high_water, a.l0_depth);
     fmt::print(out, "  {:<14}{:>12}{:>12}\n\n", "ofifo", st.ofifo_high_water, a.ofifo_depth);
 
-    fmt::print(out, "PE utilization   {:.2f}%   ({} useful MACs on {}x{} PEs in {} cycles)\n",
-               100.0 * st.pe_utilization(a.rows, a.cols), st.macs, a.rows, a.cols, total);
+    const unsigned per_pe = vs.config.layer.channels_per_lane();
+    fmt::print(out, "PE utilization   {:.2f}%   ({} useful MACs of {} MAC slots: {}x{} PEs{} in {} cycles)\n",
+               100.0 * st.pe_utilization(vs.config), st.macs, static_cast<std::uint64_t>(st.mac_slots(vs.config)),
+               a.rows, a.cols, per_pe > 1 ? fmt::format(" x {} (2-bit mode)", per_pe) : std::string(), total);
     fmt::print(out, "first psum       col0 {}   col{} {}   (cycles after PE(0,0) first executes)\n",
                lat(st.first_psum_col0), a.cols - 1, lat(st.first_psum_last_col));
     fmt::print(out, "wall time        {:.3f} s\n", wall_seconds);

@@ -237,4 +237,24 @@ BOOST_AUTO_TEST_CASE(replayed_groups_equal_the_full_schedule) {
     BOOST_TEST(replayed >= 20);
 }
 
+BOOST_AUTO_TEST_CASE(pe_utilization_is_the_share_of_mac_slots_used) {
+    // 2-bit mode: a PE does two MACs per cycle (one per activation half), so 16 input channels
+    // fill the 8 rows and the slots are R x C x 2 per cycle; the share never exceeds 100 %.
+    for (unsigned act_bits : {4u, 2u}) {
+        auto cfg = lt_cfg();
+        cfg.layer.act_bits = act_bits;
+        cfg.layer.in_channels = act_bits == 2 ? 16 : 8;
+        std::mt19937 rng(5);
+        const auto r = run_layer(cfg, random_layer(cfg.layer, rng));
+        const double slots = 8.0 * 8 * (act_bits == 2 ? 2 : 1) * double(r.stats.cycles.total());
+        BOOST_TEST(r.stats.mac_slots(cfg) == slots);
+        BOOST_TEST(r.stats.pe_utilization(cfg) == double(r.stats.macs) / slots);
+        BOOST_TEST(r.stats.pe_utilization(cfg) <= 1.0);
+        // Every slot used for a whole cycle count: utilization 1 exactly.
+        run_stats full = r.stats;
+        full.macs = static_cast<std::uint64_t>(slots);
+        BOOST_TEST(full.pe_utilization(cfg) == 1.0);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
