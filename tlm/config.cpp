@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <utility>
 
 namespace satlm {
 
@@ -181,13 +182,19 @@ std::vector<key_access> make_keys() {
     uint_key("xmem.width_bits", A, "xmem word width (0: 4 x array.rows)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.xmem.width_bits; });
     uint_key("xmem.weight_base", A, "first weight word (0: words / 2)", 0, big, [](accel_config& c) -> unsigned& { return c.arch.xmem.weight_base; });
     uint_key("xmem.read_latency", A, "xmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.xmem.read_latency; });
+    uint_key("xmem.banks", A, "xmem banks (a power of two; word a in bank a % banks)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.xmem.banks; });
+    uint_key("xmem.ports", A, "xmem accesses per bank and cycle", 1, 16, [](accel_config& c) -> unsigned& { return c.arch.xmem.ports; });
     uint_key("pmem.words", A, "psum SRAM depth", 2, big, [](accel_config& c) -> unsigned& { return c.arch.pmem.words; });
     uint_key("pmem.width_bits", A, "pmem word width (0: psum_bits x array.cols)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.pmem.width_bits; });
     uint_key("pmem.read_latency", A, "pmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.pmem.read_latency; });
+    uint_key("pmem.banks", A, "pmem banks (a power of two; word a in bank a % banks)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.pmem.banks; });
+    uint_key("pmem.ports", A, "pmem accesses per bank and cycle", 1, 16, [](accel_config& c) -> unsigned& { return c.arch.pmem.ports; });
     uint_key("l0.depth", A, "entries per L0 row FIFO", 1, big, [](accel_config& c) -> unsigned& { return c.arch.l0_depth; });
     uint_key("ofifo.depth", A, "entries per OFIFO column FIFO", 1, big, [](accel_config& c) -> unsigned& { return c.arch.ofifo_depth; });
     uint_key("sfu.latency", A, "cycles of the SFU's ReLU/output step", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.sfu_latency; });
     uint_key("offchip.bytes_per_cycle", A, "off-chip bandwidth that fills the SRAMs", 1, 65536, [](accel_config& c) -> unsigned& { return c.arch.offchip_bytes_per_cycle; });
+    uint_key("offchip.latency", A, "cycles before the first word of each off-chip burst", 0, 1u << 20, [](accel_config& c) -> unsigned& { return c.arch.offchip_latency; });
+    uint_key("offchip.burst_bytes", A, "bytes per off-chip burst (0: a whole transfer is one burst)", 0, 1u << 30, [](accel_config& c) -> unsigned& { return c.arch.offchip_burst_bytes; });
     enum_key("schedule.kind", A, "\"reference\" (measured testbench flow), \"overlapped\" or \"scalesim\" (SCALE-Sim v2 timing)", schedule_names, [](accel_config& c) -> schedule_kind& { return c.arch.schedule; });
     enum_key("dataflow.kind", A, "\"ws\" (weight-stationary)", dataflow_names, [](accel_config& c) -> dataflow_kind& { return c.arch.dataflow; });
     enum_key("model.fidelity", A, "\"cycle\" (clocked, sign-off) or \"lt\" (loosely timed)", fidelity_names, [](accel_config& c) -> fidelity& { return c.arch.model; });
@@ -274,6 +281,8 @@ std::vector<std::string> accel_config::problems() const {
     const unsigned load_words = (L.act_bits == 2 ? 2 : 1) * a.cols;
     if (a.l0_depth < load_words)
         bad("l0.depth", fmt::format("an L0 row must hold one weight per column ({} in this mode), got {}", load_words, a.l0_depth));
+    for (const auto& [key, banks] : {std::pair{"xmem.banks", a.xmem.banks}, std::pair{"pmem.banks", a.pmem.banks}})
+        if (banks & (banks - 1)) bad(key, fmt::format("expected a power of two, got {}", banks));
     if (a.xmem.width_bits % 8 != 0)
         bad("xmem.width_bits", fmt::format("expected a multiple of 8, got {}", a.xmem.width_bits));
     if (a.pmem.width_bits % 8 != 0)

@@ -72,6 +72,10 @@ struct sram_keys {
     unsigned width_bits = 0;     ///< 0: derived (xmem 4 x rows, pmem psum_bits x cols)
     unsigned weight_base = 0;    ///< xmem only: first weight word; 0 = words / 2
     unsigned read_latency = 1;   ///< cycles from read address to data
+    unsigned banks = 1;          ///< power of two; word a is in bank a % banks
+    unsigned ports = 1;          ///< accesses each bank takes per cycle
+    /// Whether two accesses in one cycle, to words a and b, fit the banks and ports.
+    bool two_fit(unsigned a, unsigned b) const { return ports >= 2 || (banks > 1 && a % banks != b % banks); }
 };
 
 /// Architecture (SYSTEM.md section 4); defaults are the measured RTL's.
@@ -85,6 +89,8 @@ struct arch_keys {
     unsigned ofifo_depth = 64;         ///< ofifo.depth: entries per OFIFO column
     unsigned sfu_latency = 1;          ///< sfu.latency: cycles of the ReLU/output step
     unsigned offchip_bytes_per_cycle = 4;  ///< offchip.bytes_per_cycle: SRAM fill bandwidth
+    unsigned offchip_latency = 0;      ///< offchip.latency: cycles before each burst's first word
+    unsigned offchip_burst_bytes = 0;  ///< offchip.burst_bytes: bytes per burst (0: a whole transfer)
     schedule_kind schedule = schedule_kind::reference;  ///< schedule.kind
     fidelity model = fidelity::cycle;                   ///< model.fidelity
     dataflow_kind dataflow = dataflow_kind::ws;          ///< dataflow.kind

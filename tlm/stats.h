@@ -11,23 +11,40 @@ namespace satlm {
 /// has (docs/timing.md, "Buckets"). They add up to cycle_buckets::stall.
 struct stall_causes {
     std::uint64_t offchip_bandwidth = 0;  ///< off-chip -> xmem writes slower than one word per cycle
+    std::uint64_t offchip_latency = 0;    ///< waiting for the first word of an off-chip burst
     std::uint64_t l0_full = 0;            ///< L0 row R-1 still holds weights: activations wait for room
     std::uint64_t ofifo_full = 0;         ///< a job waits until the OFIFO has room for its psums
-    std::uint64_t total() const { return offchip_bandwidth + l0_full + ofifo_full; }
+    std::uint64_t pmem_port = 0;          ///< the drain waits: the pmem port is taken that cycle
+    std::uint64_t pmem_bank = 0;          ///< the drain waits: two accesses hit the same pmem bank
+    std::uint64_t xmem_port = 0;          ///< weight writes wait: the xmem port is taken by a read
+    std::uint64_t xmem_bank = 0;          ///< weight writes wait: a read holds the same xmem bank
+    std::uint64_t total() const {
+        return offchip_bandwidth + offchip_latency + l0_full + ofifo_full + pmem_port + pmem_bank + xmem_port +
+               xmem_bank;
+    }
     stall_causes& operator+=(const stall_causes& o) {
         offchip_bandwidth += o.offchip_bandwidth;
+        offchip_latency += o.offchip_latency;
         l0_full += o.l0_full;
         ofifo_full += o.ofifo_full;
+        pmem_port += o.pmem_port;
+        pmem_bank += o.pmem_bank;
+        xmem_port += o.xmem_port;
+        xmem_bank += o.xmem_bank;
         return *this;
-    }
-    bool operator==(const stall_causes& o) const {
-        return offchip_bandwidth == o.offchip_bandwidth && l0_full == o.l0_full && ofifo_full == o.ofifo_full;
     }
 };
 
 /// The causes by their report names (`cycles.stall_causes.<name>`), in report order.
-inline std::array<std::pair<const char*, std::uint64_t>, 3> stall_cause_rows(const stall_causes& s) {
-    return {{{"offchip_bandwidth", s.offchip_bandwidth}, {"l0_full", s.l0_full}, {"ofifo_full", s.ofifo_full}}};
+inline std::array<std::pair<const char*, std::uint64_t>, 8> stall_cause_rows(const stall_causes& s) {
+    return {{{"offchip_bandwidth", s.offchip_bandwidth},
+             {"offchip_latency", s.offchip_latency},
+             {"l0_full", s.l0_full},
+             {"ofifo_full", s.ofifo_full},
+             {"pmem_port", s.pmem_port},
+             {"pmem_bank", s.pmem_bank},
+             {"xmem_port", s.xmem_port},
+             {"xmem_bank", s.xmem_bank}}};
 }
 
 /// Where every cycle went; the buckets add up to the total.

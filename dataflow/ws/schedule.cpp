@@ -40,6 +40,34 @@ std::uint64_t xmem_write_cycles(const accel_config& cfg) {
     return std::max<std::uint64_t>(1, ceil_div(bytes, bpc));
 }
 
+std::uint64_t offchip_words_per_burst(const accel_config& cfg) {
+    const std::uint64_t burst = cfg.arch.offchip_burst_bytes;
+    if (burst == 0) return UINT64_MAX;
+    const std::uint64_t bytes = (cfg.arch.xmem_width() + 7) / 8;
+    return std::max<std::uint64_t>(1, burst / bytes);
+}
+
+std::uint64_t offchip_bursts(const accel_config& cfg, std::uint64_t words) {
+    if (words == 0) return 0;
+    const std::uint64_t per = offchip_words_per_burst(cfg);
+    return per == UINT64_MAX ? 1 : ceil_div(words, per);
+}
+
+std::uint64_t offchip_write_cycles(const accel_config& cfg, std::uint64_t words) {
+    return words * xmem_write_cycles(cfg) + offchip_bursts(cfg, words) * cfg.arch.offchip_latency;
+}
+
+std::int64_t offchip_word_at(const accel_config& cfg, std::uint64_t words, std::uint64_t k) {
+    const std::uint64_t per = std::min(offchip_words_per_burst(cfg), std::max<std::uint64_t>(words, 1));
+    const std::uint64_t wc = xmem_write_cycles(cfg), lat = cfg.arch.offchip_latency;
+    const std::uint64_t burst_cycles = lat + per * wc;  // a full burst
+    const std::uint64_t b = k / burst_cycles, in = k % burst_cycles;
+    if (in < lat) return -1;
+    const std::uint64_t w = b * per + (in - lat) / wc;
+    if ((in - lat) % wc != wc - 1 || w >= words) return -1;
+    return static_cast<std::int64_t>(w);
+}
+
 unsigned weight_words(const accel_config& cfg) { return cfg.arch.cols * cfg.layer.channels_per_lane(); }
 
 layer_keys band_shape(const layer_keys& L, const row_band& b) {
@@ -193,12 +221,13 @@ private:
     std::uint64_t m_now = 0;
 };
 
-/// Off-chip writes of `words` xmem words: one cycle each plus the bandwidth stall.
-schedule_step& add_writes(step_writer& w, step_kind kind, unsigned words, std::uint64_t per_word,
+/// Off-chip writes of `words` xmem words: one cycle each plus the bandwidth and latency stalls.
+schedule_step& add_writes(const accel_config& cfg, step_writer& w, step_kind kind, unsigned words,
                           std::uint64_t cycle_buckets::*bucket) {
-    auto& s = w.add(kind, words * per_word, nullptr);
+    auto& s = w.add(kind, offchip_write_cycles(cfg, words), nullptr);
     s.buckets.*bucket = words;
-    s.buckets.add_stall(&stall_causes::offchip_bandwidth, std::uint64_t{words} * (per_word - 1));
+    s.buckets.add_stall(&stall_causes::offchip_bandwidth, std::uint64_t{words} * (xmem_write_cycles(cfg) - 1));
+    s.buckets.add_stall(&stall_causes::offchip_latency, offchip_bursts(cfg, words) * cfg.arch.offchip_latency);
     s.count = words;
     s.xmem_writes = words;
     return s;
@@ -225,7 +254,6 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
     const arch_keys& A = cfg.arch;
     const unsigned cw = weight_words(cfg);
     const unsigned k2 = L.kernel_positions();
-    const std::uint64_t wc = xmem_write_cycles(cfg);
     const unsigned xl = A.xmem.read_latency;
     using B = cycle_buckets;
 
@@ -237,13 +265,13 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
         const auto band_setup = [b](std::uint64_t B::*normal) { return b ? &B::refill : normal; };
         w.add(step_kind::reset, ref_reset_cycles, band_setup(&B::idle));
         w.add(step_kind::idle, ref_reset_idle, band_setup(&B::idle));
-        add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+        add_writes(cfg, w, step_kind::write_act, nb, &B::load_data);
         for (unsigned q = 0; q < k2; ++q) {
             w.kij = q;
             w.chunk = 0;
             w.add(step_kind::reset, ref_reset_cycles, &B::idle);
             w.add(step_kind::idle, ref_reset_idle, &B::idle);
-            add_writes(w, step_kind::write_weight, cw, wc, &B::load_weights);
+            add_writes(cfg, w, step_kind::write_weight, cw, &B::load_weights);
             w.add(step_kind::idle, 1, &B::idle);
             w.add(step_kind::weight_prefetch, xl, &B::load_weights).xmem_reads = xl;
             auto& wl = w.add(step_kind::weight_to_l0, cw, &B::load_weights);
@@ -342,7 +370,6 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
     const unsigned pw = L.padded_width;
     const unsigned k = L.kernel;
     const unsigned cw = weight_words(cfg);
-    const std::uint64_t wc = xmem_write_cycles(cfg);
     const unsigned xl = A.xmem.read_latency;
     const unsigned pl = A.pmem.read_latency;
     const unsigned depth = A.ofifo_depth;
@@ -370,7 +397,8 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
             j.first = first;
             j.count = std::min(plan.chunk, nb - first);
             j.weights = c == 0 ? cw : 0;
-            const std::uint64_t lead = j.weights * wc + xl + j.weights;  // xmem start -> execute
+            const std::uint64_t writes = offchip_write_cycles(cfg, j.weights);
+            const std::uint64_t lead = writes + xl + j.weights;  // xmem start -> execute
             // OFIFO room: column 0's push of word i (cycle exec + 1 + R + i) must find the word
             // `depth` places earlier already popped (its write cycle + 1).
             std::uint64_t need_exec = x + lead;
@@ -382,7 +410,7 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
                 if (popped > 1 + R + i) need_exec = std::max(need_exec, popped - 1 - R - i);
             }
             j.xmem_start = need_exec - lead;
-            j.read_start = j.xmem_start + j.weights * wc;
+            j.read_start = j.xmem_start + writes;
             j.l0_start = j.read_start + xl;
             j.load_start = j.l0_start;
             j.exec_start = j.l0_start + j.weights;
@@ -432,7 +460,7 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
     for_each_group(plan, w, [&](unsigned it, unsigned b) {
         const unsigned nb = plan.band_positions(plan.bands[b], L);
         const unsigned ob = plan.band_out_positions(plan.bands[b], L);
-        add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+        add_writes(cfg, w, step_kind::write_act, nb, &B::load_data);
         const overlapped_band tl = plan_overlapped_band(cfg, plan, it, b, w.now());
         const std::uint64_t R = A.rows;
         for (const auto& j : tl.jobs) {
@@ -458,6 +486,7 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
             // A job starts late only to find OFIFO room (plan_overlapped_band).
             s.buckets.add_stall(&stall_causes::ofifo_full, gap);
             s.buckets.add_stall(&stall_causes::offchip_bandwidth, std::uint64_t{j.weights} * (wc - 1));
+            s.buckets.add_stall(&stall_causes::offchip_latency, offchip_bursts(cfg, j.weights) * A.offchip_latency);
             s.buckets.load_weights = 2ull * j.weights;
             // The xmem read latency before the first L0 write: repeated by every chunk after the first.
             (j.chunk ? s.buckets.refill : s.buckets.load_data) = A.xmem.read_latency;

@@ -76,6 +76,15 @@ struct schedule_step {
 /// Cycles one off-chip -> xmem word write takes: ceil(xmem word bytes / offchip.bytes_per_cycle).
 std::uint64_t xmem_write_cycles(const accel_config& cfg);
 
+/// Off-chip -> xmem writes of `words` consecutive words. They come in bursts of
+/// offchip.burst_bytes (0: all of them in one; at least one word a burst); each burst waits
+/// offchip.latency cycles before its first word, then every word takes xmem_write_cycles.
+std::uint64_t offchip_words_per_burst(const accel_config& cfg);
+std::uint64_t offchip_bursts(const accel_config& cfg, std::uint64_t words);
+std::uint64_t offchip_write_cycles(const accel_config& cfg, std::uint64_t words);
+/// The word written in cycle k (0-based) of such a window, or -1 in a latency or bandwidth wait.
+std::int64_t offchip_word_at(const accel_config& cfg, std::uint64_t words, std::uint64_t k);
+
 /// Weight words per kij: C (4-bit) or 2C (2-bit mode).
 unsigned weight_words(const accel_config& cfg);
 

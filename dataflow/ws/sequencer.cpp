@@ -8,8 +8,7 @@ namespace satlm {
 
 sequencer::sequencer(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan,
                      const std::vector<schedule_step>& steps)
-    : m_cfg(cfg), m_layer(layer), m_plan(plan), m_steps(steps), m_xbytes((cfg.arch.xmem_width() + 7) / 8),
-      m_wc(xmem_write_cycles(cfg)) {
+    : m_cfg(cfg), m_layer(layer), m_plan(plan), m_steps(steps), m_xbytes((cfg.arch.xmem_width() + 7) / 8) {
     const layer_keys& L = layer.shape;
     for (auto* o : {&m_out, &m_sums}) {
         o->out_positions = L.out_positions();
@@ -41,6 +40,26 @@ void sequencer::emit_n(accel_core& core, const instruction& in, std::uint64_t n)
         --n;
     }
     core.step_n(in, n);
+}
+
+void sequencer::write_offchip(accel_core& core, const std::vector<std::uint8_t>& buf, unsigned base, unsigned words) {
+    // Bursts: the latency wait, then per word the bandwidth wait and the write (offchip_word_at).
+    const std::uint64_t cycles = offchip_write_cycles(m_cfg, words);
+    std::uint64_t k = 0;
+    while (k < cycles) {
+        std::uint64_t wait = 0;
+        while (k + wait < cycles && offchip_word_at(m_cfg, words, k + wait) < 0) ++wait;
+        emit_n(core, instruction{}, wait);
+        k += wait;
+        if (k == cycles) break;
+        const auto w = static_cast<unsigned>(offchip_word_at(m_cfg, words, k));
+        instruction in;
+        in.xmem_en = in.xmem_wr = true;
+        in.xmem_addr = base + w;
+        in.xmem_data = &buf[std::size_t{w} * m_xbytes];
+        emit(core, in);
+        ++k;
+    }
 }
 
 const std::vector<std::uint8_t>& sequencer::prepare_acts(unsigned itile, unsigned band) {
@@ -143,15 +162,7 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
         const bool act = s.kind == step_kind::write_act;
         if (act) prepare_acts(s.itile, s.band);
         else prepare_weights(s.otile, s.itile, s.kij);
-        const auto& buf = act ? m_acts : m_wts;
-        for (unsigned j = 0; j < s.count; ++j) {
-            emit_n(core, blank(), m_wc - 1);  // off-chip bandwidth stall
-            in = blank();
-            in.xmem_en = in.xmem_wr = true;
-            in.xmem_addr = (act ? 0 : wb) + j;
-            in.xmem_data = &buf[std::size_t{j} * m_xbytes];
-            emit(core, in);
-        }
+        write_offchip(core, act ? m_acts : m_wts, act ? 0 : wb, s.count);
         break;
     }
     case step_kind::weight_prefetch:
@@ -254,14 +265,7 @@ void sequencer::run_overlapped(const schedule_step& s, accel_core& core) {
         return;
     case step_kind::write_act:
         prepare_acts(s.itile, s.band);
-        for (unsigned j = 0; j < s.count; ++j) {
-            emit_n(core, blank(), m_wc - 1);
-            in = blank();
-            in.xmem_en = in.xmem_wr = true;
-            in.xmem_addr = j;
-            in.xmem_data = &m_acts[std::size_t{j} * m_xbytes];
-            emit(core, in);
-        }
+        write_offchip(core, m_acts, 0, s.count);
         m_tl = plan_overlapped_band(m_cfg, m_plan, s.itile, s.band, core.cycle());
         m_job = m_w_rd = m_w_wr = m_w_q = 0;
         return;
@@ -303,9 +307,9 @@ void sequencer::run_overlapped(const schedule_step& s, accel_core& core) {
             const overlapped_job& j = m_tl.jobs[m_job];
             if (t == j.xmem_start && j.weights) prepare_weights(s.otile, s.itile, j.kij);
             if (t < j.read_start) {
-                const std::uint64_t k = t - j.xmem_start;  // weight writes, m_wc cycles each
-                if ((k + 1) % m_wc == 0) {
-                    const unsigned w = static_cast<unsigned>(k / m_wc);
+                const std::int64_t word = offchip_word_at(m_cfg, j.weights, t - j.xmem_start);
+                if (word >= 0) {
+                    const auto w = static_cast<unsigned>(word);
                     in.xmem_en = in.xmem_wr = true;
                     in.xmem_addr = wb + w;
                     in.xmem_data = &m_wts[std::size_t{w} * m_xbytes];

@@ -43,6 +43,8 @@ private:
     void emit(accel_core& core, const instruction& in);
     /// n cycles of `in` (accel_core::step_n: O(1) once nothing can change; per cycle when tracing).
     void emit_n(accel_core& core, const instruction& in, std::uint64_t n);
+    /// Off-chip -> xmem writes of `words` words of `buf` from xmem word `base` (offchip_word_at).
+    void write_offchip(accel_core& core, const std::vector<std::uint8_t>& buf, unsigned base, unsigned words);
     void prepare_weights(unsigned otile, unsigned itile, unsigned kij);
     void capture(const accel_core& core, unsigned band, unsigned pixel, unsigned otile);
     void run_reference(const schedule_step& s, accel_core& core);
@@ -53,7 +55,6 @@ private:
     const tiling_plan& m_plan;
     const std::vector<schedule_step>& m_steps;
     unsigned m_xbytes;
-    std::uint64_t m_wc;
     std::vector<std::uint8_t> m_acts, m_wts;
     layer_output m_out, m_sums;
     overlapped_band m_tl;
