@@ -1,6 +1,7 @@
 #include "pe/accel_core.h"
 
 #include "tlm/bits.h"
+#include "tlm/report.h"
 
 #include <algorithm>
 
@@ -9,6 +10,7 @@ namespace satlm {
 accel_core::accel_core(const accel_config& cfg)
     : m_cols(cfg.arch.cols)
     , m_psum_bits(cfg.layer.psum_bits)
+    , m_pmem_keys(cfg.arch.pmem)
     , m_xmem(cfg.arch.xmem.words, cfg.arch.xmem_width(), cfg.arch.xmem.read_latency)
     , m_pmem(cfg.arch.pmem.words, cfg.arch.pmem_width(cfg.layer.psum_bits), cfg.arch.pmem.read_latency)
     , m_l0(cfg.arch.rows, cfg.arch.l0_depth)
@@ -79,7 +81,12 @@ void accel_core::step(const instruction& next) {
         m_pop_pending = I.ofifo_rd;
 
         const std::uint64_t x0 = m_xmem.reads() + m_xmem.writes(), p0 = m_pmem.reads() + m_pmem.writes();
-        if (I.pmem_en && I.pmem_wr) m_pmem.clock_write(I.pmem_addr, m_pmem_d.data());
+        if (I.pmem_en && I.pmem_wr && I.pmem_rd2) {
+            SATLM_ASSERT("satlm/accel_core", m_pmem_keys.two_fit(I.pmem_addr, I.pmem_rd2_addr),
+                         "pmem write {} and read {} in one cycle need a second port or bank", I.pmem_addr,
+                         I.pmem_rd2_addr);
+            m_pmem.clock_write_read(I.pmem_addr, m_pmem_d.data(), I.pmem_rd2_addr);
+        } else if (I.pmem_en && I.pmem_wr) m_pmem.clock_write(I.pmem_addr, m_pmem_d.data());
         else if (I.pmem_en) {
             m_pmem.clock_read(I.pmem_addr);
             if (m_log_pmem_reads) m_pmem_read_log.push_back(I.pmem_addr);
@@ -114,7 +121,7 @@ namespace {
 /// No control bit set: an edge acting on it only advances pipelines.
 bool is_blank(const instruction& in) {
     return !(in.reset || in.load || in.execute || in.rearm || in.l0_wr || in.l0_rd || in.ofifo_rd || in.xmem_en ||
-             in.pmem_en || in.acc || in.acc_load || in.sfu_out);
+             in.pmem_en || in.pmem_rd2 || in.acc || in.acc_load || in.sfu_out);
 }
 }  // namespace
 

@@ -73,6 +73,7 @@ private:
     void unpack_q();
 
     unsigned m_cols, m_psum_bits;
+    sram_keys m_pmem_keys;  ///< banks and ports: which two accesses may share a cycle
     std::function<void(unsigned, const std::uint8_t*)> m_offchip_writer;
     sram_core m_xmem, m_pmem;
     l0_fifo_core m_l0;

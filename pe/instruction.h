@@ -32,6 +32,10 @@ struct instruction {
     bool pmem_wr = false;    ///< !WEN_pmem (with pmem_en)
     std::uint32_t pmem_addr = 0;
     pmem_source pmem_src = pmem_source::ofifo;
+    /// overlapped drain with pmem.ports >= 2 or another bank: a read of pmem_rd2_addr in the same
+    /// cycle as the pmem write
+    bool pmem_rd2 = false;
+    std::uint32_t pmem_rd2_addr = 0;
     bool acc = false;        ///< SFU accumulates pmem Q (bit 33)
     bool acc_load = false;   ///< SFU accumulator <= pmem Q (overlapped read-out)
     bool sfu_out = false;    ///< SFU output step (ReLU when `relu`)

@@ -36,6 +36,15 @@ void sram_core::clock_write(unsigned addr, const std::uint8_t* data) {
     ++m_writes;
 }
 
+void sram_core::clock_write_read(unsigned waddr, const std::uint8_t* data, unsigned raddr) {
+    if (waddr >= m_words || raddr >= m_words)
+        throw std::out_of_range(fmt::format("sram: address {} or {} >= {} words", waddr, raddr, m_words));
+    shift(raddr, true);
+    if (data) std::memcpy(word(waddr), data, m_word_bytes);
+    ++m_reads;
+    ++m_writes;
+}
+
 void sram_core::clock_idle() {
     if (m_latency > 1) shift(0, false);
 }

@@ -1,5 +1,5 @@
 #pragma once
-/// One single-port SRAM macro in plain C++ (xmem, pmem): `words` x `width_bits`, byte storage.
+/// One SRAM macro in plain C++ (xmem, pmem): `words` x `width_bits`, byte storage.
 ///
 /// Read timing as in the RTL's sram_*_w2048: a read registers its address, and Q is
 /// combinational of the registered address (so Q follows later writes to it). With a read
@@ -33,6 +33,9 @@ public:
     /// nullptr the word already arrived through the bank's TLM port (sram_bank) this cycle: the
     /// edge only counts the write.
     void clock_write(unsigned addr, const std::uint8_t* data);
+    /// One posedge with a write and a read of another port or bank (the caller checks that the
+    /// macro has them): mem[waddr] <= data and raddr registered.
+    void clock_write_read(unsigned waddr, const std::uint8_t* data, unsigned raddr);
     /// One posedge without an access (the address pipeline still advances).
     void clock_idle();
     /// n posedges without an access (same as n clock_idle()).

@@ -176,9 +176,12 @@ struct peak_meters {
         ofifo.apply(steps, &schedule_step::ofifo_peak);
         std::sort(pmem_cycles.begin(), pmem_cycles.end());
         std::size_t si = 0;
-        for (std::uint64_t t : pmem_cycles) {
-            si = step_at(steps, si, t);
-            steps[si].pmem_peak = 1;
+        for (std::size_t i = 0; i < pmem_cycles.size();) {  // accesses per cycle (a second port or bank: 2)
+            std::size_t e = i;
+            while (e < pmem_cycles.size() && pmem_cycles[e] == pmem_cycles[i]) ++e;
+            si = step_at(steps, si, pmem_cycles[i]);
+            steps[si].pmem_peak = std::max<std::uint64_t>(steps[si].pmem_peak, e - i);
+            i = e;
         }
     }
 };
@@ -383,7 +386,9 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
     // write and the next word's first pmem access follows that write. (Overlapping the reads of
     // later words with earlier writes would let a longer read latency pack the port better and
     // make a slower SRAM faster; with pl = 1 both rules give the same cycles.)
-    std::uint64_t port_free = 0;      // first cycle the pmem port is free for the drain
+    std::uint64_t last_access = 0;    // write cycle of the last drained word that touched pmem
+    unsigned last_addr = 0;           // and its pmem word
+    bool any_access = false;
     std::uint64_t x = start;          // xmem free from here
     std::uint64_t last_write = 0;     // cycle of the previous drained word
     bool any_word = false;
@@ -428,9 +433,23 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
                 std::uint64_t t = j.exec_start + 1 + R + C + i;
                 if (any_word) t = std::max(t, last_write + 1);
                 if (wd.pixel >= 0) {
+                    // Read-modify-write: the read goes pl cycles before the write and after the
+                    // previous word's write (one word in flight). It may share that write's cycle
+                    // when a second port or another bank takes it; else it waits one cycle.
                     const bool rmw = !wd.first;
-                    t = std::max<std::uint64_t>(t, port_free + (rmw ? pl : 0));
-                    port_free = t + 1;
+                    const unsigned addr = ob_plan.acc_base + static_cast<unsigned>(wd.pixel);
+                    if (rmw && any_access) {
+                        const std::uint64_t unlimited = std::max<std::uint64_t>(t, last_access + pl);
+                        const bool share = A.pmem.two_fit(last_addr, addr);
+                        t = std::max<std::uint64_t>(t, last_access + pl + (share ? 0 : 1));
+                        if (t > unlimited) {
+                            wd.port_wait = static_cast<unsigned>(t - unlimited);
+                            wd.bank_conflict = A.pmem.banks > 1;
+                        }
+                    }
+                    last_access = t;
+                    last_addr = addr;
+                    any_access = true;
                 }
                 wd.write_cycle = t;
                 last_write = t;
@@ -505,6 +524,15 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
         w.chunk = 0;
         // The pipeline drains once per band: bands after the first repeat it (refill).
         auto& d = w.add(step_kind::drain_tail, tl.drain_end - w.now(), b ? &B::refill : &B::drain);
+        // Cycles of the tail in which the drain waited for the pmem port or a bank: stall. (During
+        // the jobs the drain runs behind the array; it costs cycles there only through OFIFO room.)
+        for (const auto& wd : tl.words) {
+            if (!wd.port_wait) continue;
+            const std::uint64_t lo = std::max(d.start, wd.write_cycle - wd.port_wait), hi = std::min(d.start + d.cycles, wd.write_cycle);
+            if (lo >= hi) continue;
+            (b ? d.buckets.refill : d.buckets.drain) -= hi - lo;
+            d.buckets.add_stall(wd.bank_conflict ? &stall_causes::pmem_bank : &stall_causes::pmem_port, hi - lo);
+        }
         for (; wi < tl.words.size(); ++wi) {
             if (tl.words[wi].pixel < 0) continue;
             d.pmem_writes += 1;

@@ -136,6 +136,8 @@ struct overlapped_word {
     std::uint64_t write_cycle = 0;  ///< cycle of the pmem write (or the pop-only cycle)
     std::int32_t pixel = -1;        ///< band-local output pixel it adds into; -1 = no pixel
     bool first = false;             ///< first contribution: plain write, no read-modify-write
+    unsigned port_wait = 0;         ///< cycles its read waited for the pmem port or bank (before write_cycle)
+    bool bank_conflict = false;     ///< the wait was a bank conflict (pmem.banks > 1), else a busy port
 };
 
 /// The timeline of one overlapped band pass starting at `start` (after the band's activation

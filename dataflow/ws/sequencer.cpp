@@ -341,6 +341,10 @@ void sequencer::run_overlapped(const schedule_step& s, accel_core& core) {
             const overlapped_word& w = words[m_w_wr];
             pop_now = true;
             if (w.pixel >= 0) {
+                if (in.pmem_en) {  // the next word's read shares this cycle (second port or bank)
+                    in.pmem_rd2 = true;
+                    in.pmem_rd2_addr = in.pmem_addr;
+                }
                 in.pmem_en = in.pmem_wr = true;
                 in.pmem_addr = m_tl.acc_base + static_cast<unsigned>(w.pixel);
                 in.pmem_src = w.first ? pmem_source::ofifo : pmem_source::ofifo_plus_q;

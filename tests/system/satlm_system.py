@@ -445,6 +445,10 @@ TAKE_AWAY = {
     "ofifo.depth": [64, 32, 8, 2],
     "pmem.words": [2048, 1024, 512, 256, 64],
     "xmem.words": [2048, 1024, 512],
+    "offchip.latency": [0, 4, 16],
+    "offchip.burst_bytes": [0, 64, 16, 4],
+    "pmem.banks": [4, 2, 1],
+    "pmem.ports": [2, 1],
 }
 
 

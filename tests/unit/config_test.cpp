@@ -71,6 +71,12 @@ const std::vector<key_case>& key_cases() {
         {"ofifo.depth", "64", "32", [](C c) { return c.arch.ofifo_depth == 32; }},
         {"sfu.latency", "1", "2", [](C c) { return c.arch.sfu_latency == 2; }},
         {"offchip.bytes_per_cycle", "4", "16", [](C c) { return c.arch.offchip_bytes_per_cycle == 16; }},
+        {"offchip.latency", "0", "12", [](C c) { return c.arch.offchip_latency == 12; }},
+        {"offchip.burst_bytes", "0", "64", [](C c) { return c.arch.offchip_burst_bytes == 64; }},
+        {"xmem.banks", "1", "4", [](C c) { return c.arch.xmem.banks == 4; }},
+        {"xmem.ports", "1", "2", [](C c) { return c.arch.xmem.ports == 2; }},
+        {"pmem.banks", "1", "8", [](C c) { return c.arch.pmem.banks == 8; }},
+        {"pmem.ports", "1", "2", [](C c) { return c.arch.pmem.ports == 2; }},
         {"schedule.kind", "reference", "overlapped", [](C c) { return c.arch.schedule == schedule_kind::overlapped; }},
         {"dataflow.kind", "ws", "ws", [](C c) { return c.arch.dataflow == dataflow_kind::ws; }},
         {"model.fidelity", "cycle", "lt", [](C c) { return c.arch.model == fidelity::lt; }},
@@ -437,6 +443,19 @@ BOOST_AUTO_TEST_CASE(file_errors_name_file_line_and_key) {
     BOOST_TEST(has(m, "cannot open"), m);
     const std::string m2 = error_of<config_error>([&] { load_manifest_file(c, missing); });
     BOOST_TEST(has(m2, "cannot open"), m2);
+}
+
+BOOST_AUTO_TEST_CASE(banks_must_be_a_power_of_two) {
+    accel_config c;
+    c.arch.pmem.banks = 3;
+    c.arch.xmem.banks = 6;
+    const auto p = c.problems();
+    BOOST_TEST_REQUIRE(p.size() == 2u);
+    BOOST_TEST(p[0] == "key `xmem.banks`: expected a power of two, got 6");
+    BOOST_TEST(p[1] == "key `pmem.banks`: expected a power of two, got 3");
+    c.arch.pmem.banks = 4;
+    c.arch.xmem.banks = 1;
+    BOOST_TEST(c.problems().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -87,7 +87,10 @@ BOOST_AUTO_TEST_CASE(band_set_up_is_refill) {
             refill += s.buckets.refill;
         }
         BOOST_TEST(refill > 0u);
-        BOOST_TEST(total_cycles(steps).stall == 0u);
+        // no cycle waits for the off-chip link, L0 or the OFIFO (the overlapped drain's
+        // read-modify-writes wait for the single pmem port)
+        const auto t = total_cycles(steps);
+        BOOST_TEST(t.stall == t.stall_causes.pmem_port);
     }
 }
 
@@ -100,7 +103,7 @@ BOOST_AUTO_TEST_CASE(thin_offchip_adds_stall_in_both_schedules) {
         const auto thin = total_cycles(build_schedule(cfg, plan_tiling(cfg)));
         BOOST_TEST(thin.total() > base.total());
         BOOST_TEST(thin.stall > base.stall);
-        BOOST_TEST(thin.stall_causes.offchip_bandwidth == thin.stall);
+        BOOST_TEST(thin.stall_causes.offchip_bandwidth > 0u);
         BOOST_TEST(base.stall_causes.offchip_bandwidth == 0u);
     }
 }
