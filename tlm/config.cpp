@@ -182,8 +182,6 @@ std::vector<key_access> make_keys() {
     uint_key("xmem.width_bits", A, "xmem word width (0: 4 x array.rows)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.xmem.width_bits; });
     uint_key("xmem.weight_base", A, "first weight word (0: words / 2)", 0, big, [](accel_config& c) -> unsigned& { return c.arch.xmem.weight_base; });
     uint_key("xmem.read_latency", A, "xmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.xmem.read_latency; });
-    uint_key("xmem.banks", A, "xmem banks (a power of two; word a in bank a % banks)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.xmem.banks; });
-    uint_key("xmem.ports", A, "xmem accesses per bank and cycle", 1, 16, [](accel_config& c) -> unsigned& { return c.arch.xmem.ports; });
     uint_key("pmem.words", A, "psum SRAM depth", 2, big, [](accel_config& c) -> unsigned& { return c.arch.pmem.words; });
     uint_key("pmem.width_bits", A, "pmem word width (0: psum_bits x array.cols)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.pmem.width_bits; });
     uint_key("pmem.read_latency", A, "pmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.pmem.read_latency; });
@@ -281,8 +279,8 @@ std::vector<std::string> accel_config::problems() const {
     const unsigned load_words = (L.act_bits == 2 ? 2 : 1) * a.cols;
     if (a.l0_depth < load_words)
         bad("l0.depth", fmt::format("an L0 row must hold one weight per column ({} in this mode), got {}", load_words, a.l0_depth));
-    for (const auto& [key, banks] : {std::pair{"xmem.banks", a.xmem.banks}, std::pair{"pmem.banks", a.pmem.banks}})
-        if (banks & (banks - 1)) bad(key, fmt::format("expected a power of two, got {}", banks));
+    if (a.pmem.banks & (a.pmem.banks - 1))
+        bad("pmem.banks", fmt::format("expected a power of two, got {}", a.pmem.banks));
     if (a.xmem.width_bits % 8 != 0)
         bad("xmem.width_bits", fmt::format("expected a multiple of 8, got {}", a.xmem.width_bits));
     if (a.pmem.width_bits % 8 != 0)

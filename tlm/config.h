@@ -72,8 +72,8 @@ struct sram_keys {
     unsigned width_bits = 0;     ///< 0: derived (xmem 4 x rows, pmem psum_bits x cols)
     unsigned weight_base = 0;    ///< xmem only: first weight word; 0 = words / 2
     unsigned read_latency = 1;   ///< cycles from read address to data
-    unsigned banks = 1;          ///< power of two; word a is in bank a % banks
-    unsigned ports = 1;          ///< accesses each bank takes per cycle
+    unsigned banks = 1;          ///< pmem only (pmem.banks): a power of two; word a is in bank a % banks
+    unsigned ports = 1;          ///< pmem only (pmem.ports): accesses each bank takes per cycle
     /// Whether two accesses in one cycle, to words a and b, fit the banks and ports.
     bool two_fit(unsigned a, unsigned b) const { return ports >= 2 || (banks > 1 && a % banks != b % banks); }
 };

@@ -16,11 +16,8 @@ struct stall_causes {
     std::uint64_t ofifo_full = 0;         ///< a job waits until the OFIFO has room for its psums
     std::uint64_t pmem_port = 0;          ///< the drain waits: the pmem port is taken that cycle
     std::uint64_t pmem_bank = 0;          ///< the drain waits: two accesses hit the same pmem bank
-    std::uint64_t xmem_port = 0;          ///< weight writes wait: the xmem port is taken by a read
-    std::uint64_t xmem_bank = 0;          ///< weight writes wait: a read holds the same xmem bank
     std::uint64_t total() const {
-        return offchip_bandwidth + offchip_latency + l0_full + ofifo_full + pmem_port + pmem_bank + xmem_port +
-               xmem_bank;
+        return offchip_bandwidth + offchip_latency + l0_full + ofifo_full + pmem_port + pmem_bank;
     }
     stall_causes& operator+=(const stall_causes& o) {
         offchip_bandwidth += o.offchip_bandwidth;
@@ -29,22 +26,18 @@ struct stall_causes {
         ofifo_full += o.ofifo_full;
         pmem_port += o.pmem_port;
         pmem_bank += o.pmem_bank;
-        xmem_port += o.xmem_port;
-        xmem_bank += o.xmem_bank;
         return *this;
     }
 };
 
 /// The causes by their report names (`cycles.stall_causes.<name>`), in report order.
-inline std::array<std::pair<const char*, std::uint64_t>, 8> stall_cause_rows(const stall_causes& s) {
+inline std::array<std::pair<const char*, std::uint64_t>, 6> stall_cause_rows(const stall_causes& s) {
     return {{{"offchip_bandwidth", s.offchip_bandwidth},
              {"offchip_latency", s.offchip_latency},
              {"l0_full", s.l0_full},
              {"ofifo_full", s.ofifo_full},
              {"pmem_port", s.pmem_port},
-             {"pmem_bank", s.pmem_bank},
-             {"xmem_port", s.xmem_port},
-             {"xmem_bank", s.xmem_bank}}};
+             {"pmem_bank", s.pmem_bank}}};
 }
 
 /// Where every cycle went; the buckets add up to the total.

@@ -73,8 +73,6 @@ const std::vector<key_case>& key_cases() {
         {"offchip.bytes_per_cycle", "4", "16", [](C c) { return c.arch.offchip_bytes_per_cycle == 16; }},
         {"offchip.latency", "0", "12", [](C c) { return c.arch.offchip_latency == 12; }},
         {"offchip.burst_bytes", "0", "64", [](C c) { return c.arch.offchip_burst_bytes == 64; }},
-        {"xmem.banks", "1", "4", [](C c) { return c.arch.xmem.banks == 4; }},
-        {"xmem.ports", "1", "2", [](C c) { return c.arch.xmem.ports == 2; }},
         {"pmem.banks", "1", "8", [](C c) { return c.arch.pmem.banks == 8; }},
         {"pmem.ports", "1", "2", [](C c) { return c.arch.pmem.ports == 2; }},
         {"schedule.kind", "reference", "overlapped", [](C c) { return c.arch.schedule == schedule_kind::overlapped; }},
@@ -448,13 +446,10 @@ BOOST_AUTO_TEST_CASE(file_errors_name_file_line_and_key) {
 BOOST_AUTO_TEST_CASE(banks_must_be_a_power_of_two) {
     accel_config c;
     c.arch.pmem.banks = 3;
-    c.arch.xmem.banks = 6;
     const auto p = c.problems();
-    BOOST_TEST_REQUIRE(p.size() == 2u);
-    BOOST_TEST(p[0] == "key `xmem.banks`: expected a power of two, got 6");
-    BOOST_TEST(p[1] == "key `pmem.banks`: expected a power of two, got 3");
+    BOOST_TEST_REQUIRE(p.size() == 1u);
+    BOOST_TEST(p[0] == "key `pmem.banks`: expected a power of two, got 3");
     c.arch.pmem.banks = 4;
-    c.arch.xmem.banks = 1;
     BOOST_TEST(c.problems().empty());
 }
 
