@@ -44,9 +44,9 @@ trial make_trial(unsigned seed) {
     L.psum_bits = pick(0, 4) == 0 ? pick(8, 32) : 16;
     L.in_channels = pick(1, 40);
     L.out_channels = pick(1, 40);
-    L.kernel = pick(0, 5) == 0 ? 1 : 3;
-    L.padded_height = std::max(L.kernel, pick(3, 20));
-    L.padded_width = std::max(L.kernel, pick(3, 20));
+    L.kernel_h = L.kernel_w = pick(0, 5) == 0 ? 1 : 3;
+    L.padded_height = std::max(L.kernel_h, pick(3, 20));
+    L.padded_width = std::max(L.kernel_w, pick(3, 20));
     A.rows = pick(4, 48);
     A.cols = pick(4, 32);
     A.schedule = pick(0, 1) ? schedule_kind::overlapped : schedule_kind::reference;
@@ -69,9 +69,9 @@ trial make_trial(unsigned seed) {
     for (auto& a : t.layer.act) a = static_cast<std::uint8_t>(act(rng));
     for (auto& x : t.layer.weight) x = static_cast<std::int8_t>(w(rng));
     t.text = fmt::format(
-        "seed {}: {}->{} ch {}x{} k{} act{} w{} psum{} on {}x{} {} l0 {} ofifo {} offchip {} "
+        "seed {}: {}->{} ch {}x{} k{}x{} s{} act{} w{} psum{} on {}x{} {} l0 {} ofifo {} offchip {} "
         "xmem {} pmem {}",
-        seed, L.in_channels, L.out_channels, L.padded_height, L.padded_width, L.kernel,
+        seed, L.in_channels, L.out_channels, L.padded_height, L.padded_width, L.kernel_h, L.kernel_w, L.stride,
         L.act_bits, L.weight_bits, L.psum_bits, A.rows, A.cols,
         A.schedule == schedule_kind::overlapped ? "overlapped" : "reference", A.l0_depth,
         A.ofifo_depth, A.offchip_bytes_per_cycle, A.xmem.words, A.pmem.words);
