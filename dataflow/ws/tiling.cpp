@@ -156,9 +156,19 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
 
 std::string tiling_plan::describe(const layer_keys& L) const {
     (void)L;
+    // "9,9,8" for a few sizes; "60 x 2,1 x 1" (runs of equal sizes) for many.
     auto sizes = [](const std::vector<unsigned>& v) {
         std::string s;
-        for (unsigned x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+        if (v.size() <= 8) {
+            for (unsigned x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+            return s;
+        }
+        for (std::size_t i = 0; i < v.size();) {
+            std::size_t j = i;
+            while (j < v.size() && v[j] == v[i]) ++j;
+            s += fmt::format("{}{} x {}", s.empty() ? "" : ",", j - i, v[i]);
+            i = j;
+        }
         return s;
     };
     std::vector<unsigned> rows, cols, groups;
