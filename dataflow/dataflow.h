@@ -30,6 +30,9 @@ public:
     /// Runs `layer` at cfg.arch.model's fidelity with cfg.arch.schedule, without the SystemC
     /// kernel. Reentrant: no state outside the call, so any number of calls from any threads.
     virtual run_result run(const accel_config& cfg, const layer_data& layer) const = 0;
+    /// The statistics run() would report for cfg's layer, without tensors (for layers too
+    /// large to compute). Equal to run(...).stats in every counter.
+    virtual run_stats time(const accel_config& cfg) const = 0;
 };
 
 /// The dataflow `cfg` selects (`dataflow.kind`).

@@ -11,4 +11,9 @@ run_result run_layer(const accel_config& cfg, const layer_data& layer) {
     return dataflow_for(c).run(c, layer);
 }
 
+run_stats time_layer(const accel_config& cfg) {
+    cfg.validate();
+    return dataflow_for(cfg).time(cfg);
+}
+
 }  // namespace satlm

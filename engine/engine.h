@@ -20,4 +20,8 @@ namespace satlm {
 /// `cfg` selects. `cfg.layer` is taken from `layer.shape`.
 run_result run_layer(const accel_config& cfg, const layer_data& layer);
 
+/// The statistics run_layer would report for the layer `cfg.layer`, without tensors: the same
+/// cycles and counts in either fidelity (`satlm net --no-data`). Validates like run_layer.
+run_stats time_layer(const accel_config& cfg);
+
 }  // namespace satlm

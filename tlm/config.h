@@ -13,7 +13,7 @@ namespace satlm {
 
 enum class lane_order { high_first, low_first };
 enum class weight_2bit_order { even_first, odd_first };
-enum class schedule_kind { reference, overlapped };
+enum class schedule_kind { reference, overlapped, scalesim };
 enum class fidelity { cycle, lt };
 /// The dataflow behind the seam (dataflow/dataflow.h); output- and input-stationary will join.
 enum class dataflow_kind { ws };

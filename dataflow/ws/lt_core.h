@@ -177,4 +177,8 @@ private:
 /// The LT model without the SystemC kernel: the same jobs and accounting as run_lt_systemc.
 run_result run_lt_engine(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan);
 
+/// The same schedule and accounting without tensors: the statistics run_lt_engine (and the
+/// cycle model) report, for layers too large to compute (`satlm net --no-data`).
+run_stats time_lt_engine(const accel_config& cfg, const tiling_plan& plan);
+
 }  // namespace satlm

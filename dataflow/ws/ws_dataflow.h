@@ -13,6 +13,7 @@ public:
     std::string_view name() const override { return "ws"; }
     tiling_plan plan(const accel_config& cfg) const override;
     run_result run(const accel_config& cfg, const layer_data& layer) const override;
+    run_stats time(const accel_config& cfg) const override;
 };
 
 }  // namespace satlm
