@@ -18,15 +18,6 @@ nlohmann::json sram_json(const sram_stats& s, std::uint64_t cycles) {
             {"peak_bytes_per_cycle", s.peak_bytes_per_cycle}};
 }
 
-/// A key's text as JSON: numbers and booleans typed, file patterns and names as strings.
-nlohmann::json typed_value(const std::string& key, const std::string& text) {
-    if (key == "dir" || key.rfind("files.", 0) == 0) return text;
-    if (text == "true" || text == "false") return text == "true";
-    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return std::stoull(text);
-    if (key == "clock.period_ns") return std::stod(text);
-    return text;
-}
-
 nlohmann::json stall_causes_json(const stall_causes& s) {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [name, v] : stall_cause_rows(s)) j[name] = v;
@@ -46,6 +37,14 @@ std::int64_t expected_value(const vector_set& vs, const run_result& r, const che
 }
 
 }  // namespace
+
+nlohmann::json typed_value(const std::string& key, const std::string& text) {
+    if (key == "dir" || key.rfind("files.", 0) == 0) return text;
+    if (text == "true" || text == "false") return text == "true";
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return std::stoull(text);
+    if (key == "clock.period_ns") return std::stod(text);
+    return text;
+}
 
 nlohmann::json make_report(const vector_set& vs, const run_result& result, const check_report& check,
                            double wall_seconds) {
@@ -85,7 +84,9 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
     j["tiling"] = {{"description", result.plan.describe(vs.config.layer)},
                    {"out_tiles", result.plan.out_tiles},
                    {"in_tiles", result.plan.in_tiles},
-                   {"row_bands", result.plan.bands.size()},
+                   {"row_bands", result.plan.row_bands},
+                   {"col_bands", result.plan.col_bands},
+                   {"kernel_groups", result.plan.kernel_groups.size()},
                    {"chunk_positions", result.plan.chunk},
                    {"band_limit", result.plan.band_limit},
                    {"chunk_limit", result.plan.chunk_limit},
