@@ -66,13 +66,16 @@ struct scalesim_layer_result {
     scalesim_access filter_sram;       ///< count: FILTER SRAM reads
     scalesim_access ofmap_sram;        ///< count: OFMAP SRAM writes
 
-    // DETAILED_ACCESS_REPORT, DRAM side. Exact where SCALE-Sim's set-based prefetch buffer
-    // never rotates (the operand's distinct words fit half the SRAM) and, for the filter
-    // reads count, always (no filter word is read twice). Empty where the answer depends on
-    // SCALE-Sim replaying every address through its buffer.
+    // DETAILED_ACCESS_REPORT, DRAM side (start and stop cycle, accesses).
+    /// IFMAP reads: known where the distinct IFMAP words touched fit the active half of the
+    /// IFMAP SRAM (SCALE-Sim then fetches each once, before compute); empty otherwise (the
+    /// count then depends on SCALE-Sim's replacement of every address).
     std::optional<scalesim_access> ifmap_dram;
+    /// FILTER reads: always known (no weight is read twice).
     std::optional<scalesim_access> filter_dram;
-    std::uint64_t filter_dram_reads = 0;
+    std::uint64_t filter_dram_reads = 0;  ///< filter_dram->count
+    /// OFMAP writes, from the write buffer replayed drain by drain (empty when not asked for,
+    /// or when the replay would exceed about a million drains).
     std::optional<scalesim_access> ofmap_dram;
 
     // BANDWIDTH_REPORT, SRAM side: accesses / total cycles.
@@ -84,8 +87,21 @@ struct scalesim_layer_result {
 /// SCALE-Sim's output size along one axis: ceil((size - filter + stride) / stride).
 std::uint64_t scalesim_ofmap_size(std::uint64_t size, std::uint64_t filter, std::uint64_t stride);
 
+/// Whether to replay the OFMAP write buffer for `ofmap_dram`: constant time per layer
+/// without it; with it, a few drains per fold (well under a second for any layer of
+/// SCALE-Sim's own topologies on an 8x8 array).
+enum class scalesim_ofmap_dram { replay, skip };
+
 /// The whole timing of one layer. Throws satlm::config_error for a shape SCALE-Sim rejects
 /// (a filter larger than the map, a zero size, stride or array dimension, an SRAM of 0 kB).
-scalesim_layer_result scalesim_ws_timing(const scalesim_layer& layer, const scalesim_array& array);
+scalesim_layer_result scalesim_ws_timing(const scalesim_layer& layer, const scalesim_array& array,
+                                         scalesim_ofmap_dram ofmap_dram = scalesim_ofmap_dram::replay);
+
+namespace detail {
+/// The OFMAP write buffer replayed one drain after the other, without jumping over repeated
+/// states: the reference the fast replay is tested against.
+std::optional<scalesim_access> scalesim_ofmap_dram_one_by_one(const scalesim_layer& layer,
+                                                             const scalesim_array& array);
+}  // namespace detail
 
 }  // namespace satlm

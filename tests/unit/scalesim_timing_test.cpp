@@ -13,6 +13,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,51 @@ BOOST_AUTO_TEST_CASE(generated_gemms_every_array) {
         const auto n = check_run("gemm.csv", true, cfg + ".cfg", data_dir + "results/gemm/" + cfg);
         BOOST_TEST(n.layers == 3u);
     }
+}
+
+BOOST_AUTO_TEST_CASE(generated_long_folds_small_srams) {
+    // Long folds drained many times by 1 kB and 2 kB OFMAP buffers: the fast replay jumps
+    // over repeated drain states here.
+    for (const std::string cfg : {"ws8x8_calc_1k", "ws4x4_calc_2k", "ws8x32_calc_1k", "ws16x16_calc"}) {
+        const auto n = check_run("long.csv", false, cfg + ".cfg", data_dir + "results/long/" + cfg);
+        BOOST_TEST(n.layers == 4u);
+        BOOST_TEST(n.dram_ofmap == 4u);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(fast_write_buffer_replay_equals_one_drain_at_a_time) {
+    std::mt19937_64 rng(20261130);
+    auto pick = [&](std::uint64_t lo, std::uint64_t hi) {
+        return std::uniform_int_distribution<std::uint64_t>(lo, hi)(rng);
+    };
+    const std::uint64_t dims[] = {1, 2, 3, 4, 5, 8, 16, 32};
+    const std::uint64_t kbs[] = {1, 2, 3, 64};
+    unsigned skipped_work = 0;
+    for (int i = 0; i < 300; ++i) {
+        scalesim_layer l;
+        l.ifmap_h = pick(1, 90);
+        l.ifmap_w = pick(1, 90);
+        l.filter_h = pick(1, std::min<std::uint64_t>(l.ifmap_h, 7));
+        l.filter_w = pick(1, std::min<std::uint64_t>(l.ifmap_w, 7));
+        l.channels = pick(1, 12);
+        l.filters = pick(1, 40);
+        l.stride = pick(1, 4);
+        const scalesim_array a{dims[pick(0, 7)], dims[pick(0, 7)], 64, 64, kbs[pick(0, 3)]};
+        BOOST_TEST_CONTEXT("layer " << l.ifmap_h << "x" << l.ifmap_w << " f" << l.filter_h << "x" << l.filter_w
+                           << " c" << l.channels << " n" << l.filters << " s" << l.stride << " on "
+                           << a.rows << "x" << a.cols << " " << a.ofmap_sram_kb << " kB") {
+            const auto fast = scalesim_ws_timing(l, a).ofmap_dram;
+            const auto plain = detail::scalesim_ofmap_dram_one_by_one(l, a);
+            BOOST_TEST_REQUIRE(fast.has_value());
+            BOOST_TEST_REQUIRE(plain.has_value());
+            BOOST_TEST(fast->start_cycle == plain->start_cycle);
+            BOOST_TEST(fast->stop_cycle == plain->stop_cycle);
+            BOOST_TEST(fast->count == plain->count);
+            if (fast->count > 8 * a.ofmap_sram_kb * 1024) ++skipped_work;
+        }
+    }
+    BOOST_TEST(skipped_work >= 30u);  // many layers drain several times
+    BOOST_TEST(!scalesim_ws_timing({9, 9, 3, 3, 5, 7, 2}, {8, 8, 64, 64, 64}, scalesim_ofmap_dram::skip).ofmap_dram);
 }
 
 BOOST_AUTO_TEST_CASE(output_size_rounds_up_where_the_stride_does_not_divide) {
