@@ -32,9 +32,9 @@
 ///   satlm::run_result r = core.finish();
 /// \endcode
 
-#include "pe/pass_compute.h"
-#include "testbench/simulation.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/pass_compute.h"
+#include "dataflow/run_result.h"
+#include "dataflow/ws/schedule.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -168,5 +168,9 @@ private:
 
 /// The LT model without the SystemC kernel: the same jobs and accounting as run_lt_systemc.
 run_result run_lt_engine(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan);
+
+/// The same schedule and accounting without tensors: the statistics run_lt_engine (and the
+/// cycle model) report, for layers too large to compute (`satlm net --no-data`).
+run_stats time_lt_engine(const accel_config& cfg, const tiling_plan& plan);
 
 }  // namespace satlm

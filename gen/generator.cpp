@@ -1,7 +1,7 @@
-#include "testbench/generator.h"
+#include "gen/generator.h"
 
 #include "testbench/golden.h"
-#include "testbench/npy.h"
+#include "vectors/npy.h"
 #include "tlm/report.h"
 #include "vectors/vector_writer.h"
 

@@ -1,4 +1,4 @@
-#include "tlm/schedule.h"
+#include "dataflow/ws/schedule.h"
 
 #include "tlm/bits.h"
 #include "tlm/report.h"

@@ -1,8 +1,9 @@
 // satlm: a SystemC/TLM-2.0 model of a weight-stationary quantized-CNN accelerator.
 // Exit codes: 0 success, 1 output mismatch, 2 bad input/configuration/usage, 3 internal error.
 
-#include "testbench/generator.h"
-#include "testbench/run_command.h"
+#include "cli/net_command.h"
+#include "cli/run_command.h"
+#include "gen/generator.h"
 #include "tlm/config.h"
 #include "tlm/report.h"
 
@@ -66,8 +67,14 @@ int sc_main(int argc, char* argv[]) {
     CLI::App* gen_cmd = app.add_subcommand("gen", "Generate a complete vector set (golden model)");
     satlm::add_gen_options(*gen_cmd, gen);
 
-    if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "run" && std::string(argv[1]) != "gen") {
-        fmt::print(stderr, "satlm: error: unknown command `{}`: expected `run` or `gen` (see satlm --help)\n",
+    satlm::net_cli_options net;
+    CLI::App* net_cmd = app.add_subcommand("net", "Run a whole network (built-in or SCALE-Sim topology) on the engine");
+    satlm::add_net_options(*net_cmd, net);
+    net_cmd->footer(key_list());
+
+    const std::string first = argc > 1 ? argv[1] : "";
+    if (argc > 1 && argv[1][0] != '-' && first != "run" && first != "gen" && first != "net") {
+        fmt::print(stderr, "satlm: error: unknown command `{}`: expected `run`, `gen` or `net` (see satlm --help)\n",
                    argv[1]);
         return 2;
     }
@@ -84,6 +91,7 @@ int sc_main(int argc, char* argv[]) {
 
     try {
         if (*run_cmd) return satlm::run_command(run);
+        if (*net_cmd) return satlm::net_command(net);
         satlm::run_generator(gen);
         return 0;
     } catch (const satlm::input_error& e) {

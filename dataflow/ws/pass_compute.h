@@ -19,8 +19,8 @@
 ///   std::int64_t v = pc.value(plane[c * n + j]);                   // signed, wrapped
 /// \endcode
 
-#include "tlm/tiling.h"
-#include "vectors/layer.h"
+#include "dataflow/ws/tiling.h"
+#include "tlm/layer.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -22,7 +22,7 @@
 
 #include "tlm/config.h"
 #include "tlm/stats.h"
-#include "tlm/tiling.h"
+#include "dataflow/ws/tiling.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,10 +1,7 @@
 #pragma once
-/// How a layer is split to fit the configured array, FIFOs and SRAMs (shared by both models
-/// and, later, by whole-network runs).
-///
-/// Loop nest of a run: for each output-channel tile, for each input-channel tile, for each
-/// row band: write the band's activations, run the k^2 kernel positions (each streaming the
-/// band in FIFO-sized chunks), then accumulate the band's output pixels.
+/// How a layer is split onto the configured array, FIFOs and SRAMs: the plan every dataflow
+/// returns and every report prints. A dataflow fills it from its own access pattern (the
+/// weight-stationary one in dataflow/ws/tiling.h).
 
 #include "tlm/config.h"
 
@@ -36,21 +33,5 @@ struct tiling_plan {
     /// One line: "2 output tiles x 1 input tile x 3 row bands (9,9,... out rows), chunks of 64".
     std::string describe(const layer_keys& L) const;
 };
-
-/// pmem word holding psum(kij, nij) of a band with `positions` padded positions.
-constexpr unsigned psum_address(unsigned kij, unsigned nij, unsigned positions) {
-    return kij * positions + nij;
-}
-
-/// The pmem word the SFU reads for output pixel (orow, ocol) of a band at kernel position kij:
-/// kij * N + (orow + ki) * padded_width + (ocol + kj), as in acc_address.txt.
-inline unsigned acc_address(unsigned orow, unsigned ocol, unsigned kij, const layer_keys& band_shape) {
-    const unsigned ki = kij / band_shape.kernel, kj = kij % band_shape.kernel;
-    return psum_address(kij, (orow + ki) * band_shape.padded_width + (ocol + kj), band_shape.positions());
-}
-
-/// Plans the tiling; throws config_error ("impossible geometry: ...") when not even one band
-/// of k input rows fits the SRAMs.
-tiling_plan plan_tiling(const accel_config& cfg);
 
 }  // namespace satlm

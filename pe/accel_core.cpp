@@ -1,4 +1,4 @@
-#include "testbench/accel_core.h"
+#include "pe/accel_core.h"
 
 #include "tlm/bits.h"
 

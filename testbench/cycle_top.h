@@ -1,15 +1,13 @@
 #pragma once
-/// The cycle model (model.fidelity = "cycle"): the accel_core stepped by the sequencer, either
-/// directly (no kernel, callable many times) or inside a SystemC top with the block shells.
+/// The cycle model's SystemC top (model.fidelity = "cycle", `satlm run`): the block shells around
+/// the accel_core that dataflow/ws/cycle_engine steps without a kernel.
 
-#include "testbench/simulation.h"
+#include "dataflow/run_result.h"
+#include "dataflow/tiling_plan.h"
 
 #include <string>
 
 namespace satlm {
-
-/// Runs the layer on the cycle engine without the SystemC kernel.
-run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan);
 
 /// Elaborates the SystemC top (xmem/pmem sram_bank, l0, array, ofifo, sfu shells), loads the
 /// vectors into xmem through TLM writes, runs the sequencer in one SC_THREAD (one wait per

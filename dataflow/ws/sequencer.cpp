@@ -1,4 +1,4 @@
-#include "testbench/sequencer.h"
+#include "dataflow/ws/sequencer.h"
 
 #include "tlm/report.h"
 

@@ -1,4 +1,4 @@
-#include "testbench/lt_core.h"
+#include "dataflow/ws/lt_core.h"
 
 #include "tlm/bits.h"
 
@@ -18,6 +18,34 @@ bool accumulation_kind(step_kind k) {
 }
 
 bool pass_kind(step_kind k) { return k == step_kind::execute || k == step_kind::stream; }
+
+/// Adds one job's schedule accounting to the run's statistics (shared by the data run and the
+/// timing-only run, so both report the same counters).
+void add_job_stats(run_stats& st, const lt_job& j) {
+    st.cycles += j.buckets;
+    st.xmem.reads += j.xmem_reads;
+    st.xmem.writes += j.xmem_writes;
+    st.pmem.reads += j.pmem_reads;
+    st.pmem.writes += j.pmem_writes;
+    st.xmem.peak_bytes_per_cycle = std::max(st.xmem.peak_bytes_per_cycle, j.xmem_peak_words * st.xmem.word_bytes);
+    st.pmem.peak_bytes_per_cycle = std::max(st.pmem.peak_bytes_per_cycle, j.pmem_peak_words * st.pmem.word_bytes);
+    st.l0_high_water = std::max(st.l0_high_water, j.l0_high_water);
+    st.ofifo_high_water = std::max(st.ofifo_high_water, j.ofifo_high_water);
+    st.passes += j.passes;
+    st.chunks += j.chunks;
+}
+
+/// The statistics a run starts from: MACs, word sizes and the first-psum latencies.
+run_stats initial_stats(const accel_config& cfg) {
+    run_stats st;
+    st.macs = cfg.layer.macs();
+    st.xmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.xmem_width(), 8));
+    st.pmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.pmem_width(cfg.layer.psum_bits), 8));
+    // Every run executes, so both latencies are seen (the cycle model measures the same edges).
+    st.first_psum_col0 = first_psum_latency(cfg, 0);
+    st.first_psum_last_col = first_psum_latency(cfg, cfg.arch.cols - 1);
+    return st;
+}
 
 }  // namespace
 
@@ -147,12 +175,7 @@ lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_
     m_out.relu = true;
     m_out.values.assign(std::size_t{m_out_pixels} * L.out_channels, 0);
 
-    m_stats.macs = L.macs();
-    m_stats.xmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.xmem_width(), 8));
-    m_stats.pmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.pmem_width(L.psum_bits), 8));
-    // Every run executes, so both latencies are seen (the cycle model measures the same edges).
-    m_stats.first_psum_col0 = first_psum_latency(cfg, 0);
-    m_stats.first_psum_last_col = first_psum_latency(cfg, cfg.arch.cols - 1);
+    m_stats = initial_stats(cfg);
 }
 
 std::uint64_t lt_core::execute(const lt_program& prog, const lt_job& job, const lt_group& group) {
@@ -167,20 +190,7 @@ std::uint64_t lt_core::execute(const lt_program& prog, const lt_job& job, const 
     return job.cycles;
 }
 
-void lt_core::account(const lt_job& j) {
-    auto& st = m_stats;
-    st.cycles += j.buckets;
-    st.xmem.reads += j.xmem_reads;
-    st.xmem.writes += j.xmem_writes;
-    st.pmem.reads += j.pmem_reads;
-    st.pmem.writes += j.pmem_writes;
-    st.xmem.peak_bytes_per_cycle = std::max(st.xmem.peak_bytes_per_cycle, j.xmem_peak_words * st.xmem.word_bytes);
-    st.pmem.peak_bytes_per_cycle = std::max(st.pmem.peak_bytes_per_cycle, j.pmem_peak_words * st.pmem.word_bytes);
-    st.l0_high_water = std::max(st.l0_high_water, j.l0_high_water);
-    st.ofifo_high_water = std::max(st.ofifo_high_water, j.ofifo_high_water);
-    st.passes += j.passes;
-    st.chunks += j.chunks;
-}
+void lt_core::account(const lt_job& j) { add_job_stats(m_stats, j); }
 
 void lt_core::compute(const schedule_step& s, const lt_group& g) {
     if (m_pending && !(g == m_group)) fold();
@@ -289,6 +299,14 @@ run_result run_lt_engine(const accel_config& cfg, const layer_data& layer, const
     lt_core core(cfg, layer, plan);
     prog.for_each_job([&](const lt_job& j, const lt_group& g) { core.execute(prog, j, g); });
     return core.finish();
+}
+
+run_stats time_lt_engine(const accel_config& cfg, const tiling_plan& plan) {
+    const lt_program prog(cfg, plan);
+    run_stats st = initial_stats(cfg);
+    prog.for_each_job([&](const lt_job& j, const lt_group&) { add_job_stats(st, j); });
+    st.simulated_seconds = double(st.cycles.total()) * cfg.arch.clock_period_ns * 1e-9;
+    return st;
 }
 
 }  // namespace satlm

@@ -11,7 +11,7 @@
 #include "pe/pe_array_core.h"
 #include "pe/sfu_core.h"
 #include "sram/sram_core.h"
-#include "testbench/instruction.h"
+#include "pe/instruction.h"
 #include "tlm/config.h"
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "testbench/run_command.h"
+#include "cli/run_command.h"
 
 #include "testbench/checker.h"
 #include "testbench/run_report.h"

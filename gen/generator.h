@@ -8,7 +8,7 @@
 ///   satlm::run_generator(o);
 /// \endcode
 
-#include "vectors/layer.h"
+#include "tlm/layer.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "testbench/npy.h"
+#include "vectors/npy.h"
 
 #include "tlm/report.h"
 

@@ -7,9 +7,9 @@
 /// that the OFIFO really holds it (o_valid), so a timeline that ran ahead of the hardware
 /// fails loudly instead of storing wrong data.
 
-#include "testbench/accel_core.h"
-#include "tlm/schedule.h"
-#include "vectors/layer.h"
+#include "pe/accel_core.h"
+#include "dataflow/ws/schedule.h"
+#include "tlm/layer.h"
 
 #include <cstdint>
 #include <functional>
