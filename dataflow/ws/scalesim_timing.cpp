@@ -310,6 +310,61 @@ std::optional<scalesim_access> replay_write_buffer(const ofmap_stream& s, std::u
 /// twice, so every one is fetched once; the first burst ends the cycle before the first
 /// weight read, and each later burst is traced up to the cycle whose read completed the
 /// 50-set block before it: the last one is the read of word 50 n k_max (n words a set).
+/// The IFMAP read buffer when the touched IFMAP does not fit its active half, replayed
+/// address by address in SCALE-Sim's demand order (fold by fold, cycle by cycle, array row by
+/// array row). SCALE-Sim hits an address only in the sets of the current block of 50 (the
+/// older blocks are dropped when a block completes), so an address is fetched again exactly
+/// when its last fetch lies in an earlier block: one block number per IFMAP word suffices.
+/// Empty past max_replayed_reads SRAM reads.
+constexpr std::uint64_t max_replayed_reads = std::uint64_t{1} << 26;
+
+std::optional<scalesim_access> ifmap_prefetch_rotating(const scalesim_layer& l, const scalesim_array& a,
+                                                       const scalesim_layer_result& r) {
+    const std::uint64_t R = a.rows, T = r.ofmap_pixels, Sr = r.window, L = r.cycles_per_fold;
+    const std::uint64_t words = l.ifmap_h * l.ifmap_w * l.channels;
+    if (r.ifmap_sram.count > max_replayed_reads || words > max_replayed_reads) return std::nullopt;
+    const std::uint64_t block = active_sets * (sram_words(a.ifmap_sram_kb) / read_buffer_sets);
+    constexpr std::uint32_t never = ~std::uint32_t{0};
+    std::vector<std::uint32_t> fetched_in_block(words, never);
+    std::uint64_t fetches = 0, last_block_line = 0;
+    struct element {
+        std::uint64_t row, col, channel;
+    };
+    std::vector<element> elems(R);
+    for (std::uint64_t fc = 0; fc < r.col_folds; ++fc) {
+        for (std::uint64_t fr = 0; fr < r.row_folds; ++fr) {
+            const std::uint64_t base = (fc * r.row_folds + fr) * L;
+            const std::uint64_t used = std::min(R, Sr - fr * R);
+            for (std::uint64_t c = 0; c < used; ++c) {
+                const std::uint64_t e = fr * R + c;
+                elems[c] = {e / (l.filter_w * l.channels), (e / l.channels) % l.filter_w, e % l.channels};
+            }
+            // Line R + t + c of the fold reads output position t's window element c.
+            for (std::uint64_t j = R; j < R + T + used - 1; ++j) {
+                const std::uint64_t c_lo = j - R + 1 > T ? j - R + 1 - T : 0;
+                const std::uint64_t c_hi = std::min(used - 1, j - R);
+                for (std::uint64_t c = c_lo; c <= c_hi; ++c) {
+                    const std::uint64_t t = j - R - c;
+                    const std::uint64_t row = t / r.ofmap_w * l.stride + elems[c].row;
+                    const std::uint64_t col = t % r.ofmap_w * l.stride + elems[c].col;
+                    if (row >= l.ifmap_h || col >= l.ifmap_w) continue;  // SCALE-Sim's null address
+                    const std::uint64_t addr = (row * l.ifmap_w + col) * l.channels + elems[c].channel;
+                    const auto current = static_cast<std::uint32_t>(fetches / block);
+                    if (fetched_in_block[addr] == current) continue;  // a hit
+                    fetched_in_block[addr] = current;
+                    if (++fetches % block == 0) last_block_line = base + j;
+                }
+            }
+        }
+    }
+    if (fetches < block) return std::nullopt;  // never rotated: prefetched_once covers it
+    scalesim_access acc;
+    acc.count = fetches;
+    acc.start_cycle = static_cast<std::int64_t>(R) - static_cast<std::int64_t>(ceil_div(block, dram_words_per_cycle));
+    acc.stop_cycle = static_cast<std::int64_t>(last_block_line) + 1;
+    return acc;
+}
+
 scalesim_access filter_prefetch_rotating(const scalesim_layer& l, const scalesim_array& a,
                                          const scalesim_layer_result& r) {
     const std::uint64_t R = a.rows, C = a.cols, Sr = r.window, L = r.cycles_per_fold;
@@ -369,7 +424,7 @@ std::uint64_t scalesim_ofmap_size(std::uint64_t size, std::uint64_t filter, std:
 }
 
 scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim_array& a,
-                                         scalesim_ofmap_dram ofmap_dram) {
+                                         scalesim_dram dram) {
     check_shape(l, a);
     scalesim_layer_result r;
     const std::uint64_t R = a.rows, C = a.cols;
@@ -432,14 +487,23 @@ scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim
     r.ofmap_sram.stop_cycle = static_cast<std::int64_t>(last_fold + 2 * R - 1 + T - 1 + last_cols - 1);
 
     // OFMAP DRAM: the write buffer replayed drain by drain.
-    if (ofmap_dram == scalesim_ofmap_dram::replay)
+    // When all the writes fit the drain half, it drains once, after the last write.
+    const std::uint64_t ofmap_words = sram_words(a.ofmap_sram_kb);
+    if (r.ofmap_sram.count <= ofmap_words - ceil_div(ofmap_words, 2)) {
+        const std::uint64_t lines = ceil_div(r.ofmap_sram.count, C);
+        r.ofmap_dram = scalesim_access{static_cast<std::int64_t>(r.total_cycles),
+                                       static_cast<std::int64_t>(r.total_cycles + lines - 1),
+                                       r.ofmap_sram.count};
+    } else if (dram == scalesim_dram::replay) {
         r.ofmap_dram = replay_write_buffer(ofmap_stream(R, C, T, r.row_folds, r.col_folds, Sc, L), C,
                                            a.ofmap_sram_kb);
+    }
 
     // IFMAP and FILTER DRAM.
     const std::uint64_t rows_touched = covered_extent(l.ifmap_h, l.filter_h, l.stride, r.ofmap_h);
     const std::uint64_t cols_touched = covered_extent(l.ifmap_w, l.filter_w, l.stride, r.ofmap_w);
     r.ifmap_dram = prefetched_once(rows_touched * cols_touched * l.channels, a.ifmap_sram_kb);
+    if (!r.ifmap_dram && dram == scalesim_dram::replay) r.ifmap_dram = ifmap_prefetch_rotating(l, a, r);
     r.filter_dram_reads = Sr * Sc;
     r.filter_dram = prefetched_once(Sr * Sc, a.filter_sram_kb);
     if (!r.filter_dram) r.filter_dram = filter_prefetch_rotating(l, a, r);
@@ -449,7 +513,7 @@ scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim
 namespace detail {
 std::optional<scalesim_access> scalesim_ofmap_dram_one_by_one(const scalesim_layer& l,
                                                              const scalesim_array& a) {
-    const auto r = scalesim_ws_timing(l, a, scalesim_ofmap_dram::skip);
+    const auto r = scalesim_ws_timing(l, a, scalesim_dram::skip);
     return replay_write_buffer(ofmap_stream(a.rows, a.cols, r.ofmap_pixels, r.row_folds, r.col_folds,
                                             l.filters, r.cycles_per_fold),
                                a.cols, a.ofmap_sram_kb, false);

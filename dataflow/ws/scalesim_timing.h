@@ -67,15 +67,17 @@ struct scalesim_layer_result {
     scalesim_access ofmap_sram;        ///< count: OFMAP SRAM writes
 
     // DETAILED_ACCESS_REPORT, DRAM side (start and stop cycle, accesses).
-    /// IFMAP reads: known where the distinct IFMAP words touched fit the active half of the
-    /// IFMAP SRAM (SCALE-Sim then fetches each once, before compute); empty otherwise (the
-    /// count then depends on SCALE-Sim's replacement of every address).
+    /// IFMAP reads: in closed form where the distinct IFMAP words touched fit the active half
+    /// of the IFMAP SRAM (SCALE-Sim then fetches each once, before compute); otherwise from
+    /// the read buffer replayed address by address (empty when not asked for, or past 2^26
+    /// IFMAP SRAM reads).
     std::optional<scalesim_access> ifmap_dram;
     /// FILTER reads: always known (no weight is read twice).
     std::optional<scalesim_access> filter_dram;
     std::uint64_t filter_dram_reads = 0;  ///< filter_dram->count
-    /// OFMAP writes, from the write buffer replayed drain by drain (empty when not asked for,
-    /// or when the replay would exceed about a million drains).
+    /// OFMAP writes: in closed form when they fit half the OFMAP SRAM (one drain after the
+    /// last write); otherwise from the write buffer replayed drain by drain (empty when not
+    /// asked for, or past about a million drains replayed one by one).
     std::optional<scalesim_access> ofmap_dram;
 
     // BANDWIDTH_REPORT, SRAM side: accesses / total cycles.
@@ -87,15 +89,19 @@ struct scalesim_layer_result {
 /// SCALE-Sim's output size along one axis: ceil((size - filter + stride) / stride).
 std::uint64_t scalesim_ofmap_size(std::uint64_t size, std::uint64_t filter, std::uint64_t stride);
 
-/// Whether to replay the OFMAP write buffer for `ofmap_dram`: constant time per layer
-/// without it; with it, a few drains per fold (well under a second for any layer of
-/// SCALE-Sim's own topologies on an 8x8 array).
-enum class scalesim_ofmap_dram { replay, skip };
+/// Whether to replay SCALE-Sim's buffers for the DRAM traces that have no closed form: the
+/// OFMAP write buffer when the writes do not fit half its SRAM (a few drains per fold: well
+/// under a second for any layer of SCALE-Sim's own topologies on an 8x8 array), and the IFMAP
+/// read buffer when the touched IFMAP does not fit half its SRAM (one step per IFMAP SRAM
+/// read, up to 2^26 of them: about 1 s for VGG16-CIFAR10 on 8x8). `skip` (the default: what
+/// timing needs) keeps every layer in constant time and leaves those two traces empty;
+/// SCALE-Sim report files want `replay`.
+enum class scalesim_dram { replay, skip };
 
 /// The whole timing of one layer. Throws satlm::config_error for a shape SCALE-Sim rejects
 /// (a filter larger than the map, a zero size, stride or array dimension, an SRAM of 0 kB).
 scalesim_layer_result scalesim_ws_timing(const scalesim_layer& layer, const scalesim_array& array,
-                                         scalesim_ofmap_dram ofmap_dram = scalesim_ofmap_dram::replay);
+                                         scalesim_dram dram = scalesim_dram::skip);
 
 namespace detail {
 /// The OFMAP write buffer replayed one drain after the other, without jumping over repeated
