@@ -16,8 +16,8 @@
 namespace satlm {
 namespace {
 
-// Larger values are no real layer and would overflow the products the model forms.
-constexpr unsigned max_value = 1u << 24;
+// Larger values are no real layer; padded sizes (value + 2 pad) still fit 32 bits.
+constexpr unsigned max_value = 1u << 30;
 constexpr std::uint64_t max_macs = std::uint64_t{1} << 62;
 constexpr std::size_t max_file_bytes = std::size_t{64} << 20;
 
@@ -82,7 +82,7 @@ unsigned count_cell(const std::string& source, std::size_t line, const std::stri
         fail(source, line, fmt::format("{}: expected a {} integer, found '{}'", column,
                                        zero_ok ? "non-negative" : "positive", shown(cell)));
     const std::string digits = cell.substr(std::min(cell.find_first_not_of('0'), cell.size() - 1));
-    const unsigned long long v = digits.size() > 9 ? max_value + 1ull : std::stoull(digits);
+    const unsigned long long v = digits.size() > 10 ? max_value + 1ull : std::stoull(digits);
     if (v > max_value)
         fail(source, line, fmt::format("{}: {} is larger than the limit {}", column, shown(cell), max_value));
     if (v == 0 && !zero_ok) fail(source, line, fmt::format("{}: expected a positive integer, found 0", column));

@@ -116,6 +116,10 @@ BOOST_AUTO_TEST_CASE(every_scalesim_gemm_file_parses) {
             BOOST_TEST(net.layers.size() == count);
         }
     }
+    // The largest accepted GEMM.
+    const auto big = parse_topology("g.csv", "Layer,M,N,K\nbig,1073741824,1,1\n");
+    BOOST_TEST(big.layers[0].ifmap_h == 1073741824u);
+    BOOST_TEST(big.layers[0].macs() == 1073741824u);
     // gpt2's "QKTV,1024,64,1024": M = 1024 positions, N = 64 filters, K = 1024 channels.
     const auto gpt2 = read_topology(topologies + "GEMM_mnk/gpt2.csv");
     const auto& l = gpt2.layers[1];
@@ -228,6 +232,8 @@ BOOST_AUTO_TEST_CASE(hostile_files_name_file_line_and_expectation) {
         {conv_header + "c1, 4, 34, 5, 3, 3, 64, 1,\n", "net.csv:2:", "the 5x3 filter is larger than the padded 4x34 IFMAP"},
         {conv_header + "ok, 4, 4, 1, 1, 1, 1, 1,\n\n, 34, 34, 3, 3, 3, 64, 1,\n", "net.csv:4:", "found an empty name"},
         {conv_header + "c1, 99999999999, 34, 3, 3, 3, 64, 1,\n", "net.csv:2:", "larger than the limit"},
+        {conv_header + "c1, 1073741825, 34, 3, 3, 3, 64, 1,\n", "net.csv:2:", "1073741825 is larger than the limit 1073741824"},
+        {"Layer name, h, w, fh, fw, c, n, s, pad\nc1, 1073741824, 3, 3, 3, 3, 64, 1, 2\n", "net.csv:2:", "the padded IFMAP is larger than the limit"},
         {conv_header + "c1, 16777216, 16777216, 1, 1, 16777216, 16777216, 1,\n", "net.csv:2:", "2^62"},
         {conv_header + std::string("c1, 34, 34, 3, 3, 3, 64, 1\0,\n", 29), "net.csv:2:", "column 8 (stride)"},
         {"Layer name, h, w, fh, fw, c, n, s, pad\nc1, 32, 32, 3, 3, 3, 64, 1, one\n", "net.csv:2:", "column 9 (pad)"},
