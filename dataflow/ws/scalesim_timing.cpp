@@ -21,6 +21,20 @@ constexpr std::uint64_t dram_words_per_cycle = 10;
 
 std::uint64_t sram_words(std::uint64_t kb) { return kb * 1024; }
 
+/// (a1 a2) / (b1 b2) as Python divides two integers: exact operands, one rounding (below
+/// 2^53; beyond, extended precision first).
+double python_ratio(std::uint64_t a1, std::uint64_t a2, std::uint64_t b1, std::uint64_t b2) {
+    constexpr std::uint64_t exact = std::uint64_t{1} << 53;
+    std::uint64_t a = 0, b = 0;
+    if (!__builtin_mul_overflow(a1, a2, &a) && !__builtin_mul_overflow(b1, b2, &b) && a < exact && b < exact)
+        return static_cast<double>(a) / static_cast<double>(b);
+    return static_cast<double>(static_cast<long double>(a1) * static_cast<long double>(a2) /
+                               (static_cast<long double>(b1) * static_cast<long double>(b2)));
+}
+
+/// Folds summed one by one for the mean percentages; more take the closed form.
+constexpr std::uint64_t max_summed_folds = std::uint64_t{1} << 24;
+
 /// The read buffer fetches an operand whose distinct words never fill the active half in one
 /// burst that ends the cycle before compute starts (trace cycles -n .. -1).
 std::optional<scalesim_access> prefetched_once(std::uint64_t distinct_words, std::uint64_t sram_kb) {
@@ -447,15 +461,28 @@ scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim
     r.total_cycles = folds * L - 1;
     r.stall_cycles = 0;
 
-    const double array_pes = static_cast<double>(R * C);
-    r.overall_util_pct = static_cast<double>(r.macs) * 100.0 /
-                         (static_cast<double>(r.total_cycles) * array_pes);
-    // Mean over folds of used PEs / PEs: the used rows of all row folds sum to the window,
-    // the used columns of all column folds to the filters.
-    const double mapping = static_cast<double>(Sr * Sc) / (array_pes * static_cast<double>(folds));
-    r.mapping_efficiency_pct = mapping * 100.0;
-    // SCALE-Sim divides each fold's MACs by the fold's filter-demand span, L + C - 1.
-    r.compute_util_pct = mapping * static_cast<double>(T) / static_cast<double>(L + C - 1) * 100.0;
+    // The percentages as SCALE-Sim's Python forms them, rounding for rounding, so that they
+    // print the same: the overall utilization as one integer division; the mapping
+    // efficiency and compute utilization as means of per-fold quotients summed in fold order.
+    r.overall_util_pct = python_ratio(r.macs, 100, r.total_cycles, R * C);
+    if (folds <= max_summed_folds) {
+        double mapping_sum = 0, util_sum = 0;
+        for (std::uint64_t fc = 0; fc < r.col_folds; ++fc) {
+            const std::uint64_t cu = std::min(C, Sc - fc * C);
+            for (std::uint64_t fr = 0; fr < r.row_folds; ++fr) {
+                const std::uint64_t used = std::min(R, Sr - fr * R) * cu;
+                mapping_sum += python_ratio(used, 1, R * C, 1);
+                // SCALE-Sim divides by the fold's filter-demand span, L + C - 1.
+                util_sum += python_ratio(used, T, R * C, L + C - 1);
+            }
+        }
+        r.mapping_efficiency_pct = mapping_sum / static_cast<double>(folds) * 100.0;
+        r.compute_util_pct = util_sum / static_cast<double>(folds) * 100.0;
+    } else {  // the same means in closed form (the sums of used rows and columns)
+        const double mapping = python_ratio(Sr, Sc, R * C, folds);
+        r.mapping_efficiency_pct = mapping * 100.0;
+        r.compute_util_pct = mapping * python_ratio(T, 1, L + C - 1, 1) * 100.0;
+    }
 
     // IFMAP SRAM: each fold reads its T x (used rows) slice; addresses outside the map (the
     // rounded-up windows) still count as reads. Reads hit with latency 1.

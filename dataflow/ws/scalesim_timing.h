@@ -3,8 +3,8 @@
 ///
 /// SCALE-Sim builds per-fold demand matrices (one row per cycle) and streams them through a
 /// double-buffered scratchpad; this computes the numbers of its three reports from the layer
-/// and array shape alone, in constant time per layer (no per-cycle work), so it is usable on
-/// layers far too large for SCALE-Sim itself. docs/blocks/scalesim_timing.md explains every
+/// and array shape alone, without per-cycle work (constant time, plus one addition per fold
+/// for two averaged percentages), so it is usable on layers far too large for SCALE-Sim. docs/blocks/scalesim_timing.md explains every
 /// formula and the SCALE-Sim conventions it keeps.
 
 #include <cstdint>

@@ -58,8 +58,6 @@ std::uint64_t u64(const std::string& s) { return std::stoull(s); }
 /// SCALE-Sim prints trace cycles as floats ("9.0", "-66.0").
 std::int64_t cycle(const std::string& s) { return static_cast<std::int64_t>(std::llround(std::stod(s))); }
 
-bool close(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)); }
-
 scalesim_layer conv_layer(const std::vector<std::string>& row) {
     return scalesim_layer{u64(row[1]), u64(row[2]), u64(row[3]), u64(row[4]),
                           u64(row[5]), u64(row[6]), u64(row[7])};
@@ -119,29 +117,30 @@ compared check_run(const std::string& topology, bool gemm, const std::string& cf
             const auto& d = det[i];
             BOOST_TEST(r.total_cycles == u64(c[1]));
             BOOST_TEST(r.stall_cycles == u64(c[2]));
-            BOOST_TEST(close(r.overall_util_pct, std::stod(c[3])));
-            BOOST_TEST(close(r.mapping_efficiency_pct, std::stod(c[4])));
-            BOOST_TEST(close(r.compute_util_pct, std::stod(c[5])));
-            BOOST_TEST(close(r.ifmap_sram_bw(), std::stod(b[1])));
-            BOOST_TEST(close(r.filter_sram_bw(), std::stod(b[2])));
-            BOOST_TEST(close(r.ofmap_sram_bw(), std::stod(b[3])));
+            // Formed as SCALE-Sim's Python forms them: equal to the last bit.
+            BOOST_TEST(r.overall_util_pct == std::stod(c[3]));
+            BOOST_TEST(r.mapping_efficiency_pct == std::stod(c[4]));
+            BOOST_TEST(r.compute_util_pct == std::stod(c[5]));
+            BOOST_TEST(r.ifmap_sram_bw() == std::stod(b[1]));
+            BOOST_TEST(r.filter_sram_bw() == std::stod(b[2]));
+            BOOST_TEST(r.ofmap_sram_bw() == std::stod(b[3]));
             check_access(r.ifmap_sram, d, 1, "SRAM IFMAP");
             check_access(r.filter_sram, d, 4, "SRAM Filter");
             check_access(r.ofmap_sram, d, 7, "SRAM OFMAP");
             BOOST_TEST(r.filter_dram_reads == u64(d[15]));
             if (r.ifmap_dram) {
                 check_access(*r.ifmap_dram, d, 10, "DRAM IFMAP");
-                BOOST_TEST(close(r.ifmap_dram->span_bandwidth(), std::stod(b[4])));
+                BOOST_TEST(r.ifmap_dram->span_bandwidth() == std::stod(b[4]));
                 ++n.dram_ifmap;
             }
             if (r.filter_dram) {
                 check_access(*r.filter_dram, d, 13, "DRAM Filter");
-                BOOST_TEST(close(r.filter_dram->span_bandwidth(), std::stod(b[5])));
+                BOOST_TEST(r.filter_dram->span_bandwidth() == std::stod(b[5]));
                 ++n.dram_filter;
             }
             if (r.ofmap_dram) {
                 check_access(*r.ofmap_dram, d, 16, "DRAM OFMAP");
-                BOOST_TEST(close(r.ofmap_dram->span_bandwidth(), std::stod(b[6])));
+                BOOST_TEST(r.ofmap_dram->span_bandwidth() == std::stod(b[6]));
                 ++n.dram_ofmap;
             }
             ++n.layers;
