@@ -2,6 +2,8 @@
 
 #include "tlm/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -431,6 +433,12 @@ double scalesim_layer_result::filter_sram_bw() const {
 }
 double scalesim_layer_result::ofmap_sram_bw() const {
     return static_cast<double>(ofmap_sram.count) / static_cast<double>(total_cycles);
+}
+
+std::string scalesim_number(double value) {
+    std::string text = fmt::format("{}", value);  // shortest round trip, Python's exponent rule
+    if (text.find_first_not_of("-0123456789") == std::string::npos) text += ".0";
+    return text;
 }
 
 std::uint64_t scalesim_ofmap_size(std::uint64_t size, std::uint64_t filter, std::uint64_t stride) {

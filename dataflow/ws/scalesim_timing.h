@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace satlm {
 
@@ -85,6 +86,11 @@ struct scalesim_layer_result {
     double filter_sram_bw() const;
     double ofmap_sram_bw() const;
 };
+
+/// A value as SCALE-Sim's reports print it (Python's `repr` of a float: the shortest text
+/// that reads back to the same double, `.0` on whole numbers, exponent from 1e16 and below
+/// 1e-4): "82.03125", "3.0", "-66.0". SCALE-Sim prints trace cycles and percentages so.
+std::string scalesim_number(double value);
 
 /// SCALE-Sim's output size along one axis: ceil((size - filter + stride) / stride).
 std::uint64_t scalesim_ofmap_size(std::uint64_t size, std::uint64_t filter, std::uint64_t stride);

@@ -55,8 +55,6 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& path) {
 }
 
 std::uint64_t u64(const std::string& s) { return std::stoull(s); }
-/// SCALE-Sim prints trace cycles as floats ("9.0", "-66.0").
-std::int64_t cycle(const std::string& s) { return static_cast<std::int64_t>(std::llround(std::stod(s))); }
 
 scalesim_layer conv_layer(const std::vector<std::string>& row) {
     return scalesim_layer{u64(row[1]), u64(row[2]), u64(row[3]), u64(row[4]),
@@ -89,11 +87,12 @@ struct compared {
     unsigned layers = 0, dram_ifmap = 0, dram_filter = 0, dram_ofmap = 0;
 };
 
+/// Start and stop cycles as SCALE-Sim prints them ("9.0"), the count as an integer.
 void check_access(const scalesim_access& got, const std::vector<std::string>& d, std::size_t col,
                   const std::string& what) {
-    BOOST_TEST(got.start_cycle == cycle(d[col]), what << " start");
-    BOOST_TEST(got.stop_cycle == cycle(d[col + 1]), what << " stop");
-    BOOST_TEST(got.count == u64(d[col + 2]), what << " count");
+    BOOST_TEST(scalesim_number(static_cast<double>(got.start_cycle)) == d[col], what << " start");
+    BOOST_TEST(scalesim_number(static_cast<double>(got.stop_cycle)) == d[col + 1], what << " stop");
+    BOOST_TEST(std::to_string(got.count) == d[col + 2], what << " count");
 }
 
 /// One SCALE-Sim run: its topology and cfg against its three reports, every column we model.
@@ -117,30 +116,30 @@ compared check_run(const std::string& topology, bool gemm, const std::string& cf
             const auto& d = det[i];
             BOOST_TEST(r.total_cycles == u64(c[1]));
             BOOST_TEST(r.stall_cycles == u64(c[2]));
-            // Formed as SCALE-Sim's Python forms them: equal to the last bit.
-            BOOST_TEST(r.overall_util_pct == std::stod(c[3]));
-            BOOST_TEST(r.mapping_efficiency_pct == std::stod(c[4]));
-            BOOST_TEST(r.compute_util_pct == std::stod(c[5]));
-            BOOST_TEST(r.ifmap_sram_bw() == std::stod(b[1]));
-            BOOST_TEST(r.filter_sram_bw() == std::stod(b[2]));
-            BOOST_TEST(r.ofmap_sram_bw() == std::stod(b[3]));
+            // Formed as SCALE-Sim's Python forms them, printed as it prints them: same text.
+            BOOST_TEST(scalesim_number(r.overall_util_pct) == c[3]);
+            BOOST_TEST(scalesim_number(r.mapping_efficiency_pct) == c[4]);
+            BOOST_TEST(scalesim_number(r.compute_util_pct) == c[5]);
+            BOOST_TEST(scalesim_number(r.ifmap_sram_bw()) == b[1]);
+            BOOST_TEST(scalesim_number(r.filter_sram_bw()) == b[2]);
+            BOOST_TEST(scalesim_number(r.ofmap_sram_bw()) == b[3]);
             check_access(r.ifmap_sram, d, 1, "SRAM IFMAP");
             check_access(r.filter_sram, d, 4, "SRAM Filter");
             check_access(r.ofmap_sram, d, 7, "SRAM OFMAP");
             BOOST_TEST(r.filter_dram_reads == u64(d[15]));
             if (r.ifmap_dram) {
                 check_access(*r.ifmap_dram, d, 10, "DRAM IFMAP");
-                BOOST_TEST(r.ifmap_dram->span_bandwidth() == std::stod(b[4]));
+                BOOST_TEST(scalesim_number(r.ifmap_dram->span_bandwidth()) == b[4]);
                 ++n.dram_ifmap;
             }
             if (r.filter_dram) {
                 check_access(*r.filter_dram, d, 13, "DRAM Filter");
-                BOOST_TEST(r.filter_dram->span_bandwidth() == std::stod(b[5]));
+                BOOST_TEST(scalesim_number(r.filter_dram->span_bandwidth()) == b[5]);
                 ++n.dram_filter;
             }
             if (r.ofmap_dram) {
                 check_access(*r.ofmap_dram, d, 16, "DRAM OFMAP");
-                BOOST_TEST(r.ofmap_dram->span_bandwidth() == std::stod(b[6]));
+                BOOST_TEST(scalesim_number(r.ofmap_dram->span_bandwidth()) == b[6]);
                 ++n.dram_ofmap;
             }
             ++n.layers;
@@ -281,6 +280,18 @@ BOOST_AUTO_TEST_CASE(skip_leaves_out_only_the_replayed_traces) {
     const auto fits_replayed = scalesim_ws_timing(l, large, scalesim_dram::replay);
     BOOST_TEST(fits.ofmap_dram->count == fits_replayed.ofmap_dram->count);
     BOOST_TEST(fits.ifmap_dram->count == fits_replayed.ifmap_dram->count);
+}
+
+BOOST_AUTO_TEST_CASE(numbers_print_as_python_repr) {
+    BOOST_TEST(scalesim_number(3.0) == "3.0");
+    BOOST_TEST(scalesim_number(-66.0) == "-66.0");
+    BOOST_TEST(scalesim_number(0.0) == "0.0");
+    BOOST_TEST(scalesim_number(82.03125) == "82.03125");
+    BOOST_TEST(scalesim_number(29.166666666666668) == "29.166666666666668");
+    BOOST_TEST(scalesim_number(1e15) == "1000000000000000.0");
+    BOOST_TEST(scalesim_number(1e16) == "1e+16");
+    BOOST_TEST(scalesim_number(0.0001) == "0.0001");
+    BOOST_TEST(scalesim_number(0.00001) == "1e-05");
 }
 
 BOOST_AUTO_TEST_CASE(output_size_rounds_up_where_the_stride_does_not_divide) {
