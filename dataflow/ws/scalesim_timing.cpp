@@ -417,6 +417,20 @@ void check_shape(const scalesim_layer& l, const scalesim_array& a) {
     need(a.rows > 0 && a.cols > 0, "the array must have at least one row and one column");
     need(a.ifmap_sram_kb > 0 && a.filter_sram_kb > 0 && a.ofmap_sram_kb > 0,
          "every SRAM must hold at least 1 kB");
+    // Every count below is a product of these; keep them all inside 64 bits.
+    constexpr std::uint64_t limit = std::uint64_t{1} << 62;
+    std::uint64_t positions = 0, window = 0, macs = 0;
+    const bool fits = l.ifmap_h < limit && l.ifmap_w < limit && l.stride < limit && a.rows <= (1u << 20) && a.cols <= (1u << 20) &&
+                      a.ifmap_sram_kb < limit / 1024 && a.filter_sram_kb < limit / 1024 &&
+                      a.ofmap_sram_kb < limit / 1024 &&
+                      !__builtin_mul_overflow(scalesim_ofmap_size(l.ifmap_h, l.filter_h, l.stride),
+                                              scalesim_ofmap_size(l.ifmap_w, l.filter_w, l.stride), &positions) &&
+                      !__builtin_mul_overflow(l.filter_h * l.filter_w, l.channels, &window) &&
+                      l.filter_h * l.filter_w / l.filter_w == l.filter_h &&
+                      !__builtin_mul_overflow(positions, window, &macs) &&
+                      !__builtin_mul_overflow(macs, l.filters, &macs) && macs <= limit &&
+                      positions + 2 * (a.rows + a.cols) < limit;
+    need(fits, "the layer is too large (more than 2^62 multiply-accumulates or positions)");
 }
 
 }  // namespace
@@ -529,7 +543,7 @@ scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim
         r.ofmap_dram = scalesim_access{static_cast<std::int64_t>(r.total_cycles),
                                        static_cast<std::int64_t>(r.total_cycles + lines - 1),
                                        r.ofmap_sram.count};
-    } else if (dram == scalesim_dram::replay) {
+    } else if (dram == scalesim_dram::replay && T < (std::uint64_t{1} << 40)) {
         r.ofmap_dram = replay_write_buffer(ofmap_stream(R, C, T, r.row_folds, r.col_folds, Sc, L), C,
                                            a.ofmap_sram_kb);
     }

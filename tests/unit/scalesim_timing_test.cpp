@@ -319,4 +319,8 @@ BOOST_AUTO_TEST_CASE(shapes_scalesim_rejects_are_config_errors) {
     BOOST_CHECK_THROW(scalesim_ws_timing({4, 4, 3, 3, 0, 1, 1}, a), config_error);
     BOOST_CHECK_THROW(scalesim_ws_timing({4, 4, 3, 3, 1, 1, 1}, {0, 8, 64, 64, 64}), config_error);
     BOOST_CHECK_THROW(scalesim_ws_timing({4, 4, 3, 3, 1, 1, 1}, {8, 8, 0, 64, 64}), config_error);
+    const std::uint64_t big = std::uint64_t{1} << 40;
+    BOOST_CHECK_THROW(scalesim_ws_timing({big, big, 1, 1, 1, 1, 1}, a), config_error);
+    BOOST_CHECK_THROW(scalesim_ws_timing({1024, 1024, 1, 1, big, big, 1}, a), config_error);
+    BOOST_CHECK_THROW(scalesim_ws_timing({4, 4, 3, 3, 1, 1, 1}, {8, 8, 64, 64, big << 20}), config_error);
 }
