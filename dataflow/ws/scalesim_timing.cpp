@@ -1,13 +1,13 @@
 #include "dataflow/ws/scalesim_timing.h"
 
-#include "tlm/report.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <utility>
 #include <vector>
+
+#include "tlm/report.h"
 
 namespace satlm {
 namespace {
@@ -28,7 +28,8 @@ std::uint64_t sram_words(std::uint64_t kb) { return kb * 1024; }
 double python_ratio(std::uint64_t a1, std::uint64_t a2, std::uint64_t b1, std::uint64_t b2) {
     constexpr std::uint64_t exact = std::uint64_t{1} << 53;
     std::uint64_t a = 0, b = 0;
-    if (!__builtin_mul_overflow(a1, a2, &a) && !__builtin_mul_overflow(b1, b2, &b) && a < exact && b < exact)
+    if (!__builtin_mul_overflow(a1, a2, &a) && !__builtin_mul_overflow(b1, b2, &b) && a < exact &&
+        b < exact)
         return static_cast<double>(a) / static_cast<double>(b);
     return static_cast<double>(static_cast<long double>(a1) * static_cast<long double>(a2) /
                                (static_cast<long double>(b1) * static_cast<long double>(b2)));
@@ -39,7 +40,8 @@ constexpr std::uint64_t max_summed_folds = std::uint64_t{1} << 24;
 
 /// The read buffer fetches an operand whose distinct words never fill the active half in one
 /// burst that ends the cycle before compute starts (trace cycles -n .. -1).
-std::optional<scalesim_access> prefetched_once(std::uint64_t distinct_words, std::uint64_t sram_kb) {
+std::optional<scalesim_access> prefetched_once(std::uint64_t distinct_words,
+                                               std::uint64_t sram_kb) {
     const std::uint64_t set_words = sram_words(sram_kb) / read_buffer_sets;
     if (distinct_words >= active_sets * set_words) return std::nullopt;
     const std::uint64_t sets = ceil_div(distinct_words, set_words);
@@ -77,8 +79,14 @@ class ofmap_stream {
 public:
     ofmap_stream(std::uint64_t R, std::uint64_t C, std::uint64_t T, std::uint64_t row_folds,
                  std::uint64_t col_folds, std::uint64_t filters, std::uint64_t L)
-        : R_(R), C_(C), T_(T), rf_(row_folds), cf_(col_folds), last_cols_(filters - (col_folds - 1) * C),
-          L_(L), lines_(row_folds * col_folds * L) {}
+        : R_(R)
+        , C_(C)
+        , T_(T)
+        , rf_(row_folds)
+        , cf_(col_folds)
+        , last_cols_(filters - (col_folds - 1) * C)
+        , L_(L)
+        , lines_(row_folds * col_folds * L) {}
 
     std::uint64_t lines() const { return lines_; }
     std::uint64_t elements() const { return before_line(lines_); }
@@ -98,8 +106,10 @@ public:
         std::uint64_t lo = 0, hi = lines_ - 1;
         while (lo < hi) {
             const std::uint64_t mid = lo + (hi - lo + 1) / 2;
-            if (before_line(mid) <= k) lo = mid;
-            else hi = mid - 1;
+            if (before_line(mid) <= k)
+                lo = mid;
+            else
+                hi = mid - 1;
         }
         return lo;
     }
@@ -122,8 +132,8 @@ public:
 
     /// The run of row folds of `line`'s column fold: its first and one past its last write,
     /// the fold length in lines and the writes per fold.
-    void fold_run(std::uint64_t line, std::uint64_t& first, std::uint64_t& end, std::uint64_t& period,
-                  std::uint64_t& per_fold) const {
+    void fold_run(std::uint64_t line, std::uint64_t& first, std::uint64_t& end,
+                  std::uint64_t& period, std::uint64_t& per_fold) const {
         const std::uint64_t fc = std::min(line / (L_ * rf_), cf_ - 1);
         first = before_line(fc * rf_ * L_);
         end = before_line((fc + 1) * rf_ * L_);
@@ -163,10 +173,15 @@ constexpr std::uint64_t max_replayed_drains = std::uint64_t{1} << 20;
 
 class write_buffer_replayer {
 public:
-    write_buffer_replayer(const ofmap_stream& s, std::uint64_t C, std::uint64_t sram_kb, bool skip_repeats)
-        : s_(s), C_(C), size_(sram_words(sram_kb)), active_(ceil_div(size_, 2)),
-          lines_per_drain_(ceil_div(size_ - active_, C)), skip_(skip_repeats),
-          free_(static_cast<std::int64_t>(size_)) {}
+    write_buffer_replayer(const ofmap_stream& s, std::uint64_t C, std::uint64_t sram_kb,
+                          bool skip_repeats)
+        : s_(s)
+        , C_(C)
+        , size_(sram_words(sram_kb))
+        , active_(ceil_div(size_, 2))
+        , lines_per_drain_(ceil_div(size_ - active_, C))
+        , skip_(skip_repeats)
+        , free_(static_cast<std::int64_t>(size_)) {}
 
     std::optional<scalesim_access> run() {
         const std::uint64_t total = s_.elements();
@@ -186,8 +201,8 @@ public:
                 if (k_ >= total) break;
             }
             // The write that pushes the free space below the active half starts the next drain.
-            const std::uint64_t kt =
-                k_ + static_cast<std::uint64_t>(std::max<std::int64_t>(free_ - static_cast<std::int64_t>(active_), 0));
+            const std::uint64_t kt = k_ + static_cast<std::uint64_t>(std::max<std::int64_t>(
+                                              free_ - static_cast<std::int64_t>(active_), 0));
             if (kt >= total) {
                 write(total - k_);
                 break;
@@ -252,8 +267,9 @@ private:
         }
         std::uint64_t period_lines = 0, per_fold = 0;
         s_.fold_run(line, first, end, period_lines, per_fold);
-        try_skip(fold_run_, first, end, period_lines, per_fold, kt, line,
-                 {static_cast<std::int64_t>(line % period_lines), static_cast<std::int64_t>(in_line)});
+        try_skip(
+            fold_run_, first, end, period_lines, per_fold, kt, line,
+            {static_cast<std::int64_t>(line % period_lines), static_cast<std::int64_t>(in_line)});
     }
 
     bool try_skip(stretch& st, std::uint64_t first, std::uint64_t end, std::uint64_t period,
@@ -265,10 +281,9 @@ private:
         }
         // The state: place in the line (or fold), free space, drain time left, the queue and
         // its short lines; the rest are counts that grow by the same amount every repetition.
-        state.insert(state.end(),
-                     {static_cast<std::int64_t>(kt - s_.before_line(line)), free_,
-                      drain_end_ - static_cast<std::int64_t>(line),
-                      static_cast<std::int64_t>(lines_ - drained_)});
+        state.insert(state.end(), {static_cast<std::int64_t>(kt - s_.before_line(line)), free_,
+                                   drain_end_ - static_cast<std::int64_t>(line),
+                                   static_cast<std::int64_t>(lines_ - drained_)});
         for (auto it = short_lines_.lower_bound(drained_); it != short_lines_.end(); ++it) {
             state.push_back(static_cast<std::int64_t>(it->first - drained_));
             state.push_back(static_cast<std::int64_t>(it->second));
@@ -306,19 +321,20 @@ private:
     const bool skip_;
     std::int64_t free_;
     std::int64_t drain_end_ = 0;
-    std::uint64_t k_ = 0;        // next write
-    std::uint64_t open_ = 0;     // writes since the last flush
-    std::uint64_t lines_ = 0;    // lines flushed to the drain queue
-    std::uint64_t drained_ = 0;  // lines drained
+    std::uint64_t k_ = 0;                                 // next write
+    std::uint64_t open_ = 0;                              // writes since the last flush
+    std::uint64_t lines_ = 0;                             // lines flushed to the drain queue
+    std::uint64_t drained_ = 0;                           // lines drained
     std::map<std::uint64_t, std::uint64_t> short_lines_;  // flushed line -> empty slots
     std::uint64_t drains_ = 0;
-    std::uint64_t steps_ = 0;    // drains replayed one by one
+    std::uint64_t steps_ = 0;  // drains replayed one by one
     scalesim_access dram_{0, 0, 0};
     stretch in_fold_, fold_run_;
 };
 
 std::optional<scalesim_access> replay_write_buffer(const ofmap_stream& s, std::uint64_t C,
-                                                   std::uint64_t sram_kb, bool skip_repeats = true) {
+                                                   std::uint64_t sram_kb,
+                                                   bool skip_repeats = true) {
     return write_buffer_replayer(s, C, sram_kb, skip_repeats).run();
 }
 
@@ -334,7 +350,8 @@ std::optional<scalesim_access> replay_write_buffer(const ofmap_stream& s, std::u
 /// Empty past max_replayed_reads SRAM reads.
 constexpr std::uint64_t max_replayed_reads = std::uint64_t{1} << 26;
 
-std::optional<scalesim_access> ifmap_prefetch_rotating(const scalesim_layer& l, const scalesim_array& a,
+std::optional<scalesim_access> ifmap_prefetch_rotating(const scalesim_layer& l,
+                                                       const scalesim_array& a,
                                                        const scalesim_layer_result& r) {
     const std::uint64_t R = a.rows, T = r.ofmap_pixels, Sr = r.window, L = r.cycles_per_fold;
     const std::uint64_t words = l.ifmap_h * l.ifmap_w * l.channels;
@@ -353,7 +370,8 @@ std::optional<scalesim_access> ifmap_prefetch_rotating(const scalesim_layer& l, 
             const std::uint64_t used = std::min(R, Sr - fr * R);
             for (std::uint64_t c = 0; c < used; ++c) {
                 const std::uint64_t e = fr * R + c;
-                elems[c] = {e / (l.filter_w * l.channels), (e / l.channels) % l.filter_w, e % l.channels};
+                elems[c] = {e / (l.filter_w * l.channels), (e / l.channels) % l.filter_w,
+                            e % l.channels};
             }
             // Line R + t + c of the fold reads output position t's window element c.
             for (std::uint64_t j = R; j < R + T + used - 1; ++j) {
@@ -364,7 +382,8 @@ std::optional<scalesim_access> ifmap_prefetch_rotating(const scalesim_layer& l, 
                     const std::uint64_t row = t / r.ofmap_w * l.stride + elems[c].row;
                     const std::uint64_t col = t % r.ofmap_w * l.stride + elems[c].col;
                     if (row >= l.ifmap_h || col >= l.ifmap_w) continue;  // SCALE-Sim's null address
-                    const std::uint64_t addr = (row * l.ifmap_w + col) * l.channels + elems[c].channel;
+                    const std::uint64_t addr =
+                        (row * l.ifmap_w + col) * l.channels + elems[c].channel;
                     const auto current = static_cast<std::uint32_t>(fetches / block);
                     if (fetched_in_block[addr] == current) continue;  // a hit
                     fetched_in_block[addr] = current;
@@ -376,7 +395,8 @@ std::optional<scalesim_access> ifmap_prefetch_rotating(const scalesim_layer& l, 
     if (fetches < block) return std::nullopt;  // never rotated: prefetched_once covers it
     scalesim_access acc;
     acc.count = fetches;
-    acc.start_cycle = static_cast<std::int64_t>(R) - static_cast<std::int64_t>(ceil_div(block, dram_words_per_cycle));
+    acc.start_cycle = static_cast<std::int64_t>(R) -
+                      static_cast<std::int64_t>(ceil_div(block, dram_words_per_cycle));
     acc.stop_cycle = static_cast<std::int64_t>(last_block_line) + 1;
     return acc;
 }
@@ -419,17 +439,21 @@ void check_shape(const scalesim_layer& l, const scalesim_array& a) {
          "every SRAM must hold at least 1 kB");
     // Every count below is a product of these; keep them all inside 64 bits.
     constexpr std::uint64_t limit = std::uint64_t{1} << 62;
-    std::uint64_t positions = 0, window = 0, macs = 0;
-    const bool fits = l.ifmap_h < limit && l.ifmap_w < limit && l.stride < limit && a.rows <= (1u << 20) && a.cols <= (1u << 20) &&
-                      a.ifmap_sram_kb < limit / 1024 && a.filter_sram_kb < limit / 1024 &&
-                      a.ofmap_sram_kb < limit / 1024 &&
-                      !__builtin_mul_overflow(scalesim_ofmap_size(l.ifmap_h, l.filter_h, l.stride),
-                                              scalesim_ofmap_size(l.ifmap_w, l.filter_w, l.stride), &positions) &&
-                      !__builtin_mul_overflow(l.filter_h * l.filter_w, l.channels, &window) &&
-                      l.filter_h * l.filter_w / l.filter_w == l.filter_h &&
-                      !__builtin_mul_overflow(positions, window, &macs) &&
-                      !__builtin_mul_overflow(macs, l.filters, &macs) && macs <= limit &&
-                      positions + 2 * (a.rows + a.cols) < limit;
+    constexpr std::uint64_t max_kb = limit / 1024;
+    const bool sizes_fit = l.ifmap_h < limit && l.ifmap_w < limit && l.stride < limit &&
+                           a.rows <= (1u << 20) && a.cols <= (1u << 20) &&
+                           a.ifmap_sram_kb < max_kb && a.filter_sram_kb < max_kb &&
+                           a.ofmap_sram_kb < max_kb;
+    std::uint64_t positions = 0, area = 0, window = 0, macs = 0;
+    const bool fits =
+        sizes_fit &&
+        !__builtin_mul_overflow(scalesim_ofmap_size(l.ifmap_h, l.filter_h, l.stride),
+                                scalesim_ofmap_size(l.ifmap_w, l.filter_w, l.stride), &positions) &&
+        !__builtin_mul_overflow(l.filter_h, l.filter_w, &area) &&
+        !__builtin_mul_overflow(area, l.channels, &window) &&
+        !__builtin_mul_overflow(positions, window, &macs) &&
+        !__builtin_mul_overflow(macs, l.filters, &macs) && macs <= limit &&
+        positions + 2 * (a.rows + a.cols) < limit;
     need(fits, "the layer is too large (more than 2^62 multiply-accumulates or positions)");
 }
 
@@ -533,7 +557,8 @@ scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim
     const std::uint64_t last_cols = Sc - (r.col_folds - 1) * C;
     r.ofmap_sram.count = T * Sc * r.row_folds;
     r.ofmap_sram.start_cycle = static_cast<std::int64_t>(2 * R - 1);
-    r.ofmap_sram.stop_cycle = static_cast<std::int64_t>(last_fold + 2 * R - 1 + T - 1 + last_cols - 1);
+    r.ofmap_sram.stop_cycle =
+        static_cast<std::int64_t>(last_fold + 2 * R - 1 + T - 1 + last_cols - 1);
 
     // OFMAP DRAM: the write buffer replayed drain by drain.
     // When all the writes fit the drain half, it drains once, after the last write.
@@ -544,15 +569,16 @@ scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim
                                        static_cast<std::int64_t>(r.total_cycles + lines - 1),
                                        r.ofmap_sram.count};
     } else if (dram == scalesim_dram::replay && T < (std::uint64_t{1} << 40)) {
-        r.ofmap_dram = replay_write_buffer(ofmap_stream(R, C, T, r.row_folds, r.col_folds, Sc, L), C,
-                                           a.ofmap_sram_kb);
+        r.ofmap_dram = replay_write_buffer(ofmap_stream(R, C, T, r.row_folds, r.col_folds, Sc, L),
+                                           C, a.ofmap_sram_kb);
     }
 
     // IFMAP and FILTER DRAM.
     const std::uint64_t rows_touched = covered_extent(l.ifmap_h, l.filter_h, l.stride, r.ofmap_h);
     const std::uint64_t cols_touched = covered_extent(l.ifmap_w, l.filter_w, l.stride, r.ofmap_w);
     r.ifmap_dram = prefetched_once(rows_touched * cols_touched * l.channels, a.ifmap_sram_kb);
-    if (!r.ifmap_dram && dram == scalesim_dram::replay) r.ifmap_dram = ifmap_prefetch_rotating(l, a, r);
+    if (!r.ifmap_dram && dram == scalesim_dram::replay)
+        r.ifmap_dram = ifmap_prefetch_rotating(l, a, r);
     r.filter_dram_reads = Sr * Sc;
     r.filter_dram = prefetched_once(Sr * Sc, a.filter_sram_kb);
     if (!r.filter_dram) r.filter_dram = filter_prefetch_rotating(l, a, r);
@@ -561,10 +587,10 @@ scalesim_layer_result scalesim_ws_timing(const scalesim_layer& l, const scalesim
 
 namespace detail {
 std::optional<scalesim_access> scalesim_ofmap_dram_one_by_one(const scalesim_layer& l,
-                                                             const scalesim_array& a) {
+                                                              const scalesim_array& a) {
     const auto r = scalesim_ws_timing(l, a, scalesim_dram::skip);
-    return replay_write_buffer(ofmap_stream(a.rows, a.cols, r.ofmap_pixels, r.row_folds, r.col_folds,
-                                            l.filters, r.cycles_per_fold),
+    return replay_write_buffer(ofmap_stream(a.rows, a.cols, r.ofmap_pixels, r.row_folds,
+                                            r.col_folds, l.filters, r.cycles_per_fold),
                                a.cols, a.ofmap_sram_kb, false);
 }
 }  // namespace detail

@@ -4,8 +4,8 @@
 /// SCALE-Sim builds per-fold demand matrices (one row per cycle) and streams them through a
 /// double-buffered scratchpad; this computes the numbers of its three reports from the layer
 /// and array shape alone, without per-cycle work (constant time, plus one addition per fold
-/// for two averaged percentages), so it is usable on layers far too large for SCALE-Sim. docs/blocks/scalesim_timing.md explains every
-/// formula and the SCALE-Sim conventions it keeps.
+/// for two averaged percentages), so it is usable on layers far too large for SCALE-Sim.
+/// docs/blocks/scalesim_timing.md explains every formula and the SCALE-Sim conventions it keeps.
 
 #include <cstdint>
 #include <optional>
@@ -27,11 +27,11 @@ struct scalesim_layer {
 /// The array and the parts of SCALE-Sim's configuration that CALC mode depends on.
 /// SCALE-Sim words are one byte, so an SRAM of N kB holds 1024 N words.
 struct scalesim_array {
-    std::uint64_t rows = 8;            ///< ArrayHeight
-    std::uint64_t cols = 8;            ///< ArrayWidth
-    std::uint64_t ifmap_sram_kb = 64;  ///< IfmapSramSzkB
-    std::uint64_t filter_sram_kb = 64; ///< FilterSramSzkB
-    std::uint64_t ofmap_sram_kb = 64;  ///< OfmapSramSzkB
+    std::uint64_t rows = 8;             ///< ArrayHeight
+    std::uint64_t cols = 8;             ///< ArrayWidth
+    std::uint64_t ifmap_sram_kb = 64;   ///< IfmapSramSzkB
+    std::uint64_t filter_sram_kb = 64;  ///< FilterSramSzkB
+    std::uint64_t ofmap_sram_kb = 64;   ///< OfmapSramSzkB
 };
 
 /// First and last cycle of one trace and its access count (DETAILED_ACCESS_REPORT).
@@ -46,26 +46,26 @@ struct scalesim_access {
 
 struct scalesim_layer_result {
     // Geometry, as SCALE-Sim derives it.
-    std::uint64_t ofmap_h = 0;         ///< ceil((H - Fh + s) / s): rounds up where s does not divide
+    std::uint64_t ofmap_h = 0;  ///< ceil((H - Fh + s) / s): rounds up where s does not divide
     std::uint64_t ofmap_w = 0;
-    std::uint64_t ofmap_pixels = 0;    ///< T: rows streamed per fold
-    std::uint64_t window = 0;          ///< Fh * Fw * C: rows of the filter operand
-    std::uint64_t row_folds = 0;       ///< ceil(window / array rows)
-    std::uint64_t col_folds = 0;       ///< ceil(filters / array cols)
-    std::uint64_t cycles_per_fold = 0; ///< 2 rows + cols + T - 2
-    std::uint64_t macs = 0;            ///< T * window * filters (SCALE-Sim's num_compute)
+    std::uint64_t ofmap_pixels = 0;     ///< T: rows streamed per fold
+    std::uint64_t window = 0;           ///< Fh * Fw * C: rows of the filter operand
+    std::uint64_t row_folds = 0;        ///< ceil(window / array rows)
+    std::uint64_t col_folds = 0;        ///< ceil(filters / array cols)
+    std::uint64_t cycles_per_fold = 0;  ///< 2 rows + cols + T - 2
+    std::uint64_t macs = 0;             ///< T * window * filters (SCALE-Sim's num_compute)
 
     // COMPUTE_REPORT
-    std::uint64_t total_cycles = 0;    ///< "Total Cycles"
-    std::uint64_t stall_cycles = 0;    ///< "Stall Cycles": always 0 in CALC mode
-    double overall_util_pct = 0;       ///< "Overall Util %"
-    double mapping_efficiency_pct = 0; ///< "Mapping Efficiency %"
-    double compute_util_pct = 0;       ///< "Compute Util %"
+    std::uint64_t total_cycles = 0;     ///< "Total Cycles"
+    std::uint64_t stall_cycles = 0;     ///< "Stall Cycles": always 0 in CALC mode
+    double overall_util_pct = 0;        ///< "Overall Util %"
+    double mapping_efficiency_pct = 0;  ///< "Mapping Efficiency %"
+    double compute_util_pct = 0;        ///< "Compute Util %"
 
     // DETAILED_ACCESS_REPORT, SRAM side (exact for every layer and array).
-    scalesim_access ifmap_sram;        ///< count: IFMAP SRAM reads
-    scalesim_access filter_sram;       ///< count: FILTER SRAM reads
-    scalesim_access ofmap_sram;        ///< count: OFMAP SRAM writes
+    scalesim_access ifmap_sram;   ///< count: IFMAP SRAM reads
+    scalesim_access filter_sram;  ///< count: FILTER SRAM reads
+    scalesim_access ofmap_sram;   ///< count: OFMAP SRAM writes
 
     // DETAILED_ACCESS_REPORT, DRAM side (start and stop cycle, accesses).
     /// IFMAP reads: in closed form where the distinct IFMAP words touched fit the active half
@@ -113,7 +113,7 @@ namespace detail {
 /// The OFMAP write buffer replayed one drain after the other, without jumping over repeated
 /// states: the reference the fast replay is tested against.
 std::optional<scalesim_access> scalesim_ofmap_dram_one_by_one(const scalesim_layer& layer,
-                                                             const scalesim_array& array);
+                                                              const scalesim_array& array);
 }  // namespace detail
 
 }  // namespace satlm

@@ -6,16 +6,15 @@
 
 #include "dataflow/ws/scalesim_timing.h"
 
-#include "tlm/report.h"
-
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "tlm/report.h"
 
 using namespace satlm;
 
@@ -194,7 +193,8 @@ BOOST_AUTO_TEST_CASE(vgg16_8ch_reference_table_every_row) {
 BOOST_AUTO_TEST_CASE(generated_conv_shapes_every_array) {
     compared all;
     for (const auto& cfg : configs) {
-        const auto n = check_run("shapes.csv", false, cfg + ".cfg", data_dir + "results/shapes/" + cfg);
+        const auto n =
+            check_run("shapes.csv", false, cfg + ".cfg", data_dir + "results/shapes/" + cfg);
         BOOST_TEST(n.layers == 13u);
         all.dram_ifmap += n.dram_ifmap;
         all.dram_filter += n.dram_filter;
@@ -218,7 +218,8 @@ BOOST_AUTO_TEST_CASE(generated_gemms_every_array) {
 BOOST_AUTO_TEST_CASE(generated_long_folds_small_srams) {
     // Long folds drained many times by 1 kB and 2 kB OFMAP buffers: the fast replay jumps
     // over repeated drain states here.
-    for (const std::string cfg : {"ws8x8_calc_1k", "ws4x4_calc_2k", "ws8x32_calc_1k", "ws16x16_calc"}) {
+    for (const std::string cfg :
+         {"ws8x8_calc_1k", "ws4x4_calc_2k", "ws8x32_calc_1k", "ws16x16_calc"}) {
         const auto n = check_run("long.csv", false, cfg + ".cfg", data_dir + "results/long/" + cfg);
         BOOST_TEST(n.layers == 4u);
         BOOST_TEST(n.dram_ifmap == 4u);
@@ -244,9 +245,10 @@ BOOST_AUTO_TEST_CASE(fast_write_buffer_replay_equals_one_drain_at_a_time) {
         l.filters = pick(1, 40);
         l.stride = pick(1, 4);
         const scalesim_array a{dims[pick(0, 7)], dims[pick(0, 7)], 64, 64, kbs[pick(0, 3)]};
-        BOOST_TEST_CONTEXT("layer " << l.ifmap_h << "x" << l.ifmap_w << " f" << l.filter_h << "x" << l.filter_w
-                           << " c" << l.channels << " n" << l.filters << " s" << l.stride << " on "
-                           << a.rows << "x" << a.cols << " " << a.ofmap_sram_kb << " kB") {
+        BOOST_TEST_CONTEXT("layer " << l.ifmap_h << "x" << l.ifmap_w << " f" << l.filter_h << "x"
+                                    << l.filter_w << " c" << l.channels << " n" << l.filters << " s"
+                                    << l.stride << " on " << a.rows << "x" << a.cols << " "
+                                    << a.ofmap_sram_kb << " kB") {
             const auto fast = scalesim_ws_timing(l, a, scalesim_dram::replay).ofmap_dram;
             const auto plain = detail::scalesim_ofmap_dram_one_by_one(l, a);
             BOOST_TEST_REQUIRE(fast.has_value());
@@ -296,9 +298,9 @@ BOOST_AUTO_TEST_CASE(numbers_print_as_python_repr) {
 
 BOOST_AUTO_TEST_CASE(output_size_rounds_up_where_the_stride_does_not_divide) {
     BOOST_TEST(scalesim_ofmap_size(34, 3, 1) == 32u);
-    BOOST_TEST(scalesim_ofmap_size(8, 3, 2) == 4u);   // floor((8-3)/2)+1 = 3
+    BOOST_TEST(scalesim_ofmap_size(8, 3, 2) == 4u);  // floor((8-3)/2)+1 = 3
     BOOST_TEST(scalesim_ofmap_size(9, 3, 2) == 4u);
-    BOOST_TEST(scalesim_ofmap_size(5, 1, 5) == 2u);   // the second window lies outside
+    BOOST_TEST(scalesim_ofmap_size(5, 1, 5) == 2u);  // the second window lies outside
     BOOST_TEST(scalesim_ofmap_size(1, 1, 1) == 1u);
 }
 
@@ -307,7 +309,8 @@ BOOST_AUTO_TEST_CASE(huge_layers_take_no_time_and_do_not_overflow) {
     const auto r = scalesim_ws_timing({2048, 2048, 3, 3, 1, 64, 1}, {8, 8, 64, 64, 64});
     BOOST_TEST(r.ofmap_pixels == 2046u * 2046u);
     BOOST_TEST(r.total_cycles == 2u * 8u * (16u + 8u + 2046u * 2046u - 2u) - 1u);
-    const auto g = scalesim_ws_timing({1u << 20, 1, 1, 1, 1u << 14, 1u << 14, 1}, {128, 128, 1024, 1024, 1024});
+    const auto g = scalesim_ws_timing({1u << 20, 1, 1, 1, 1u << 14, 1u << 14, 1},
+                                      {128, 128, 1024, 1024, 1024});
     BOOST_TEST(g.macs == (std::uint64_t{1} << 48));
     BOOST_TEST(g.total_cycles == std::uint64_t{128} * 128 * (256 + 128 + (1u << 20) - 2) - 1);
 }
@@ -322,5 +325,6 @@ BOOST_AUTO_TEST_CASE(shapes_scalesim_rejects_are_config_errors) {
     const std::uint64_t big = std::uint64_t{1} << 40;
     BOOST_CHECK_THROW(scalesim_ws_timing({big, big, 1, 1, 1, 1, 1}, a), config_error);
     BOOST_CHECK_THROW(scalesim_ws_timing({1024, 1024, 1, 1, big, big, 1}, a), config_error);
-    BOOST_CHECK_THROW(scalesim_ws_timing({4, 4, 3, 3, 1, 1, 1}, {8, 8, 64, 64, big << 20}), config_error);
+    BOOST_CHECK_THROW(scalesim_ws_timing({4, 4, 3, 3, 1, 1, 1}, {8, 8, 64, 64, big << 20}),
+                      config_error);
 }
