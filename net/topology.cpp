@@ -1,5 +1,7 @@
 #include "net/topology.h"
 
+#include "tlm/report.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,10 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <limits>
-#include <sstream>
-
-#include "tlm/report.h"
 
 namespace satlm {
 namespace {

@@ -1,13 +1,13 @@
 #include "dataflow/ws/scalesim_timing.h"
 
+#include "tlm/report.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <utility>
 #include <vector>
-
-#include "tlm/report.h"
 
 namespace satlm {
 namespace {

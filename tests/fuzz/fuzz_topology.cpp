@@ -2,12 +2,12 @@
 // Only satlm::input_error may escape; every accepted layer must be one the model can run
 // (positive sizes, a filter inside the padded map, unpadded + 2 pad = padded).
 
+#include "net/topology.h"
+#include "tlm/report.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
-
-#include "net/topology.h"
-#include "tlm/report.h"
 
 // libsystemc.so refers to sc_main; libFuzzer supplies main().
 int sc_main(int, char*[]) { return 0; }

@@ -6,15 +6,16 @@
 
 #include "dataflow/ws/scalesim_timing.h"
 
+#include "tlm/report.h"
+
 #include <boost/test/unit_test.hpp>
+
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "tlm/report.h"
 
 using namespace satlm;
 

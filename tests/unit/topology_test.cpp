@@ -4,14 +4,15 @@
 
 #include "net/topology.h"
 
-#include <boost/test/unit_test.hpp>
-#include <fstream>
-#include <map>
-#include <string>
-
 #include "support/error_of.h"
 #include "support/temp_folder.h"
 #include "tlm/report.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <map>
+#include <string>
 
 using namespace satlm;
 using namespace satlm::test;
