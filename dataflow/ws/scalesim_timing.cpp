@@ -247,10 +247,10 @@ private:
         std::uint64_t k, line, drained, lines, drains, count;
     };
 
-    /// A stretch of the write stream that repeats with a period: `first` and `end` bound its
-    /// writes, `period` is the lines a repetition may span a multiple of (1: every line alike).
+    /// The buffer states seen at the drains of one stretch of the write stream that repeats
+    /// with a period (named by its first write).
     struct stretch {
-        std::uint64_t first = ~std::uint64_t{0}, end = 0, period = 1, per_period = 0;
+        std::uint64_t first = ~std::uint64_t{0};
         std::map<std::vector<std::int64_t>, snapshot> seen;
     };
 
@@ -272,6 +272,8 @@ private:
             {static_cast<std::int64_t>(line % period_lines), static_cast<std::int64_t>(in_line)});
     }
 
+    /// `period`: the lines a repetition spans a multiple of (1: every line alike), with
+    /// `per_period` writes each; `state`: what else must match (place in the fold).
     bool try_skip(stretch& st, std::uint64_t first, std::uint64_t end, std::uint64_t period,
                   std::uint64_t per_period, std::uint64_t kt, std::uint64_t line,
                   std::vector<std::int64_t> state) {
