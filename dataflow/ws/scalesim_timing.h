@@ -105,7 +105,8 @@ std::uint64_t scalesim_ofmap_size(std::uint64_t size, std::uint64_t filter, std:
 enum class scalesim_dram { replay, skip };
 
 /// The whole timing of one layer. Throws satlm::config_error for a shape SCALE-Sim rejects
-/// (a filter larger than the map, a zero size, stride or array dimension, an SRAM of 0 kB).
+/// (a filter larger than the map, a zero size, stride or array dimension, an SRAM of 0 kB)
+/// and for one whose counts would not fit 64 bits (over 2^62 multiply-accumulates).
 scalesim_layer_result scalesim_ws_timing(const scalesim_layer& layer, const scalesim_array& array,
                                          scalesim_dram dram = scalesim_dram::skip);
 
