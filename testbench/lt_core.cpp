@@ -146,6 +146,8 @@ lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_
     m_out.out_channels = L.out_channels;
     m_out.relu = true;
     m_out.values.assign(std::size_t{m_out_pixels} * L.out_channels, 0);
+    m_sums = m_out;
+    m_sums.relu = false;
 
     m_stats.macs = L.macs();
     m_stats.xmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.xmem_width(), 8));
@@ -263,8 +265,10 @@ void lt_core::fold_into(const std::vector<Acc>& planes, std::vector<Acc>& acc) {
         }
         if (last_tile) {
             const unsigned oc = m_group.otile * m_cols + c;
-            for (unsigned o = b.out_row0 * ow; o < (b.out_row0 + b.out_rows) * ow; ++o)
-                m_out.at(o, oc) = relu(m_pass.value(a[o]));
+            for (unsigned o = b.out_row0 * ow; o < (b.out_row0 + b.out_rows) * ow; ++o) {
+                m_sums.at(o, oc) = m_pass.value(a[o]);
+                m_out.at(o, oc) = relu(m_sums.at(o, oc));
+            }
         }
     }
     if (last_tile) ++m_finished_bands;
@@ -279,6 +283,7 @@ run_result lt_core::finish() {
     m_stats.simulated_seconds = double(m_stats.cycles.total()) * m_cfg.arch.clock_period_ns * 1e-9;
     run_result r;
     r.output = std::move(m_out);
+    r.sums = std::move(m_sums);
     r.stats = m_stats;
     r.plan = m_plan;
     return r;

@@ -164,6 +164,7 @@ private:
 
     run_stats m_stats;
     layer_output m_out;
+    layer_output m_sums;  // the same pixels before ReLU (for mismatch reports)
 };
 
 /// The LT model without the SystemC kernel: the same jobs and accounting as run_lt_systemc.

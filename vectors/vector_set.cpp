@@ -47,6 +47,15 @@ public:
 
     void infer_keys();
     const std::vector<std::string>& files_read() const { return m_read; }
+    /// The expected output files that exist but were not read (--no-check): still the set's
+    /// files, so no output may overwrite them.
+    std::vector<std::string> unread_expected_files() const {
+        std::vector<std::string> v;
+        if (m_check || !m_out) return v;
+        for (unsigned o = 0; o < (m_out->has_o() ? m_out_tiles : 1); ++o)
+            if (exists(m_out->expand(0, o, 0))) v.push_back(path_of(m_out->expand(0, o, 0)));
+        return v;
+    }
     layer_data decode_layer();
     expected_data decode_expected();
 
@@ -706,6 +715,7 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     std::vector<std::string> files;
     if (!manifest.empty()) files.push_back(manifest);
     files.insert(files.end(), loader.files_read().begin(), loader.files_read().end());
+    for (auto& f : loader.unread_expected_files()) files.push_back(std::move(f));
     return vector_set{std::move(cfg), data_dir, std::move(layer), std::move(expected), manifest,
                       std::move(files)};
 }
