@@ -254,6 +254,8 @@ std::vector<std::string> nearest_keys(std::string_view unknown) {
         std::size_t d = edit_distance(unknown, k.info.name);
         // The right name in the wrong section ("rows" or "pmem.rows" for array.rows).
         if (last_part(unknown) == last_part(k.info.name)) d = std::min<std::size_t>(d, 1);
+        // A shortened name ("pmem.width" for pmem.width_bits).
+        if (unknown.size() >= 4 && k.info.name.rfind(unknown, 0) == 0) d = std::min<std::size_t>(d, 2);
         if (d <= allowed) scored.emplace_back(d, k.info.name);
     }
     std::stable_sort(scored.begin(), scored.end(),
@@ -422,8 +424,12 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 void load_toml(accel_config& cfg, const std::string& path, key_section allowed, key_source src) {
     toml::table root;
-    const std::string text =
-        read_input_file(path, allowed == key_section::architecture ? "--config" : "", max_toml_bytes);
+    std::string text;
+    try {
+        text = read_input_file(path, allowed == key_section::architecture ? "--config" : "", max_toml_bytes);
+    } catch (const input_error& e) {
+        throw config_error(e.what());
+    }
     try {
         root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {

@@ -84,9 +84,9 @@ bool same_file(const std::string& a, const std::string& b) {
 std::uint64_t check_input_file(const std::string& path, const std::string& what) {
     if (path.empty()) refuse(what, "\"\"", "expected a file name, got an empty path");
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) refuse(what, path, stat_failure(errno));
+    if (::stat(path.c_str(), &st) != 0) refuse(what, path, "cannot open: " + stat_failure(errno));
     if (!S_ISREG(st.st_mode)) refuse(what, path, kind_of(st.st_mode) + ", expected a regular file");
-    if (::access(path.c_str(), R_OK) != 0) refuse(what, path, stat_failure(errno));
+    if (::access(path.c_str(), R_OK) != 0) refuse(what, path, "cannot open: " + stat_failure(errno));
     return static_cast<std::uint64_t>(st.st_size);
 }
 

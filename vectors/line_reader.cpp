@@ -87,7 +87,11 @@ std::string printable_char(char c) {
 
 line_reader::line_reader(std::string path, int header_lines, const line_expectation& expect)
     : m_path(std::move(path)) {
-    m_text = read_input_file(m_path, "", max_vector_file_bytes);
+    try {
+        m_text = read_input_file(m_path, "", max_vector_file_bytes);
+    } catch (const input_error& e) {
+        throw vector_format_error(e.what());  // a vector file's fault, as every other
+    }
     parse(header_lines, expect);
 }
 

@@ -189,7 +189,7 @@ BOOST_AUTO_TEST_CASE(missing_empty_and_headers_only_files) {
         only +
             ": expected 5 header lines and then binary data lines, found only 3 non-blank lines");
     BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(t.dir.string()); }) ==
-               t.dir.string() + ": is a folder, expected a vector file");
+               t.dir.string() + ": is a folder, expected a regular file");
 }
 
 BOOST_AUTO_TEST_CASE(binary_garbage_gives_a_clean_one_line_error) {
