@@ -20,6 +20,9 @@ constexpr std::size_t report_mismatch_cap = 100;
 /// Mismatches -q prints.
 constexpr std::size_t quiet_mismatch_lines = 20;
 
+/// A key's text as JSON: numbers and booleans typed, file patterns and names as strings.
+nlohmann::json typed_value(const std::string& key, const std::string& text);
+
 /// Nested JSON with the stable keys (docs/blocks/checker.md): schema_version, match, outputs,
 /// mismatches, mismatch_list, cycles, latency, sram, fifo, config, ...; paths are absolute.
 nlohmann::json make_report(const vector_set& vs, const run_result& result, const check_report& check,
