@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <system_error>
 #include <string>
 
 namespace {
@@ -41,12 +42,12 @@ int print_internal_error(std::string text) {
 std::string key_list() {
     const satlm::accel_config defaults;
     std::string s = "\nKeys for --set KEY=VALUE, the manifest and the --config file (docs/blocks/config.md):\n";
-    s += fmt::format("  {:<26} {:<24} {:<26} {}\n", "key", "default", "range", "meaning");
+    s += fmt::format("  {:<26} {:<24} {:<30} {}\n", "key", "default", "range", "meaning");
     for (const auto& k : satlm::all_keys()) {
         std::string def = defaults.get(k.name);
         if (def.empty()) def = "(none)";
         if (k.kind == satlm::value_kind::whole && def == "0") def = "0 (derived)";
-        s += fmt::format("  {:<26} {:<24} {:<26} {}\n", k.name, def, k.range, k.doc);
+        s += fmt::format("  {:<26} {:<24} {:<30} {}\n", k.name, def, k.range, k.doc);
     }
     return s;
 }
@@ -137,6 +138,11 @@ int sc_main(int argc, char* argv[]) {
         return print_error_lines(e.what());
     } catch (const sc_core::sc_report& e) {
         return print_internal_error(e.get_msg());
+    } catch (const std::system_error& e) {
+        // The console output could not be written (a full disk or file-size limit on a
+        // redirected stdout): the user's environment, not a bug.
+        fmt::print(stderr, "satlm: error: cannot write the output: {}\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
         return print_internal_error(e.what());
     }

@@ -69,6 +69,9 @@ std::string real_folder(const std::string& folder, const std::string& option, co
     struct stat st {};
     if (::stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
         refuse(option, given, fmt::format("{} is not a folder", folder));
+    // Checked now, so a run is not lost to an output that cannot be written at its end.
+    if (::access(buf, W_OK | X_OK) != 0)
+        refuse(option, given, fmt::format("folder {}: {}", folder, stat_failure(errno)));
     return buf;
 }
 
@@ -245,8 +248,9 @@ void write_file_atomically(const std::string& target, std::string_view text, con
 }
 
 void ignore_write_signals() {
+    // SIGPIPE keeps its default: `satlm run | head` ends quietly, as other tools do; satlm's own
+    // pipe (the VCD copy) is read to its end.
     std::signal(SIGXFSZ, SIG_IGN);
-    std::signal(SIGPIPE, SIG_IGN);
 }
 
 }  // namespace satlm

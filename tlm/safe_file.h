@@ -88,8 +88,8 @@ private:
 void write_file_atomically(const std::string& target, std::string_view text,
                            const std::string& what);
 
-/// Makes write errors visible as errors instead of signals: a file-size limit (SIGXFSZ) and a
-/// closed pipe (SIGPIPE) then fail the write call, which temp_output reports. Call once at start.
+/// Makes a file-size limit (SIGXFSZ) fail the write call, which temp_output reports as an error,
+/// instead of killing the process. Call once at start.
 void ignore_write_signals();
 
 }  // namespace satlm
