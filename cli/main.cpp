@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <new>
 #include <system_error>
 #include <string>
 
@@ -37,6 +38,14 @@ int print_internal_error(std::string text) {
         if (ch == '\n') ch = ' ';
     fmt::print(stderr, "satlm: internal error (please report): {}\n", text);
     return 3;
+}
+
+/// Memory ran out despite the budget check (another process took it, or the estimate fell
+/// short): the environment's limit, reported as such.
+int print_out_of_memory() {
+    fmt::print(stderr, "satlm: error: out of memory: the configuration needs more memory than this process "
+                       "can allocate; lower the SRAM, FIFO or array sizes (or limits.memory_mb, docs/safety.md)\n");
+    return 2;
 }
 
 std::string key_list() {
@@ -136,7 +145,11 @@ int sc_main(int argc, char* argv[]) {
         return 0;
     } catch (const satlm::input_error& e) {
         return print_error_lines(e.what());
+    } catch (const std::bad_alloc&) {
+        return print_out_of_memory();
     } catch (const sc_core::sc_report& e) {
+        // An allocation that failed inside a SystemC process arrives as the kernel's report.
+        if (std::string(e.get_msg()).find("bad_alloc") != std::string::npos) return print_out_of_memory();
         return print_internal_error(e.get_msg());
     } catch (const std::system_error& e) {
         // The console output could not be written (a full disk or file-size limit on a

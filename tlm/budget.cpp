@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace satlm {
 
@@ -16,6 +20,28 @@ constexpr double mib = 1024.0 * 1024.0;
 double bytes_of_bits(double bits) { return std::ceil(bits / 8); }
 
 double ceil_to(double n, double multiple) { return std::ceil(n / multiple) * multiple; }
+
+/// Address space the process may still take: its limit (ulimit -v) less what it holds now.
+double address_space_left() {
+    struct rlimit rl {};
+    if (::getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return INFINITY;
+    double used = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+        unsigned long pages = 0;
+        if (std::fscanf(f, "%lu", &pages) == 1) used = double(pages) * double(::sysconf(_SC_PAGESIZE));
+        std::fclose(f);
+    }
+    return double(rl.rlim_cur) - used;
+}
+
+double physical_memory() {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? double(pages) * double(size) : INFINITY;
+}
+
+/// What the model's allocations really take beyond the estimate (copies, allocator slack).
+constexpr double slack_factor = 1.25;
+constexpr double slack_bytes = 64 * mib;
 
 }  // namespace
 
@@ -68,11 +94,22 @@ void check_memory_budget(const accel_config& cfg, bool with_layer) {
     double total = 0;
     for (const auto& i : need) total += i.bytes;
     const double budget = double(cfg.limits.memory_mb) * mib;
-    if (total <= budget) return;
     std::string parts;
     for (std::size_t i = 0; i < need.size() && i < 3; ++i)
         if (need[i].bytes >= total / 100)
             parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", need[i].what, format_bytes(need[i].bytes));
+    if (total <= budget) {
+        // Within the budget the user set, but more than this process or machine can give: refused
+        // the same way, before an allocation fails half-way.
+        const double room = std::min(address_space_left(), physical_memory());
+        const double want = total * slack_factor + slack_bytes;
+        if (want <= room) return;
+        throw config_error(fmt::format("this configuration needs {} of model memory ({}), more than the {} this "
+                                       "process can allocate ({}); lower those keys",
+                                       format_bytes(total), parts, format_bytes(room),
+                                       address_space_left() < physical_memory() ? "its address-space limit, ulimit -v"
+                                                                                : "the machine's memory"));
+    }
     throw config_error(fmt::format("key `limits.memory_mb` = {}: this configuration needs {} of model "
                                    "memory ({}); lower those keys or raise limits.memory_mb",
                                    cfg.limits.memory_mb, format_bytes(total), parts));

@@ -537,6 +537,19 @@ def _(env):
     run(env, ["run", env.set, "-q", "--set", "pmem.words=1048576", "--set", "limits.memory_mb=4096"], 0)
 
 
+@case("budget_above_address_space_limit")
+def _(env):
+    # The user raised limits.memory_mb past what the process may allocate: still exit 2, before
+    # allocating (AddressSanitizer needs unlimited address space: run without the limit there).
+    with open(env.satlm, "rb") as f:
+        asan = b"__asan_init" in f.read()
+    if asan:
+        run(env, ["run", env.set, "--set", "pmem.words=16777216", "--set", "pmem.width_bits=1024"], 2, r"limits\.memory_mb")
+        return
+    run(env, ["run", env.set, "--set", "pmem.words=16777216", "--set", "pmem.width_bits=1024", "--set", "limits.memory_mb=1000000"],
+        2, r"needs 2\.0 GiB of model memory .*ulimit -v", prefix=["prlimit", "--as=1073741824"])
+
+
 @case("budget_gen_files")
 def _(env):
     out = env.path("g")
