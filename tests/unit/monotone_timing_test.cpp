@@ -37,9 +37,11 @@ accel_config random_config(rng_t& rng) {
     L.act_bits = pick(rng, 0, 2) == 0 ? 2 : 4;
     L.in_channels = pick(rng, 1, 40);
     L.out_channels = pick(rng, 1, 24);
-    L.kernel = pick(rng, 0, 4) == 0 ? 1 : 3;
-    L.padded_height = std::max(L.kernel, pick(rng, 3, 14));
-    L.padded_width = std::max(L.kernel, pick(rng, 3, 14));
+    L.kernel_h = pick(rng, 0, 4) == 0 ? 1 : 3;
+    L.kernel_w = pick(rng, 0, 4) == 0 ? 1 : 3;
+    L.stride = pick(rng, 0, 3) == 0 ? 2 : 1;
+    L.padded_height = std::max(L.kernel_h, pick(rng, 3, 14));
+    L.padded_width = std::max(L.kernel_w, pick(rng, 3, 14));
     A.rows = pick(rng, 2, 16);
     A.cols = pick(rng, 2, 16);
     A.schedule = pick(rng, 0, 1) ? schedule_kind::overlapped : schedule_kind::reference;
@@ -137,9 +139,10 @@ std::optional<cycle_buckets> schedule_total(const accel_config& c) {
 std::string describe(const accel_config& c) {
     const auto& L = c.layer;
     const auto& A = c.arch;
-    return fmt::format("{}->{} ch {}x{} k{} act{} on {}x{} {} xl {} pl {} sfu {} offchip {} lat {} burst {} "
+    return fmt::format("{}->{} ch {}x{} k{}x{} s{} act{} on {}x{} {} xl {} pl {} sfu {} offchip {} lat {} burst {} "
                        "l0 {} ofifo {} xmem {} pmem {} x{} banks x{} ports",
-                       L.in_channels, L.out_channels, L.padded_height, L.padded_width, L.kernel, L.act_bits,
+                       L.in_channels, L.out_channels, L.padded_height, L.padded_width, L.kernel_h, L.kernel_w,
+                       L.stride, L.act_bits,
                        A.rows, A.cols, A.schedule == schedule_kind::overlapped ? "overlapped" : "reference",
                        A.xmem.read_latency, A.pmem.read_latency, A.sfu_latency, A.offchip_bytes_per_cycle,
                        A.offchip_latency, A.offchip_burst_bytes, A.l0_depth, A.ofifo_depth, A.xmem.words,

@@ -286,15 +286,15 @@ BOOST_AUTO_TEST_CASE(overlapped_pmem_need_is_the_highest_address_it_touches) {
         }
         std::uint64_t top = 0, need = 0;
         for (unsigned b = 0; b < plan.bands.size(); ++b) {
-            const auto tl = plan_overlapped_band(cfg, plan, 0, b, 100);
+            const auto tl = plan_overlapped_band(cfg, plan, 0, b, 100, 0);
             for (const auto& w : tl.words)
                 if (w.pixel >= 0) top = std::max<std::uint64_t>(top, tl.acc_base + unsigned(w.pixel) + 1);
-            const auto needs = needs_of_band(cfg, plan.in_tiles, plan.bands[b].out_rows);
-            need = std::max(need, needs.pmem_words + needs.partial_words);
+            need = std::max<std::uint64_t>(need, plan.bands[b].out_positions());
         }
+        // the band's output pixels, at the top of pmem when they accumulate several contributions
         BOOST_TEST(need <= A.pmem.words);
-        BOOST_TEST(top == (plan.in_tiles > 1 ? std::uint64_t{A.pmem.words} : need),
-                   "pmem " << A.pmem.words << " in tiles " << plan.in_tiles);
+        BOOST_TEST(top == (plan.contributions() > 1 ? std::uint64_t{A.pmem.words} : need),
+                   "pmem " << A.pmem.words << " contributions " << plan.contributions());
         BOOST_TEST(total_cycles(build_schedule(cfg, plan)).total() > 0u);
         ++checked;
     }

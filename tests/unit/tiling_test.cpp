@@ -158,24 +158,24 @@ BOOST_AUTO_TEST_CASE(overlapped_needs_only_the_pmem_it_touches) {
     c.arch.pmem.words = 16;  // the 16 output pixels of the 6x6 layer
     auto p = plan_tiling(c);
     BOOST_TEST(p.bands.size() == 1u);
-    BOOST_TEST(needs_of_band(c, 1, 4).pmem_words == 16u);
-    BOOST_TEST(needs_of_band(c, 1, 4).act_words == 36u);  // no stale (N+1)-th read
-    BOOST_TEST(needs_of_band(c, 1, 4).weight_words == 8u);
     c.arch.pmem.words = 15;
     p = plan_tiling(c);
     BOOST_TEST(p.bands.size() == 2u);
     BOOST_TEST(p.band_limit == "pmem.words");
-    c.arch.pmem.words = 3;  // not even one output row of 4 pixels
-    BOOST_TEST(error_text([&] { plan_tiling(c); }).find("impossible geometry: pmem needs 4 psum words") == 0u);
+    c.arch.pmem.words = 3;  // not even one output row of 4 pixels: column bands
+    p = plan_tiling(c);
+    BOOST_TEST(p.split_cols());
+    BOOST_TEST(p.kernel_groups.size() == 1u);  // the drain needs no psum slot per kernel position
     c.arch.schedule = schedule_kind::reference;
-    c.arch.pmem.words = 64;
-    BOOST_TEST(error_text([&] { plan_tiling(c); }).find("pmem needs 163 psum words") != std::string::npos);
+    c.arch.pmem.words = 64;  // the reference needs k^2 x N + 1 = 325 words for the whole map
+    p = plan_tiling(c);
+    BOOST_TEST(p.bands.size() * p.kernel_groups.size() > 1u);
 
     // 64 -> 64 channels on a 16x16 map with 1024 pmem words: 8 input tiles accumulate in the
     // 196-word partial region; the overlapped schedule needs no band region, so one band.
     c = layer_cfg(64, 64, 16);
     c.arch.pmem.words = 1024;
-    BOOST_TEST(plan_tiling(c).bands.size() > 2u);  // reference: k^2 x N_b + 1 per band
+    BOOST_TEST(plan_tiling(c).bands.size() > 1u);  // reference: k^2 x N_b + 1 per band
     c.arch.schedule = schedule_kind::overlapped;
     BOOST_TEST(plan_tiling(c).bands.size() == 1u);
     BOOST_TEST(plan_tiling(c).partial_base == 1024u - 196u);
