@@ -213,6 +213,8 @@ lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_
     m_out.out_channels = L.out_channels;
     m_out.relu = true;
     m_out.values.assign(std::size_t{m_out_pixels} * L.out_channels, 0);
+    m_sums = m_out;
+    m_sums.relu = false;
 
     m_stats = initial_stats(cfg);
 }
@@ -344,7 +346,8 @@ void lt_core::fold_into(const std::vector<Acc>& planes, std::vector<Acc>& acc) {
             const unsigned oc = m_group.otile * m_cols + c;
             for (unsigned p = 0; p < b.out_positions(); ++p) {
                 const unsigned o = b.out_pixel(p, ow);
-                m_out.at(o, oc) = relu(m_pass.value(a[o]));
+                m_sums.at(o, oc) = m_pass.value(a[o]);
+                m_out.at(o, oc) = relu(m_sums.at(o, oc));
             }
         }
     }
@@ -360,6 +363,7 @@ run_result lt_core::finish() {
     m_stats.simulated_seconds = double(m_stats.cycles.total()) * m_cfg.arch.clock_period_ns * 1e-9;
     run_result r;
     r.output = std::move(m_out);
+    r.sums = std::move(m_sums);
     r.stats = m_stats;
     r.plan = m_plan;
     return r;

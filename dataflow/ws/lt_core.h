@@ -184,7 +184,8 @@ private:
     std::uint64_t m_finished_bands = 0;       // (otile, band) outputs produced
 
     run_stats m_stats;
-    layer_output m_out;
+    layer_output m_out;   ///< after ReLU
+    layer_output m_sums;  ///< the SFU accumulators before ReLU (run_result::sums)
 };
 
 /// The LT model without the SystemC kernel: the same jobs and accounting as run_lt_systemc.
