@@ -136,8 +136,7 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
     return found;
 }
 
-[[noreturn]] void impossible(const accel_config& cfg, const fit_model& m) {
-    const layer_keys& L = cfg.layer;
+[[noreturn]] void impossible(const fit_model& m) {
     const std::uint64_t n = m.positions(1, 1);
     if (n + 1 > m.act_have)
         throw config_error(fmt::format(
@@ -149,13 +148,11 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
         "impossible geometry: pmem needs {} words for one output pixel and one kernel position ({} "
         "positions + 1{}), has {} (pmem.words)",
         n + 1 + partial, n, partial ? " + 1 partial-output word" : "", m.pmem_words));
-    (void)L;
 }
 
 }  // namespace
 
-std::string tiling_plan::describe(const layer_keys& L) const {
-    (void)L;
+std::string tiling_plan::describe(const layer_keys&) const {
     // "9,9,8" for a few sizes; "60 x 2,1 x 1" (runs of equal sizes) for many.
     auto sizes = [](const std::vector<unsigned>& v) {
         std::string s;
@@ -228,7 +225,7 @@ tiling_plan plan_tiling(const accel_config& cfg) {
         planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
         if (!planned) {
             m.tail = true;
-            impossible(cfg, m);
+            impossible(m);
         }
     }
 
