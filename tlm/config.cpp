@@ -152,8 +152,8 @@ std::vector<key_access> make_keys() {
     uint_key("layer.padded_width", M, "padded input columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_width; });
     // The square shorthand: sets both kernel_h and kernel_w; reads back "HxW" when they differ
     // (a value it also accepts, so every report's config can be fed back).
-    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; \"HxW\" for a non-square one)",
-                  value_kind::whole_or_text, "1..16777216 or \"HxW\""},
+    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; reads back \"HxW\" for a non-square one)",
+                  value_kind::whole_or_text, fmt::format("1..{} or \"HxW\"", big)},
                  [](accel_config& c, std::string_view t) {
                      const auto x = t.find('x');
                      if (x == std::string_view::npos) {
