@@ -157,7 +157,7 @@ void check_psums(const vector_set& vs, const run_result& result, check_report& r
 std::uint64_t count_wrapped(const layer_data& layer) {
     const layer_keys& L = layer.shape;
     const std::int64_t hi = (std::int64_t{1} << (L.psum_bits - 1)) - 1, lo = -hi - 1;
-    const unsigned ow = L.out_width(), k = L.kernel, k2 = L.kernel_positions();
+    const unsigned ow = L.out_width(), kw = L.kernel_w, k2 = L.kernel_positions(), st = L.stride;
     std::uint64_t wrapped = 0;
     std::vector<std::int64_t> psum(k2);
     for (unsigned oc = 0; oc < L.out_channels; ++oc)
@@ -166,7 +166,7 @@ std::uint64_t count_wrapped(const layer_data& layer) {
             const unsigned orow = o / ow, ocol = o % ow;
             for (unsigned ic = 0; ic < L.in_channels; ++ic)
                 for (unsigned kij = 0; kij < k2; ++kij) {
-                    const unsigned nij = (orow + kij / k) * L.padded_width + ocol + kij % k;
+                    const unsigned nij = (orow * st + kij / kw) * L.padded_width + ocol * st + kij % kw;
                     psum[kij] += std::int64_t{layer.weight_at(oc, ic, kij)} * layer.act_at(ic, nij);
                 }
             std::int64_t sum = 0;
