@@ -174,7 +174,6 @@ int run_command(const run_options& opt) {
         }
         o.details = outcome_details(vs, result, check);
         o.report = make_report(vs, result, check, wall);
-        o.report["strict"] = opt.strict;
         if (!opt.dump_out.empty()) dump_text = output_file_text(result.output, vs.config.layer.psum_bits);
         outcomes.push_back(std::move(o));
     }

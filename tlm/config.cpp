@@ -422,7 +422,9 @@ void check_toml_type(const toml::node& n, value_kind kind, const std::string& wh
         case value_kind::auto_or_whole:
             ok = n.is_integer() || (n.is_string() && n.as_string()->get() == "auto");
             break;
-        case value_kind::whole_or_shape: ok = n.is_integer() || n.is_string(); break;
+        case value_kind::whole_or_shape:  // 3, or "3x5" for a non-square filter; not "3"
+            ok = n.is_integer() || (n.is_string() && n.as_string()->get().find('x') != std::string::npos);
+            break;
     }
     if (ok) return;
     std::string got = toml_type_name(n);
