@@ -153,7 +153,7 @@ std::vector<key_access> make_keys() {
     // The square shorthand: sets both kernel_h and kernel_w; reads back "HxW" when they differ
     // (a value it also accepts, so every report's config can be fed back).
     k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; reads back \"HxW\" for a non-square one)",
-                  value_kind::whole, fmt::format("1..{}", big)},
+                  value_kind::whole_or_text, fmt::format("1..{} or \"HxW\"", big)},
                  [](accel_config& c, std::string_view t) {
                      const auto x = t.find('x');
                      if (x == std::string_view::npos) {
@@ -404,6 +404,7 @@ const char* expected_type(value_kind kind) {
         case value_kind::text: return "a quoted string";
         case value_kind::choice: return "a quoted string";
         case value_kind::auto_or_whole: return "\"auto\" or a whole number";
+        case value_kind::whole_or_text: return "a whole number or a quoted \"HxW\"";
     }
     return "?";
 }
@@ -420,6 +421,9 @@ void check_toml_type(const toml::node& n, value_kind kind, const std::string& wh
         case value_kind::choice: ok = n.is_string(); break;
         case value_kind::auto_or_whole:
             ok = n.is_integer() || (n.is_string() && n.as_string()->get() == "auto");
+            break;
+        case value_kind::whole_or_text:  // 3, or "3x5" for a non-square filter; not "3"
+            ok = n.is_integer() || (n.is_string() && n.as_string()->get().find('x') != std::string::npos);
             break;
     }
     if (ok) return;

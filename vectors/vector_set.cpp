@@ -2,8 +2,8 @@
 
 #include "tlm/bits.h"
 #include "tlm/budget.h"
-#include "tlm/safe_file.h"
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 #include "vectors/file_pattern.h"
 #include "vectors/line_reader.h"
 
@@ -95,6 +95,8 @@ private:
         }
         return *it->second;
     }
+    /// Frees a decoded file's text: a set is held in memory one file at a time.
+    void release(const std::string& name) { m_files.erase(path_of(name)); }
     /// How many files the pattern names for n = 0, 1, ... until one is missing.
     unsigned count_files(const file_pattern& p, char which) const {
         unsigned n = 0;
@@ -172,7 +174,6 @@ private:
     line_expectation act_expect() const;
     line_expectation weight_expect() const;
     line_expectation output_expect(bool per_tile) const;
-    void check_output_width_key(const line_reader& o0, std::size_t channels_per_line);
     line_expectation psum_expect(bool per_k) const;
     void check_tile_counts();
 
@@ -515,6 +516,7 @@ layer_data set_loader::decode_layer() {
                                    L.in_channels, static_cast<std::int64_t>(f[c]), c);
             }
         }
+        release(m_act->expand(i, 0, 0));
     }
     const unsigned to = tout();
     const unsigned lanes = ti / cpl();  // fields per weight line
@@ -553,6 +555,8 @@ layer_data set_loader::decode_layer() {
                         }
                     }
                 }
+                // A file without {k} holds every kernel position: kept until the last.
+                if (m_wgt->has_k() || k + 1 == kk()) release(m_wgt->expand(i, o, k));
             }
     return d;
 }
@@ -597,6 +601,7 @@ expected_data set_loader::decode_expected() {
             }
         }
         e.output_desc += (e.output_desc.empty() ? "" : ", ") + r.path();
+        release(m_out->expand(0, o, 0));
     }
     // A ReLU'd file never holds a negative value; one that does holds pre-ReLU sums.
     if (!given("format.output_relu") && m_cfg.format.output_relu &&
@@ -636,6 +641,7 @@ expected_data set_loader::decode_expected() {
                         }
                     }
                     e.psums.push_back(std::move(b));
+                    if (m_psum->has_k() || k + 1 == kk()) release(m_psum->expand(i, o, k));
                 }
     }
 
