@@ -343,8 +343,10 @@ sweep_spec parse_sweep(const std::string& file, const std::string& text) {
         }
         s.points.push_back(std::move(pt));
     };
-    for (std::size_t n = 0; n < s.networks.size(); ++n)
-        for (const auto& c : combos) add_point(n, c);
+    // Without [grid] and [zip], the [[points]] alone are the sweep (or, with none, the base).
+    if (!grid.empty() || !zip.empty() || extra.empty())
+        for (std::size_t n = 0; n < s.networks.size(); ++n)
+            for (const auto& c : combos) add_point(n, c);
     if (!extra.empty())
         for (std::size_t n = 0; n < s.networks.size(); ++n)
             for (const auto& pt : extra) add_point(n, pt);
