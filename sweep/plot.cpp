@@ -303,11 +303,11 @@ struct figure_maker {
             f << "\n";
         }
         f.close();
-        std::string keys;
-        for (const auto& [k, v] : p.keys) keys += fmt::format("{}{}={}", keys.empty() ? "" : ", ", k, v);
-        const std::string title = fmt::format("Cycles per layer by bucket: point {} ({}{}{})", p.id, p.network,
-                                              keys.empty() ? "" : ", ", keys);
-        std::string s = fmt::format("set title {}\n", gp_quote(title));
+        std::string keys = p.network;
+        for (const auto& k : d.meta.varied_keys) keys += fmt::format(", {}={}", k, p.value(k));
+        const std::string title = fmt::format("Cycles per layer by bucket: point {}", p.id);
+        // Two title lines: the keys of a point do not fit beside the id.
+        std::string s = fmt::format("set title {} . \"\\n\" . {}\n", gp_quote(title), gp_quote(keys));
         s += "set ylabel \"cycles\"\nset style data histograms\nset style histogram rowstacked\n"
              "set style fill solid 0.85 border -1\nset boxwidth 0.75\nset xtics rotate by -45 scale 0\n"
              "set key outside right top\nset grid ytics\nset yrange [0:*]\n";
@@ -317,7 +317,7 @@ struct figure_maker {
                              b ? "" : ":xtic(1)", gp_quote(bucket_names[b]));
         s += "\n";
         render(tmp, name, s);
-        figures.push_back({name, title,
+        figures.push_back({name, title + " (" + keys + ")",
                            "Where each layer's cycles go: loading data and weights, execution, drain, "
                            "accumulation, bandwidth stalls and idle time."});
     }
