@@ -218,11 +218,14 @@ struct figure_maker {
 
     fs::path data_file(const std::string& name) const { return tmp / (name + ".dat"); }
 
-    /// A line chart of `y` against `xkey` with one line per group of the other varied keys.
+    using measure = std::function<double(const plot_point&)>;
+
+    /// A line chart of `y_of` against `x_of` (the keys `xkeys`) with one line per group of the
+    /// other varied keys; `categories` names the ticks of a non-numeric axis.
     void line_chart(const std::string& name, const std::string& title, const std::string& caption,
-                    const std::vector<std::string>& xkeys, const std::string& xlabel,
-                    const std::function<double(const plot_point&)>& x_of, const std::function<double(const plot_point&)>& y_of, const std::string& ylabel,
-                    bool log_y) {
+                    const std::vector<std::string>& xkeys, const std::string& xlabel, const measure& x_of,
+                    const measure& y_of, const std::string& ylabel, bool log_y,
+                    const std::vector<std::string>& categories = {}) {
         std::string held;
         const auto groups = group(d, xkeys, held);
         std::ofstream f(data_file(name));
@@ -249,8 +252,15 @@ struct figure_maker {
         }
         f.close();
         if (groups.empty()) return;
-        const bool log_x = !xs.empty() && *xs.begin() > 0 && *xs.rbegin() / *xs.begin() >= 8;
+        const bool log_x = categories.empty() && !xs.empty() && *xs.begin() > 0 && *xs.rbegin() / *xs.begin() >= 8;
         std::string s;
+        if (!categories.empty()) {
+            // Values that are not numbers (a schedule, a network): one tick each, in sweep order.
+            std::string tics;
+            for (std::size_t i = 0; i < categories.size(); ++i)
+                tics += fmt::format("{}{} {}", i ? ", " : "", gp_quote(categories[i]), i);
+            s += fmt::format("set xtics ({})\nset xrange [-0.5:{}.5]\n", tics, categories.size() - 1);
+        }
         s += fmt::format("set title {}\n", gp_quote(title + (held.empty() ? "" : " (" + held + ")")));
         s += fmt::format("set xlabel {}\nset ylabel {}\n", gp_quote(xlabel), gp_quote(ylabel));
         s += "set grid\nset key below\n";
@@ -543,17 +553,26 @@ plot_output plot_sweep(const std::string& dir, const plot_options& options) {
                          "stall cycles (all layers)", true);
         m.pareto();
         if (m.figures.empty()) {
-            // None of the usual axes varied: cycles against the first varied numeric key.
-            for (const auto& k : d.varied) {
-                if (k == "network" || d.ok().empty()) continue;
-                char* end = nullptr;
-                const std::string v = d.ok().front()->value(k);
-                std::strtod(v.c_str(), &end);
-                if (v.empty() || *end) continue;
+            // None of the usual axes varied: cycles against the first varied key (or network),
+            // on a numeric axis when its values are numbers, else one tick per value.
+            if (!d.varied.empty() && !d.ok().empty()) {
+                const std::string k = d.varied.size() > 1 && d.varied.front() == "network" ? d.varied[1] : d.varied.front();
+                std::vector<std::string> categories;
+                bool numeric = k != "network";
+                for (const auto* p : d.ok()) {
+                    const std::string v = p->value(k);
+                    char* end = nullptr;
+                    std::strtod(v.c_str(), &end);
+                    numeric = numeric && !v.empty() && !*end;
+                    if (std::find(categories.begin(), categories.end(), v) == categories.end()) categories.push_back(v);
+                }
+                if (numeric) categories.clear();
+                auto x_of = [k, categories](const plot_point& p) {
+                    if (categories.empty()) return p.number(k);
+                    return double(std::find(categories.begin(), categories.end(), p.value(k)) - categories.begin());
+                };
                 m.line_chart("cycles-vs-key", "Cycles against " + k, "Total cycles of the network against " + k + ".",
-                             {k}, k, [k](const plot_point& p) { return p.number(k); }, y_cycles, "cycles (all layers)",
-                             true);
-                break;
+                             {k}, k, x_of, y_cycles, "cycles (all layers)", true, categories);
             }
         }
         for (const auto* p : chosen_points(d, options.breakdown_points)) m.breakdown(*p);

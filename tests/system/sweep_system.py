@@ -342,6 +342,33 @@ def check_page(page, tmp, points):
         fail("the screenshot of report.html is missing or nearly empty")
 
 
+def case_plot_axes(satlm, tmp):
+    # No array, bandwidth or SRAM key varied: cycles against the first varied key, here a
+    # non-numeric one (one tick per schedule), one line per network.
+    write(os.path.join(tmp, "small.csv"), SMALL_TOPOLOGY)
+    path = os.path.join(tmp, "axes.toml")
+    write(path, 'networks = ["vgg16-cifar10-8ch", "small.csv"]\n[set]\n"model.fidelity" = "lt"\n[grid]\n'
+                '"schedule.kind" = ["reference", "overlapped", "scalesim"]\n')
+    out = os.path.join(tmp, "axes")
+    run(["sweep", path, "--out", out, "--quiet"], satlm, expect=0)
+    p = run(["plot", out], satlm, expect=0)
+    plots = os.path.join(out, "plots")
+    for stem in ["cycles-vs-key"]:
+        if not png_ok(os.path.join(plots, stem + ".png")) or not svg_ok(os.path.join(plots, stem + ".svg")):
+            fail("figure {} missing or empty: {}".format(stem, p.stdout))
+    svg = read(os.path.join(plots, "cycles-vs-key.svg"))
+    if "overlapped" not in svg or "vgg16-cifar10-8ch" not in svg:
+        fail("cycles-vs-key: expected a tick per schedule and a line per network")
+    # --points picks the per-layer breakdowns; an unknown id is exit 2.
+    rows, _, _ = points_table(out)
+    run(["plot", out, "--points", rows[2][0]], satlm, expect=0)
+    if not os.path.exists(os.path.join(plots, "layers-{}.png".format(rows[2][0]))):
+        fail("--points did not draw the chosen point")
+    run(["plot", out, "--points", "0000000000000000"], satlm, expect=2)
+    run(["plot", os.path.join(tmp, "nowhere")], satlm, expect=2)
+    print("ok: axes follow the varied keys (a non-numeric key gets one tick per value); --points")
+
+
 def case_examples(satlm, tmp):
     for name, points in [("array-vs-bandwidth", 40), ("sram-what-if", None)]:
         src = os.path.join(ROOT, "examples", name + ".toml")
@@ -378,7 +405,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="satlm_sweep_")
     try:
         cases = {"validate": case_validate, "resume": case_resume, "signal": case_signal, "shards": case_shards,
-                 "failed": case_failed, "examples": case_examples}
+                 "failed": case_failed, "examples": case_examples, "plot-axes": case_plot_axes}
         if a.case == "vector-sets":
             case_vector_sets(a.satlm, tmp, a.shared)
         elif a.case in cases:
