@@ -19,17 +19,17 @@ namespace {
 /// A prepared statement, finalized on scope exit.
 class statement {
 public:
-    statement(sqlite3* db, const std::string& sql, const std::string& path) : db_(db), path_(path) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK)
+    statement(sqlite3* db, const std::string& sql, const std::string& path) : m_db(db), m_path(path) {
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &m_statement, nullptr) != SQLITE_OK)
             throw input_error(fmt::format("{}: {} ({})", path, sqlite3_errmsg(db), sql.substr(0, 60)));
     }
-    ~statement() { sqlite3_finalize(st_); }
+    ~statement() { sqlite3_finalize(m_statement); }
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
 
-    void bind(int i, const std::string& s) { sqlite3_bind_text(st_, i, s.c_str(), -1, SQLITE_TRANSIENT); }
-    void bind(int i, double v) { sqlite3_bind_double(st_, i, v); }
-    void bind(int i, std::int64_t v) { sqlite3_bind_int64(st_, i, v); }
+    void bind(int i, const std::string& s) { sqlite3_bind_text(m_statement, i, s.c_str(), -1, SQLITE_TRANSIENT); }
+    void bind(int i, double v) { sqlite3_bind_double(m_statement, i, v); }
+    void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_statement, i, v); }
     /// A CSV cell as an integer, a real, or text: typed columns for queries.
     void bind_cell(int i, const std::string& cell) {
         if (!cell.empty()) {
@@ -44,28 +44,28 @@ public:
     }
     /// Steps once: true while a row is available.
     bool step() {
-        const int rc = sqlite3_step(st_);
+        const int rc = sqlite3_step(m_statement);
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
-        throw input_error(fmt::format("{}: {}", path_, sqlite3_errmsg(db_)));
+        throw input_error(fmt::format("{}: {}", m_path, sqlite3_errmsg(m_db)));
     }
     void run() {
         while (step()) {
         }
-        sqlite3_reset(st_);
-        sqlite3_clear_bindings(st_);
+        sqlite3_reset(m_statement);
+        sqlite3_clear_bindings(m_statement);
     }
     std::string text(int col) const {
-        const auto* t = sqlite3_column_text(st_, col);
+        const auto* t = sqlite3_column_text(m_statement, col);
         return t ? reinterpret_cast<const char*>(t) : "";
     }
-    std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
-    double real(int col) const { return sqlite3_column_double(st_, col); }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(m_statement, col); }
+    double real(int col) const { return sqlite3_column_double(m_statement, col); }
 
 private:
-    sqlite3* db_;
-    std::string path_;
-    sqlite3_stmt* st_ = nullptr;
+    sqlite3* m_db;
+    std::string m_path;
+    sqlite3_stmt* m_statement = nullptr;
 };
 
 std::string quoted_identifier(const std::string& name) {
@@ -108,10 +108,10 @@ std::string csv_cell(const std::string& s) {
     return q + "\"";
 }
 
-sweep_store::sweep_store(std::string path) : path_(std::move(path)) {}
+sweep_store::sweep_store(std::string path) : m_path(std::move(path)) {}
 
 sweep_store::~sweep_store() {
-    if (db_) sqlite3_close(db_);
+    if (m_db) sqlite3_close(m_db);
 }
 
 std::unique_ptr<sweep_store> sweep_store::open(const std::string& dir, bool create) {
@@ -125,9 +125,9 @@ std::unique_ptr<sweep_store> sweep_store::open(const std::string& dir, bool crea
         throw input_error(fmt::format("{}: no results.sqlite: expected the output folder of `satlm sweep`", dir));
     std::unique_ptr<sweep_store> s(new sweep_store(path));
     const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &s->db_, flags, nullptr) != SQLITE_OK)
-        throw input_error(fmt::format("{}: cannot open the store: {}", path, s->db_ ? sqlite3_errmsg(s->db_) : "?"));
-    sqlite3_busy_timeout(s->db_, 10000);
+    if (sqlite3_open_v2(path.c_str(), &s->m_db, flags, nullptr) != SQLITE_OK)
+        throw input_error(fmt::format("{}: cannot open the store: {}", path, s->m_db ? sqlite3_errmsg(s->m_db) : "?"));
+    sqlite3_busy_timeout(s->m_db, 10000);
     s->exec("PRAGMA journal_mode=WAL");
     s->exec("PRAGMA synchronous=NORMAL");
     s->exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)");
@@ -138,10 +138,10 @@ std::unique_ptr<sweep_store> sweep_store::open(const std::string& dir, bool crea
 
 void sweep_store::exec(const std::string& sql) const {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
         const std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
-        throw input_error(fmt::format("{}: {}", path_, msg));
+        throw input_error(fmt::format("{}: {}", m_path, msg));
     }
 }
 
@@ -153,9 +153,9 @@ void sweep_store::create_layers_table(const std::string& csv_header) {
 }
 
 std::optional<store_meta> sweep_store::meta() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(m_mutex);
     std::map<std::string, std::string> kv;
-    statement st(db_, "SELECT key, value FROM meta", path_);
+    statement st(m_db, "SELECT key, value FROM meta", m_path);
     while (st.step()) kv[st.text(0)] = st.text(1);
     if (!kv.count("fingerprint")) return std::nullopt;
     store_meta m;
@@ -171,17 +171,17 @@ std::optional<store_meta> sweep_store::meta() const {
         m.points_expected = std::stoul(kv["points_expected"]);
         m.complete = kv["complete"] == "1";
     } catch (const std::exception&) {
-        throw input_error(fmt::format("{}: the meta table is damaged (not written by satlm sweep?)", path_));
+        throw input_error(fmt::format("{}: the meta table is damaged (not written by satlm sweep?)", m_path));
     }
     return m;
 }
 
 void sweep_store::write_meta(const store_meta& m) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(m_mutex);
     create_layers_table(m.csv_header);
     exec("BEGIN IMMEDIATE");
     try {
-        statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", path_);
+        statement st(m_db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", m_path);
         const std::vector<std::pair<std::string, std::string>> kv = {
             {"fingerprint", m.fingerprint},
             {"sweep_file", m.sweep_file},
@@ -206,32 +206,32 @@ void sweep_store::write_meta(const store_meta& m) {
 }
 
 void sweep_store::set_complete(bool complete) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    statement st(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('complete', ?)", path_);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    statement st(m_db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('complete', ?)", m_path);
     st.bind(1, std::string(complete ? "1" : "0"));
     st.run();
 }
 
 std::map<std::string, std::string> sweep_store::statuses() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(m_mutex);
     std::map<std::string, std::string> out;
-    statement st(db_, "SELECT id, status FROM points", path_);
+    statement st(m_db, "SELECT id, status FROM points", m_path);
     while (st.step()) out[st.text(0)] = st.text(1);
     return out;
 }
 
 std::size_t sweep_store::point_count() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    statement st(db_, "SELECT count(*) FROM points", path_);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    statement st(m_db, "SELECT count(*) FROM points", m_path);
     return st.step() ? static_cast<std::size_t>(st.integer(0)) : 0;
 }
 
 void sweep_store::record(const point_record& p) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(m_mutex);
     exec("BEGIN IMMEDIATE");
     try {
-        statement pt(db_, "INSERT OR REPLACE INTO points (id, idx, network, keys, status, error, wall_seconds, "
-                          "cycles_total, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", path_);
+        statement pt(m_db, "INSERT OR REPLACE INTO points (id, idx, network, keys, status, error, wall_seconds, "
+                          "cycles_total, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", m_path);
         pt.bind(1, p.id);
         pt.bind(2, static_cast<std::int64_t>(p.index));
         pt.bind(3, p.network);
@@ -242,18 +242,18 @@ void sweep_store::record(const point_record& p) {
         pt.bind(8, static_cast<std::int64_t>(p.cycles_total));
         pt.bind(9, p.config);
         pt.run();
-        statement del(db_, "DELETE FROM layers WHERE point = ?", path_);
+        statement del(m_db, "DELETE FROM layers WHERE point = ?", m_path);
         del.bind(1, p.id);
         del.run();
         if (!p.layer_rows.empty()) {
             const std::size_t ncols = split_csv_line(p.layer_rows.front()).size();
             std::string marks;
             for (std::size_t i = 0; i < ncols + 3; ++i) marks += i ? ", ?" : "?";
-            statement ins(db_, "INSERT INTO layers VALUES (" + marks + ")", path_);
+            statement ins(m_db, "INSERT INTO layers VALUES (" + marks + ")", m_path);
             for (std::size_t l = 0; l < p.layer_rows.size(); ++l) {
                 const auto cells = split_csv_line(p.layer_rows[l]);
                 if (cells.size() != ncols) throw input_error(fmt::format("{}: a layer row of point {} has {} cells, "
-                                                                         "expected {}", path_, p.id, cells.size(), ncols));
+                                                                         "expected {}", m_path, p.id, cells.size(), ncols));
                 ins.bind(1, p.id);
                 ins.bind(2, static_cast<std::int64_t>(l));
                 for (std::size_t c = 0; c < cells.size(); ++c) ins.bind_cell(static_cast<int>(c + 3), cells[c]);
@@ -269,11 +269,11 @@ void sweep_store::record(const point_record& p) {
 }
 
 std::vector<point_record> sweep_store::points(bool with_layers) const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(m_mutex);
     std::vector<point_record> out;
     std::map<std::string, std::size_t> by_id;
-    statement st(db_, "SELECT id, idx, network, keys, status, error, wall_seconds, cycles_total, config "
-                      "FROM points ORDER BY idx", path_);
+    statement st(m_db, "SELECT id, idx, network, keys, status, error, wall_seconds, cycles_total, config "
+                      "FROM points ORDER BY idx", m_path);
     while (st.step()) {
         point_record p;
         p.id = st.text(0);
@@ -289,7 +289,7 @@ std::vector<point_record> sweep_store::points(bool with_layers) const {
         out.push_back(std::move(p));
     }
     if (with_layers && !out.empty()) {
-        statement ls(db_, "SELECT point, row FROM layers ORDER BY point, layer_index", path_);
+        statement ls(m_db, "SELECT point, row FROM layers ORDER BY point, layer_index", m_path);
         while (ls.step()) {
             const auto it = by_id.find(ls.text(0));
             if (it != by_id.end()) out[it->second].layer_rows.push_back(ls.text(1));
@@ -299,9 +299,9 @@ std::vector<point_record> sweep_store::points(bool with_layers) const {
 }
 
 void sweep_store::absorb(const std::string& other_database) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(m_mutex);
     {
-        statement at(db_, "ATTACH DATABASE ? AS part", path_);
+        statement at(m_db, "ATTACH DATABASE ? AS part", m_path);
         at.bind(1, other_database);
         at.run();
     }
@@ -312,7 +312,7 @@ void sweep_store::absorb(const std::string& other_database) {
         exec("COMMIT");
     } catch (...) {
         char* err = nullptr;
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, &err);
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, &err);
         sqlite3_free(err);
         exec("DETACH DATABASE part");
         throw;

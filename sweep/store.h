@@ -56,7 +56,7 @@ public:
     sweep_store(const sweep_store&) = delete;
     sweep_store& operator=(const sweep_store&) = delete;
 
-    const std::string& path() const { return path_; }
+    const std::string& path() const { return m_path; }
 
     /// The meta table; nullopt for a fresh store.
     std::optional<store_meta> meta() const;
@@ -81,9 +81,9 @@ private:
     void exec(const std::string& sql) const;
     void create_layers_table(const std::string& csv_header);
 
-    std::string path_;
-    sqlite3* db_ = nullptr;
-    mutable std::mutex mutex_;
+    std::string m_path;
+    sqlite3* m_db = nullptr;
+    mutable std::mutex m_mutex;
 };
 
 /// Splits one CSV line into cells (quotes as written by `satlm net --csv`).

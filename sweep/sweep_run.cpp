@@ -159,69 +159,56 @@ point_record run_point(const sweep_spec& spec, const sweep_point& point, const a
     return rec;
 }
 
-sweep_outcome run_sweep(const sweep_spec& spec, const sweep_run_options& o) {
-    if (o.shard_count == 0 || o.shard_index >= o.shard_count)
-        throw input_error(fmt::format("--shard {}/{}: expected I/N with 0 <= I < N", o.shard_index, o.shard_count));
+namespace {
+
+store_meta meta_for(const sweep_spec& spec, const sweep_run_options& o, std::size_t shard_points) {
+    store_meta m;
+    m.fingerprint = spec.fingerprint;
+    m.sweep_file = spec.file;
+    m.sweep_text = spec.text;
+    m.varied_keys = spec.varied_keys;
+    m.csv_header = net_csv_header();
+    m.shard_index = o.shard_index;
+    m.shard_count = o.shard_count;
+    m.points_total = spec.points.size();
+    m.points_expected = shard_points;
+    return m;
+}
+
+/// A folder may hold only this sweep's results, of this shard, in these columns.
+void check_same_sweep(const store_meta& old, const store_meta& now, const std::string& out) {
+    if (old.fingerprint != now.fingerprint)
+        throw input_error(fmt::format("{}: holds the results of another sweep ({}, or this file before an edit "
+                                      "that changes its points); choose another --out", out, old.sweep_file));
+    if (old.shard_index != now.shard_index || old.shard_count != now.shard_count)
+        throw input_error(fmt::format("{}: holds shard {}/{} of this sweep, not {}/{}", out, old.shard_index,
+                                      old.shard_count, now.shard_index, now.shard_count));
+    if (old.csv_header != now.csv_header)
+        throw input_error(fmt::format("{}: was written by a satlm with other report columns; choose another --out", out));
+}
+
+/// Runs `todo` on `jobs` threads, storing each point as it finishes; the calling thread reports
+/// progress. Stops taking points when `o.stop` is set. Returns the progress at the end.
+sweep_progress run_points(const sweep_spec& spec, const std::vector<const sweep_point*>& todo,
+                          const accel_config& base, sweep_store& store, const sweep_run_options& o,
+                          sweep_progress prog) {
     const auto t0 = clock_type::now();
-    const accel_config base = spec.base_config();
-    std::vector<const sweep_point*> mine;
-    for (const auto& p : spec.points)
-        if (p.index % o.shard_count == o.shard_index) mine.push_back(&p);
-
-    auto store = sweep_store::open(o.out, true);
-    store_meta meta;
-    meta.fingerprint = spec.fingerprint;
-    meta.sweep_file = spec.file;
-    meta.sweep_text = spec.text;
-    meta.varied_keys = spec.varied_keys;
-    meta.csv_header = net_csv_header();
-    meta.shard_index = o.shard_index;
-    meta.shard_count = o.shard_count;
-    meta.points_total = spec.points.size();
-    meta.points_expected = mine.size();
-    if (const auto old = store->meta()) {
-        if (old->fingerprint != spec.fingerprint)
-            throw input_error(fmt::format("{}: holds the results of another sweep ({}, or this file before an "
-                                          "edit that changes its points); choose another --out",
-                                          o.out, old->sweep_file));
-        if (old->shard_index != o.shard_index || old->shard_count != o.shard_count)
-            throw input_error(fmt::format("{}: holds shard {}/{} of this sweep, not {}/{}", o.out, old->shard_index,
-                                          old->shard_count, o.shard_index, o.shard_count));
-        if (old->csv_header != meta.csv_header)
-            throw input_error(fmt::format("{}: was written by a satlm with other report columns; choose another --out",
-                                          o.out));
-    }
-
-    const auto stored = store->statuses();
-    std::vector<const sweep_point*> todo;
-    sweep_outcome out;
-    out.shard_points = mine.size();
-    for (const auto* p : mine) {
-        const auto it = stored.find(p->id);
-        if (it == stored.end() || (it->second == "failed" && o.retry_failed)) todo.push_back(p);
-        else ++out.skipped;
-    }
-    meta.complete = todo.empty() && stored.size() >= mine.size();
-    store->write_meta(meta);
-
     std::mutex m;
     std::condition_variable cv;
-    sweep_progress prog;
-    prog.total = todo.size();
-    prog.skipped = out.skipped;
     std::atomic<std::size_t> next{0};
-    std::size_t workers_left = 0;
     std::exception_ptr store_failure;
     const std::uint64_t kill_after = kill_after_points();
     std::uint64_t committed = 0;
     auto stopping = [&] { return o.stop && o.stop->load(); };
+    const unsigned threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(o.jobs, todo.size())));
+    std::size_t workers_left = todo.empty() ? 0 : threads;
     auto worker = [&] {
         for (std::size_t k = next++; k < todo.size() && !stopping(); k = next++) {
             point_record rec = run_point(spec, *todo[k], base);
             std::lock_guard<std::mutex> lock(m);
             if (store_failure) break;
             try {
-                store->record(rec);
+                store.record(rec);
             } catch (...) {
                 store_failure = std::current_exception();
                 break;
@@ -235,28 +222,60 @@ sweep_outcome run_sweep(const sweep_spec& spec, const sweep_run_options& o) {
         --workers_left;
         cv.notify_all();
     };
-    const unsigned threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(o.jobs, todo.size())));
     std::vector<std::thread> pool;
-    workers_left = todo.empty() ? 0 : threads;
-    for (unsigned t = 0; t < workers_left; ++t) pool.emplace_back(worker);
+    for (std::size_t t = 0; t < workers_left; ++t) pool.emplace_back(worker);
     {
         std::unique_lock<std::mutex> lock(m);
         while (workers_left > 0) {
             cv.wait_for(lock, std::chrono::milliseconds(200));
-            if (o.progress) {
-                prog.elapsed = seconds_since(t0);
-                const sweep_progress copy = prog;
-                lock.unlock();
-                o.progress(copy);
-                lock.lock();
-            }
+            if (!o.progress) continue;
+            prog.elapsed = seconds_since(t0);
+            const sweep_progress copy = prog;
+            lock.unlock();
+            o.progress(copy);
+            lock.lock();
         }
     }
     for (auto& th : pool) th.join();
     if (store_failure) std::rethrow_exception(store_failure);
+    prog.elapsed = seconds_since(t0);
+    return prog;
+}
+
+}  // namespace
+
+sweep_outcome run_sweep(const sweep_spec& spec, const sweep_run_options& o) {
+    if (o.shard_count == 0 || o.shard_index >= o.shard_count)
+        throw input_error(fmt::format("--shard {}/{}: expected I/N with 0 <= I < N", o.shard_index, o.shard_count));
+    const accel_config base = spec.base_config();
+    std::vector<const sweep_point*> mine;
+    for (const auto& p : spec.points)
+        if (p.index % o.shard_count == o.shard_index) mine.push_back(&p);
+
+    auto store = sweep_store::open(o.out, true);
+    store_meta meta = meta_for(spec, o, mine.size());
+    if (const auto old = store->meta()) check_same_sweep(*old, meta, o.out);
+
+    // Stored points are skipped (failed ones too, unless retried).
+    const auto stored = store->statuses();
+    std::vector<const sweep_point*> todo;
+    sweep_outcome out;
+    out.shard_points = mine.size();
+    for (const auto* p : mine) {
+        const auto it = stored.find(p->id);
+        if (it == stored.end() || (it->second == "failed" && o.retry_failed)) todo.push_back(p);
+        else ++out.skipped;
+    }
+    // Incomplete while points run: a killed run never leaves a store that says it is complete.
+    meta.complete = todo.empty() && out.skipped == mine.size();
+    store->write_meta(meta);
+
+    sweep_progress prog;
+    prog.total = todo.size();
+    prog.skipped = out.skipped;
+    prog = run_points(spec, todo, base, *store, o, prog);
 
     out.ran = prog.done;
-    out.failed = 0;
     for (const auto& rec : store->points(false)) {
         if (rec.index % o.shard_count != o.shard_index) continue;
         if (rec.status == "ok") ++out.ok;
@@ -266,7 +285,6 @@ sweep_outcome run_sweep(const sweep_spec& spec, const sweep_run_options& o) {
     out.interrupted = prog.done < todo.size();
     store->set_complete(!out.interrupted && out.ok + out.failed >= mine.size());
     if (o.progress) {
-        prog.elapsed = seconds_since(t0);
         prog.finished = true;
         o.progress(prog);
     }
