@@ -38,8 +38,8 @@ int print_internal_error(std::string text) {
     return 3;
 }
 
-std::string key_list() {
-    std::string s = "\nKeys for --set (dotted names; SYSTEM.md sections 3 and 4):\n";
+std::string key_list(const char* heading = "Keys for --set (dotted names; SYSTEM.md sections 3 and 4):") {
+    std::string s = fmt::format("\n{}\n", heading);
     for (const auto& k : satlm::all_keys()) s += fmt::format("  {:<26} {}\n", k.name, k.doc);
     return s;
 }
@@ -76,7 +76,7 @@ int sc_main(int argc, char* argv[]) {
     satlm::sweep_cli_options sweep;
     CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run a what-if sweep of networks and keys into a results store");
     satlm::add_sweep_options(*sweep_cmd, sweep);
-    sweep_cmd->footer(key_list());
+    sweep_cmd->footer(key_list("Keys a sweep file can fix in [set] or vary in [grid], [zip] and [[points]]:"));
 
     satlm::merge_cli_options merge;
     CLI::App* merge_cmd = app.add_subcommand("merge", "Join the shard folders of a sweep into one");

@@ -61,13 +61,13 @@ bool check_key(problems& p, const toml::node& n, const std::string& table, const
                const std::string& value) {
     const std::string where = fmt::format("[{}] key `{}`", table, key);
     if (!find_key(key)) {
-        p.add(&n, fmt::format("{}: unknown key, expected a key of sections 3 and 4 such as array.rows "
-                              "(docs/sweep.md lists them)", where));
+        p.add(&n, fmt::format("{}: unknown key, expected a key such as array.rows "
+                              "(`satlm sweep --help` lists them)", where));
         return false;
     }
     accel_config scratch;
     try {
-        scratch.set(key, value, key_source::command_line, where);
+        scratch.set(key, value, key_source::command_line, fmt::format("[{}]", table));
     } catch (const config_error& e) {
         p.add(&n, e.what());
         return false;

@@ -341,11 +341,34 @@ std::string export_jsonl(const sweep_store& store) {
     return s;
 }
 
+shard_status read_shard_status(const std::string& dir) {
+    shard_status st;
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::path(dir) / "results.sqlite", ec)) return st;
+    const auto store = sweep_store::open(dir, false);
+    const auto meta = store->meta();
+    if (!meta) return st;
+    st.exists = true;
+    st.fingerprint = meta->fingerprint;
+    st.index = meta->shard_index;
+    st.count = meta->shard_count;
+    st.expected = meta->points_expected;
+    for (const auto& [id, status] : store->statuses()) {
+        ++st.stored;
+        st.failed += status != "ok";
+    }
+    st.complete = meta->complete && st.stored >= st.expected;
+    return st;
+}
+
 void merge_parts(const std::vector<std::string>& parts, const std::string& out) {
     if (parts.empty()) throw input_error("merge: expected one or more shard folders");
     std::vector<store_meta> metas;
     std::set<unsigned> shards;
     for (const auto& part : parts) {
+        std::error_code ec;
+        if (fs::exists(out, ec) && fs::equivalent(part, out, ec))
+            throw input_error(fmt::format("merge: --out {} is one of the parts; choose another folder", out));
         const auto s = sweep_store::open(part, false);
         const auto m = s->meta();
         if (!m) throw input_error(fmt::format("{}: holds no sweep results", part));

@@ -68,6 +68,17 @@ std::string export_csv(const sweep_store& store);
 /// One JSON object per point and line: id, network, keys, status, error, wall_seconds, layers.
 std::string export_jsonl(const sweep_store& store);
 
+/// What a folder's store says of its shard, for schedulers that resubmit only unfinished shards.
+struct shard_status {
+    bool exists = false;          ///< DIR/results.sqlite holds a sweep
+    bool complete = false;        ///< every point of the shard is stored (ok or failed)
+    std::string fingerprint;      ///< the sweep it belongs to
+    unsigned index = 0, count = 1;
+    std::size_t stored = 0, expected = 0, failed = 0;
+};
+/// Reads the status of the store in `dir` (exists = false when there is none yet).
+shard_status read_shard_status(const std::string& dir);
+
 /// Joins shard folders into `out`: every part must be complete and of the same sweep, and the
 /// parts must be shards 0..N-1 of one N, each once. Throws input_error naming the part.
 void merge_parts(const std::vector<std::string>& parts, const std::string& out);
