@@ -118,14 +118,20 @@ void validate_shape(const gen_options& o) {
     positive("--out-ch", o.out_channels, 4096);
     positive("--height", o.height, 4096);
     positive("--width", o.width, 4096);
-    if (o.kernel % 2 == 0 || o.kernel > 15)
-        bad_option("--kernel", fmt::format("expected an odd kernel size 1..15, got {}", o.kernel));
+    positive("--kernel", o.kernel, 4096);
+    if (o.kernel_h > 4096 || (o.given.count("kernel-h") && o.kernel_h == 0))
+        bad_option("--kernel-h", fmt::format("expected 1..4096, got {}", o.kernel_h));
+    if (o.kernel_w > 4096 || (o.given.count("kernel-w") && o.kernel_w == 0))
+        bad_option("--kernel-w", fmt::format("expected 1..4096, got {}", o.kernel_w));
+    positive("--stride", o.stride, 4096);
     if (o.pad > 64) bad_option("--pad", fmt::format("expected 0..64, got {}", o.pad));
-    if (o.height + 2 * o.pad < o.kernel || o.width + 2 * o.pad < o.kernel)
-        bad_option("--kernel", fmt::format("a {}x{} kernel does not fit the padded {}x{} map", o.kernel,
-                                           o.kernel, o.height + 2 * o.pad, o.width + 2 * o.pad));
+    if (o.height + 2 * o.pad < o.filter_h() || o.width + 2 * o.pad < o.filter_w())
+        bad_option(o.kernel_h || o.kernel_w ? (o.height + 2 * o.pad < o.filter_h() ? "--kernel-h" : "--kernel-w")
+                                            : "--kernel",
+                   fmt::format("a {}x{} kernel does not fit the padded {}x{} map", o.filter_h(), o.filter_w(),
+                               o.height + 2 * o.pad, o.width + 2 * o.pad));
     const std::uint64_t act_values = std::uint64_t{o.in_channels} * (o.height + 2 * o.pad) * (o.width + 2 * o.pad);
-    const std::uint64_t weights = std::uint64_t{o.in_channels} * o.out_channels * o.kernel * o.kernel;
+    const std::uint64_t weights = std::uint64_t{o.in_channels} * o.out_channels * o.filter_h() * o.filter_w();
     if (act_values > (std::uint64_t{1} << 28) || weights > (std::uint64_t{1} << 28))
         bad_option("--in-ch", "the layer is too large to generate (more than 2^28 values)");
 }
@@ -136,7 +142,9 @@ layer_keys shape_of(const gen_options& o) {
     L.out_channels = o.out_channels;
     L.padded_height = o.height + 2 * o.pad;
     L.padded_width = o.width + 2 * o.pad;
-    L.kernel = o.kernel;
+    L.kernel_h = o.filter_h();
+    L.kernel_w = o.filter_w();
+    L.stride = o.stride;
     L.act_bits = o.act_bits;
     L.weight_bits = o.weight_bits;
     L.psum_bits = 16;
@@ -169,7 +177,7 @@ void random_weights(layer_data& layer, const gen_options& o, portable_rng& rng) 
     const int hi = (1 << (o.weight_bits - 1)) - 1;
     std::vector<std::uint64_t> tri;
     for (int v = lo; v <= hi; ++v) tri.push_back(static_cast<std::uint64_t>(std::max(1, hi + 2 - std::abs(v))));
-    const unsigned k2 = o.kernel * o.kernel;
+    const unsigned k2 = o.filter_h() * o.filter_w();
     for (unsigned oc = 0; oc < o.out_channels; ++oc)
         for (unsigned ic = 0; ic < o.in_channels; ++ic)
             for (unsigned kij = 0; kij < k2; ++kij) {
@@ -234,27 +242,32 @@ layer_data layer_from_npy(gen_options o) {
         throw input_error(fmt::format("{}: expected an activation tensor [C, H, W] (rank 3), got shape {}",
                                       act.name, act.shape_text()));
     if (wgt.shape.size() != 4)
-        throw input_error(fmt::format("{}: expected a weight tensor [K, C, k, k] (rank 4), got shape {}",
+        throw input_error(fmt::format("{}: expected a weight tensor [K, C, kh, kw] (rank 4), got shape {}",
                                       wgt.name, wgt.shape_text()));
     if (act.size() == 0) throw input_error(fmt::format("{}: the tensor is empty (shape {})", act.name, act.shape_text()));
     if (wgt.size() == 0) throw input_error(fmt::format("{}: the tensor is empty (shape {})", wgt.name, wgt.shape_text()));
     if (wgt.shape[1] != act.shape[0])
         throw input_error(fmt::format("{}: expected {} input channels (dimension 1) to match {}, got shape {}",
                                       wgt.name, act.shape[0], act.name, wgt.shape_text()));
-    if (wgt.shape[2] != wgt.shape[3] || wgt.shape[2] % 2 == 0 || wgt.shape[2] > 15)
-        throw input_error(fmt::format("{}: expected a square odd kernel (k x k, k = 1, 3, ..., 15), got shape {}",
+    if (wgt.shape[2] > 4096 || wgt.shape[3] > 4096)
+        throw input_error(fmt::format("{}: expected a kernel of at most 4096 x 4096, got shape {}",
                                       wgt.name, wgt.shape_text()));
     auto dim = [](std::size_t d) { return static_cast<unsigned>(std::min<std::size_t>(d, 1U << 30)); };
     check_given(o, "in-ch", o.in_channels, dim(act.shape[0]), act.name, "channels");
     check_given(o, "height", o.height, dim(act.shape[1]), act.name, "rows");
     check_given(o, "width", o.width, dim(act.shape[2]), act.name, "columns");
     check_given(o, "out-ch", o.out_channels, dim(wgt.shape[0]), wgt.name, "output channels");
-    check_given(o, "kernel", o.kernel, dim(wgt.shape[2]), wgt.name, "as kernel size");
+    check_given(o, "kernel-h", o.filter_h(), dim(wgt.shape[2]), wgt.name, "kernel rows");
+    check_given(o, "kernel-w", o.filter_w(), dim(wgt.shape[3]), wgt.name, "kernel columns");
+    if (!o.given.count("kernel-h")) check_given(o, "kernel", o.kernel, dim(wgt.shape[2]), wgt.name, "kernel rows");
+    if (!o.given.count("kernel-w")) check_given(o, "kernel", o.kernel, dim(wgt.shape[3]), wgt.name, "kernel columns");
     o.in_channels = dim(act.shape[0]);
     o.height = dim(act.shape[1]);
     o.width = dim(act.shape[2]);
     o.out_channels = dim(wgt.shape[0]);
     o.kernel = dim(wgt.shape[2]);
+    o.kernel_h = dim(wgt.shape[2]);
+    o.kernel_w = dim(wgt.shape[3]);
     validate_shape(o);
 
     const auto av = integer_values(act, o.act_alpha, "--act-alpha", true, o.act_bits);
@@ -270,10 +283,10 @@ layer_data layer_from_npy(gen_options o) {
             for (unsigned c = 0; c < o.width; ++c)
                 layer.act_at(ic, (r + o.pad) * pw + (c + o.pad)) =
                     static_cast<std::uint8_t>(av[(std::size_t{ic} * o.height + r) * o.width + c]);
-    const unsigned k2 = o.kernel * o.kernel;
+    const unsigned k2 = o.filter_h() * o.filter_w();
     for (unsigned oc = 0; oc < o.out_channels; ++oc)
         for (unsigned ic = 0; ic < o.in_channels; ++ic)
-            for (unsigned kij = 0; kij < k2; ++kij)  // [K][C][ki][kj] flattens to kij = ki*k+kj
+            for (unsigned kij = 0; kij < k2; ++kij)  // [K][C][ki][kj] flattens to kij = ki*kw+kj
                 layer.weight_at(oc, ic, kij) =
                     static_cast<std::int8_t>(wv[(std::size_t{oc} * o.in_channels + ic) * k2 + kij]);
     return layer;
@@ -323,7 +336,10 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     shape(sub.add_option("--out-ch", o.out_channels, "output channels")->capture_default_str(), "out-ch");
     shape(sub.add_option("--height", o.height, "input rows (unpadded)")->capture_default_str(), "height");
     shape(sub.add_option("--width", o.width, "input columns (unpadded)")->capture_default_str(), "width");
-    shape(sub.add_option("--kernel", o.kernel, "kernel size k (odd)")->capture_default_str(), "kernel");
+    shape(sub.add_option("--kernel", o.kernel, "kernel size k of a k x k filter")->capture_default_str(), "kernel");
+    shape(sub.add_option("--kernel-h", o.kernel_h, "filter rows (default --kernel)"), "kernel-h");
+    shape(sub.add_option("--kernel-w", o.kernel_w, "filter columns (default --kernel)"), "kernel-w");
+    sub.add_option("--stride", o.stride, "stride in both dimensions")->capture_default_str();
     sub.add_option("--pad", o.pad, "zero padding around the map")->capture_default_str();
     sub.add_option("--act-bits", o.act_bits, "activation bits: 4 or 2")->capture_default_str();
     sub.add_option("--weight-bits", o.weight_bits, "weight bits (two's complement)")->capture_default_str();
@@ -345,7 +361,7 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
                o.act_npy = v.at(0);
                o.weight_npy = v.at(1);
            },
-           "ACT.npy [C,H,W] and WEIGHT.npy [K,C,k,k] tensors instead of random ones")
+           "ACT.npy [C,H,W] and WEIGHT.npy [K,C,kh,kw] tensors instead of random ones")
         ->expected(2);
     // CLI::PositiveNumber's message prints the whole double range: say it in a few words.
     sub.add_option("--act-alpha", o.act_alpha, "clip value of float activations (quantizes them)")

@@ -29,7 +29,10 @@ struct gen_options {
     unsigned out_channels = 8;   ///< --out-ch
     unsigned height = 4;         ///< --height: unpadded input rows
     unsigned width = 4;          ///< --width: unpadded input columns
-    unsigned kernel = 3;         ///< --kernel: k of the k x k kernel, odd
+    unsigned kernel = 3;         ///< --kernel: k of a k x k filter
+    unsigned kernel_h = 0;       ///< --kernel-h: filter rows; 0 = --kernel
+    unsigned kernel_w = 0;       ///< --kernel-w: filter columns; 0 = --kernel
+    unsigned stride = 1;         ///< --stride, both dimensions
     unsigned pad = 1;            ///< --pad: zero ring around the map
     unsigned act_bits = 4;       ///< --act-bits: 4, or 2
     unsigned weight_bits = 4;    ///< --weight-bits: 2..4
@@ -37,12 +40,15 @@ struct gen_options {
     unsigned tile_out = 8;       ///< --tile-out: output channels per weight/psum file
     std::uint64_t seed = 1;      ///< --seed of the random tensors
     std::string act_npy;         ///< --from-npy ACT.npy: [C, H, W]
-    std::string weight_npy;      ///< --from-npy ... WEIGHT.npy: [K, C, k, k]
+    std::string weight_npy;      ///< --from-npy ... WEIGHT.npy: [K, C, kh, kw]
     double act_alpha = 0;        ///< --act-alpha for float activations (0: not given)
     double weight_alpha = 0;     ///< --weight-alpha for float weights (0: not given)
-    /// Shape options given explicitly ("in-ch", "out-ch", "height", "width", "kernel"); with
-    /// --from-npy they must agree with the tensors' shapes.
+    /// Shape options given explicitly ("in-ch", "out-ch", "height", "width", "kernel",
+    /// "kernel-h", "kernel-w"); with --from-npy they must agree with the tensors' shapes.
     std::set<std::string> given;
+
+    unsigned filter_h() const { return kernel_h ? kernel_h : kernel; }
+    unsigned filter_w() const { return kernel_w ? kernel_w : kernel; }
 };
 
 /// A --seed value: plain decimal digits that fit 64 bits (no sign, no wrap); nullopt otherwise.

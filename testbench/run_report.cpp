@@ -76,7 +76,9 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
     j["tiling"] = {{"description", result.plan.describe(vs.config.layer)},
                    {"out_tiles", result.plan.out_tiles},
                    {"in_tiles", result.plan.in_tiles},
-                   {"row_bands", result.plan.bands.size()},
+                   {"row_bands", result.plan.row_bands},
+                   {"col_bands", result.plan.col_bands},
+                   {"kernel_groups", result.plan.kernel_groups.size()},
                    {"chunk_positions", result.plan.chunk},
                    {"passes", st.passes},
                    {"chunks", st.chunks}};

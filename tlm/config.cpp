@@ -147,7 +147,26 @@ std::vector<key_access> make_keys() {
     uint_key("layer.out_channels", M, "output channels of the whole layer", 1, big, [](accel_config& c) -> unsigned& { return c.layer.out_channels; });
     uint_key("layer.padded_height", M, "padded input rows", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_height; });
     uint_key("layer.padded_width", M, "padded input columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_width; });
-    uint_key("layer.kernel", M, "k of the k x k kernel (odd), stride 1", 1, 15, [](accel_config& c) -> unsigned& { return c.layer.kernel; });
+    // The square shorthand: sets both kernel_h and kernel_w; reads back "HxW" when they differ
+    // (a value it also accepts, so every report's config can be fed back).
+    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; \"HxW\" for a non-square one)"},
+                 [](accel_config& c, std::string_view t) {
+                     const auto x = t.find('x');
+                     if (x == std::string_view::npos) {
+                         c.layer.kernel_h = c.layer.kernel_w = parse_unsigned(t, 1, big);
+                     } else {
+                         const unsigned h = parse_unsigned(t.substr(0, x), 1, big);
+                         c.layer.kernel_w = parse_unsigned(t.substr(x + 1), 1, big);
+                         c.layer.kernel_h = h;
+                     }
+                 },
+                 [](const accel_config& c) {
+                     return c.layer.square_kernel() ? std::to_string(c.layer.kernel_h)
+                                                    : fmt::format("{}x{}", c.layer.kernel_h, c.layer.kernel_w);
+                 }});
+    uint_key("layer.kernel_h", M, "filter rows", 1, big, [](accel_config& c) -> unsigned& { return c.layer.kernel_h; });
+    uint_key("layer.kernel_w", M, "filter columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.kernel_w; });
+    uint_key("layer.stride", M, "stride in both dimensions (output floor((padded - filter) / stride) + 1)", 1, big, [](accel_config& c) -> unsigned& { return c.layer.stride; });
     uint_key("layer.act_bits", M, "activation bits: 4, or 2 (two per 4-bit lane)", 2, 4, [](accel_config& c) -> unsigned& { return c.layer.act_bits; });
     uint_key("layer.weight_bits", M, "two's-complement weight bits", 2, 4, [](accel_config& c) -> unsigned& { return c.layer.weight_bits; });
     uint_key("layer.psum_bits", M, "psum and accumulator bits (wrap-around)", 8, 32, [](accel_config& c) -> unsigned& { return c.layer.psum_bits; });
@@ -231,6 +250,9 @@ void accel_config::set(std::string_view dotted_key, std::string_view value, key_
         throw config_error(fmt::format("{}: key `{}`: {}", origin, dotted_key, e.what()));
     }
     sources[std::string(dotted_key)] = src;
+    // The square shorthand and the two filter sides name the same values.
+    if (dotted_key == "layer.kernel") sources["layer.kernel_h"] = sources["layer.kernel_w"] = src;
+    if (dotted_key == "layer.kernel_h" || dotted_key == "layer.kernel_w") sources["layer.kernel"] = src;
 }
 
 std::string accel_config::get(std::string_view dotted_key) const {
@@ -252,12 +274,11 @@ std::vector<std::string> accel_config::problems() const {
     std::vector<std::string> p;
     auto bad = [&p](const char* key, const std::string& why) { p.push_back(fmt::format("key `{}`: {}", key, why)); };
     const auto& L = layer;
-    if (L.kernel % 2 == 0) bad("layer.kernel", fmt::format("expected an odd kernel size, got {}", L.kernel));
     if (L.act_bits != 4 && L.act_bits != 2) bad("layer.act_bits", fmt::format("expected 4 or 2, got {}", L.act_bits));
-    if (L.padded_height < L.kernel)
-        bad("layer.padded_height", fmt::format("expected at least the kernel size {}, got {}", L.kernel, L.padded_height));
-    if (L.padded_width < L.kernel)
-        bad("layer.padded_width", fmt::format("expected at least the kernel size {}, got {}", L.kernel, L.padded_width));
+    if (L.padded_height < L.kernel_h)
+        bad("layer.padded_height", fmt::format("expected at least the filter height layer.kernel_h = {}, got {}", L.kernel_h, L.padded_height));
+    if (L.padded_width < L.kernel_w)
+        bad("layer.padded_width", fmt::format("expected at least the filter width layer.kernel_w = {}, got {}", L.kernel_w, L.padded_width));
     const unsigned tin = tile_in_channels();
     if (L.act_bits == 2 && tin % 2 != 0)
         bad("tiles.in_channels", fmt::format("2-bit mode packs channels in pairs: expected an even count, got {}", tin));

@@ -24,21 +24,31 @@ struct layer_keys {
     unsigned out_channels = 8;   ///< output channels of the whole layer
     unsigned padded_height = 6;  ///< padded input rows (activation lines = height x width)
     unsigned padded_width = 6;   ///< padded input columns
-    unsigned kernel = 3;         ///< k x k kernel, k odd, stride 1
+    unsigned kernel_h = 3;       ///< filter rows (any size up to the map)
+    unsigned kernel_w = 3;       ///< filter columns
+    unsigned stride = 1;         ///< the same in both dimensions
     unsigned act_bits = 4;       ///< 4, or 2 (two activations per 4-bit lane)
     unsigned weight_bits = 4;    ///< two's-complement weight width
     unsigned psum_bits = 16;     ///< psum/accumulator width, wrap-around
 
-    unsigned out_height() const { return padded_height - kernel + 1; }
-    unsigned out_width() const { return padded_width - kernel + 1; }
+    /// floor((H_padded - F) / stride) + 1 per dimension (0 when the filter exceeds the map).
+    unsigned out_height() const { return out_size(padded_height, kernel_h); }
+    unsigned out_width() const { return out_size(padded_width, kernel_w); }
     unsigned positions() const { return padded_height * padded_width; }     ///< N (nij)
     unsigned out_positions() const { return out_height() * out_width(); }   ///< O (onij)
-    unsigned kernel_positions() const { return kernel * kernel; }           ///< k^2 (kij)
+    /// kh x kw (kij = ki x kernel_w + kj, row-major over the filter).
+    unsigned kernel_positions() const { return kernel_h * kernel_w; }
+    bool square_kernel() const { return kernel_h == kernel_w; }
     /// Input channels one 4-bit array lane carries: 1 (4-bit) or 2 (2-bit).
     unsigned channels_per_lane() const { return act_bits == 2 ? 2 : 1; }
     /// Useful MACs: out_ch x in_ch x k^2 x output pixels.
     std::uint64_t macs() const {
         return std::uint64_t{out_channels} * in_channels * kernel_positions() * out_positions();
+    }
+
+private:
+    unsigned out_size(unsigned padded, unsigned filter) const {
+        return padded >= filter && stride ? (padded - filter) / stride + 1 : 0;
     }
 };
 

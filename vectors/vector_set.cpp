@@ -100,8 +100,35 @@ private:
     std::string tile_why(unsigned i, unsigned o, unsigned k) const {
         if (i > 0) return in_tiles_why();
         if (o > 0) return out_tiles_why();
-        return fmt::format("layer.kernel = {} ({} kernel positions, this is {})",
-                           m_cfg.layer.kernel, kk(), k);
+        return fmt::format("{} ({} kernel positions, this is {})", kernel_text(false), kk(), k);
+    }
+    /// The filter keys as given or inferred: "layer.kernel = 3" or "layer.kernel_h x
+    /// layer.kernel_w = 3 x 1" (as "key `layer.kernel` = 3" ... when `key`).
+    std::string kernel_text(bool key) const {
+        const auto& L = m_cfg.layer;
+        if (L.square_kernel()) return fmt::format(key ? "key `layer.kernel` = {}" : "layer.kernel = {}", L.kernel_h);
+        return fmt::format(key ? "keys `layer.kernel_h` x `layer.kernel_w` = {} x {}"
+                               : "layer.kernel_h x layer.kernel_w = {} x {}",
+                           L.kernel_h, L.kernel_w);
+    }
+    bool kernel_h_given() const { return given("layer.kernel_h"); }
+    bool kernel_w_given() const { return given("layer.kernel_w"); }
+    bool kernel_given() const { return kernel_h_given() && kernel_w_given(); }
+    /// Whether `blocks` kernel positions can be the filter the keys allow: kernel_h x kernel_w
+    /// when both are given, a multiple of the one given, else k^2 with k odd (a square filter).
+    bool kernel_blocks_ok(std::uint64_t blocks, std::uint64_t& root) const {
+        const auto& L = m_cfg.layer;
+        if (kernel_given()) return blocks == kk();
+        if (kernel_h_given()) return blocks > 0 && blocks % L.kernel_h == 0;
+        if (kernel_w_given()) return blocks > 0 && blocks % L.kernel_w == 0;
+        return odd_square(blocks, root);
+    }
+    /// Sets the filter keys the manifest and --set left open from `blocks` kernel positions.
+    void infer_kernel(std::uint64_t blocks, std::uint64_t root, const std::string& from) {
+        const auto& L = m_cfg.layer;
+        if (kernel_h_given()) infer("layer.kernel_w", blocks / L.kernel_h, from);
+        else if (kernel_w_given()) infer("layer.kernel_h", blocks / L.kernel_w, from);
+        else infer("layer.kernel", root, from);
     }
     [[noreturn]] void contradiction(const std::string& file, std::size_t line,
                                     const std::string& what) const {
@@ -174,9 +201,9 @@ line_expectation set_loader::output_expect(bool per_tile) const {
             fmt::format("{} channels x {} bits: {} x layer.psum_bits", ch, L.psum_bits,
                         per_tile ? "tiles.out_channels" : "layer.out_channels"),
             std::size_t{L.out_positions()},
-            fmt::format("{} x {} output positions of a {} x {} map and a {} x {} kernel",
-                        L.out_height(), L.out_width(), L.padded_height, L.padded_width, L.kernel,
-                        L.kernel)};
+            fmt::format("{} x {} output positions of a {} x {} map, a {} x {} kernel and stride {}",
+                        L.out_height(), L.out_width(), L.padded_height, L.padded_width, L.kernel_h,
+                        L.kernel_w, L.stride)};
 }
 
 line_expectation set_loader::psum_expect(bool per_k) const {
@@ -197,9 +224,6 @@ line_expectation set_loader::psum_expect(bool per_k) const {
 void set_loader::infer_keys() {
     auto& L = m_cfg.layer;
     // Checks that the inference itself relies on, before any file is read.
-    if (given("layer.kernel") && L.kernel % 2 == 0)
-        throw config_error(
-            fmt::format("key `layer.kernel`: expected an odd kernel size, got {}", L.kernel));
     if (given("layer.act_bits") && L.act_bits != 2 && L.act_bits != 4)
         throw config_error(
             fmt::format("key `layer.act_bits`: expected 4 or 2, got {}", L.act_bits));
@@ -251,7 +275,7 @@ void set_loader::infer_keys() {
 
     // A given kernel against the map, before the kernel-position files are counted (a default
     // kernel is not checked yet: the files may still set it).
-    if (given("layer.kernel")) m_cfg.validate();
+    if (kernel_given()) m_cfg.validate();
 
     // Output tiles.
     const bool tout_given = given("tiles.out_channels");
@@ -299,30 +323,35 @@ void set_loader::infer_keys() {
     // Kernel size, act_bits and output tile size from the weight files.
     const line_reader& w0 = read(m_wgt->expand(0, 0, 0));
     const std::uint64_t lw = w0.lines().size();
-    const bool k_given = given("layer.kernel");
+    // Kernel positions = kernel_h x kernel_w weight files ({k}) or blocks (no {k}); a square
+    // filter of odd size is inferred, a non-square or even one needs the keys.
+    const bool k_given = kernel_given();
     if (m_wgt->has_k() && !k_given) {
         const unsigned files = count_files(*m_wgt, 'k');
         std::uint64_t k = 0;
-        if (!odd_square(files, k))
+        if (!kernel_blocks_ok(files, k))
             throw config_error(fmt::format(
                 "{}: missing: found weight files for kernel positions {{k}} = 0..{} only, "
-                "expected k^2 of them with k odd (or give layer.kernel)",
-                path_of(m_wgt->expand(0, 0, files)), files - 1));
-        infer("layer.kernel", k, path_of(m_wgt->text()));
+                "expected {} (or give layer.kernel_h and layer.kernel_w)",
+                path_of(m_wgt->expand(0, 0, files)), files - 1,
+                kernel_h_given()   ? fmt::format("a multiple of layer.kernel_h = {} of them", L.kernel_h)
+                : kernel_w_given() ? fmt::format("a multiple of layer.kernel_w = {} of them", L.kernel_w)
+                                   : std::string("k^2 of them with k odd")));
+        infer_kernel(files, k, path_of(m_wgt->text()));
     }
     if (m_wgt->has_k() && k_given) {
         const unsigned files = count_files(*m_wgt, 'k');
         if (files < kk())
             throw config_error(fmt::format(
-                "{}: missing: key `layer.kernel` = {} needs {} weight files ({{k}} = 0..{})",
-                path_of(m_wgt->expand(0, 0, files)), L.kernel, kk(), kk() - 1));
-        // More kernel-position files than k^2: the key contradicts the files (a smaller kernel
-        // would silently ignore them).
+                "{}: missing: {} needs {} weight files ({{k}} = 0..{})",
+                path_of(m_wgt->expand(0, 0, files)), kernel_text(true), kk(), kk() - 1));
+        // More kernel-position files than kh x kw: the keys contradict the files (a smaller
+        // kernel would silently ignore them).
         if (files > kk())
             throw config_error(fmt::format(
-                "key `layer.kernel` = {}: expected {} weight file(s) ({{k}} = 0..{}), but {} "
+                "{}: expected {} weight file(s) ({{k}} = 0..{}), but {} "
                 "exists too ({} kernel-position files in all)",
-                L.kernel, kk(), kk() - 1, path_of(m_wgt->expand(0, 0, kk())), files));
+                kernel_text(true), kk(), kk() - 1, path_of(m_wgt->expand(0, 0, kk())), files));
     }
     const bool bits_given = given("layer.act_bits");
     if (!bits_given && tout_known) {
@@ -339,9 +368,9 @@ void set_loader::infer_keys() {
                 bits = 2;
         } else {
             std::uint64_t root = 0;
-            if (odd_square(q, root))
+            if (kernel_blocks_ok(q, root))
                 bits = 4;
-            else if (q % 2 == 0 && odd_square(q / 2, root))
+            else if (q % 2 == 0 && kernel_blocks_ok(q / 2, root))
                 bits = 2;
         }
         if (bits == 0)
@@ -367,13 +396,17 @@ void set_loader::infer_keys() {
     if (!m_wgt->has_k() && !k_given) {
         const std::uint64_t per = std::uint64_t{tout()} * cpl();
         std::uint64_t k = 0;
-        if (lw % per != 0 || !odd_square(lw / per, k))
+        if (lw % per != 0 || !kernel_blocks_ok(lw / per, k))
             contradiction(
                 w0.path(), w0.last_line(),
-                fmt::format("found {} data lines, expected k^2 blocks (k odd) of {} lines "
+                fmt::format("found {} data lines, expected {} blocks of {} lines "
                             "(tiles.out_channels x lines per channel) in kij order",
-                            lw, per));
-        infer("layer.kernel", k, w0.path());
+                            lw,
+                            kernel_h_given()   ? fmt::format("a multiple of layer.kernel_h = {}", L.kernel_h)
+                            : kernel_w_given() ? fmt::format("a multiple of layer.kernel_w = {}", L.kernel_w)
+                                               : std::string("k^2 (k odd)"),
+                            per));
+        infer_kernel(lw / per, k, w0.path());
     }
     w0.expect_count(*weight_expect().count, weight_expect().count_why);
 

@@ -54,11 +54,13 @@ std::string expand(std::string s, unsigned i, unsigned o, unsigned k) {
     return s;
 }
 
-// kij x N + (orow + ki) x padded_width + (ocol + kj): the pmem word of psum(kij, input pixel).
+// kij x N + (orow x stride + ki) x padded_width + (ocol x stride + kj), ki = kij / kernel_w,
+// kj = kij % kernel_w: the pmem word of psum(kij, input pixel).
 std::uint64_t acc_word(const layer_keys& L, unsigned onij, unsigned kij) {
     const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
-    const unsigned ki = kij / L.kernel, kj = kij % L.kernel;
-    return std::uint64_t{kij} * L.positions() + (orow + ki) * L.padded_width + (ocol + kj);
+    const unsigned ki = kij / L.kernel_w, kj = kij % L.kernel_w;
+    return std::uint64_t{kij} * L.positions() + std::uint64_t{orow * L.stride + ki} * L.padded_width +
+           (ocol * L.stride + kj);
 }
 
 std::string psum_lines_header(unsigned channels) {
@@ -168,8 +170,11 @@ void write_manifest(const std::string& path, const layer_keys& shape, unsigned t
     t += "dir = \".\"\n\n[layer]\n";
     t += fmt::format("in_channels = {}\nout_channels = {}\n", shape.in_channels, shape.out_channels);
     t += fmt::format("padded_height = {}\npadded_width = {}\n", shape.padded_height, shape.padded_width);
-    t += fmt::format("kernel = {}\nact_bits = {}\nweight_bits = {}\npsum_bits = {}\n", shape.kernel,
-                     shape.act_bits, shape.weight_bits, shape.psum_bits);
+    if (shape.square_kernel()) t += fmt::format("kernel = {}\n", shape.kernel_h);
+    else t += fmt::format("kernel_h = {}\nkernel_w = {}\n", shape.kernel_h, shape.kernel_w);
+    if (shape.stride != 1) t += fmt::format("stride = {}\n", shape.stride);
+    t += fmt::format("act_bits = {}\nweight_bits = {}\npsum_bits = {}\n", shape.act_bits,
+                     shape.weight_bits, shape.psum_bits);
     t += fmt::format("\n[tiles]\nin_channels = {}\nout_channels = {}\n", tile_in, tile_out);
     t += "\n[files]\n";
     t += fmt::format("activation = \"{}\"\n", canonical_names::activation);

@@ -50,7 +50,7 @@ expect out_of_range_value 2 'array\.rows' -- run "$tmp/s" --set array.rows=0
 expect not_a_number 2 'l0\.depth' -- run "$tmp/s" --set l0.depth=deep
 expect unknown_set_key 2 'array\.rowz' -- run "$tmp/s" --set array.rowz=8
 expect set_without_value 2 'KEY=VALUE' -- run "$tmp/s" --set array.rows
-expect impossible_geometry 2 '(impossible geometry|xmem|pmem)' -- run "$tmp/s" --set pmem.words=16
+expect impossible_geometry 2 'impossible geometry: pmem needs 11 words' -- run "$tmp/s" --set pmem.words=10
 expect contradicting_key 2 '(layer\.padded_height.*activation_tile0\.txt|activation_tile0\.txt.*layer\.padded_height)' -- run "$tmp/s" --set layer.padded_height=7
 printf '[layer]\nkernel = 3\n' > "$tmp/arch.toml"
 expect manifest_key_in_config 2 'arch\.toml.*layer\.kernel' -- run "$tmp/s" --config "$tmp/arch.toml"
