@@ -85,7 +85,9 @@ net_result run_vector_set(const sweep_network& n, const accel_config& cfg, const
     if (l.layer.name.empty()) l.layer.name = n.name;
     l.layer.ifmap_h = l.layer.height = L.padded_height;
     l.layer.ifmap_w = l.layer.width = L.padded_width;
-    l.layer.filter_h = l.layer.filter_w = L.kernel;
+    l.layer.filter_h = L.kernel_h;
+    l.layer.filter_w = L.kernel_w;
+    l.layer.stride = L.stride;
     l.layer.channels = L.in_channels;
     l.layer.filters = L.out_channels;
     l.config = vs.config;
