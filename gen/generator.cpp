@@ -1,8 +1,10 @@
 #include "gen/generator.h"
 
 #include "testbench/golden.h"
+#include "tlm/budget.h"
 #include "vectors/npy.h"
 #include "tlm/report.h"
+#include "vectors/set_folder.h"
 #include "vectors/vector_writer.h"
 
 #include <CLI/CLI.hpp>
@@ -316,22 +318,91 @@ layer_data make_generated_layer(const gen_options& o) {
     return layer;
 }
 
+namespace {
+
+/// The limits.* keys given with --set (the only keys `satlm gen` takes).
+limits_keys gen_limits(const gen_options& o) {
+    accel_config cfg;
+    for (const auto& s : o.sets) {
+        const auto eq = s.find('=');
+        if (eq == std::string::npos || eq == 0)
+            bad_option("--set", fmt::format("`{}`: expected KEY=VALUE, e.g. --set limits.gen_files=1000000", s));
+        const std::string key = s.substr(0, eq);
+        if (key.rfind("limits.", 0) != 0 && find_key(key))
+            bad_option("--set", fmt::format("key `{}`: satlm gen takes only limits.* keys (the layer comes from its options)", key));
+        cfg.set(key, s.substr(eq + 1), key_source::command_line);
+    }
+    return cfg.limits;
+}
+
+/// Memory of generating: the tensors, the golden outputs, one psum block and the largest file.
+void check_gen_memory(const layer_keys& L, unsigned tile_out, const set_size& size, const limits_keys& limits) {
+    const double tensors = double(L.in_channels) * L.positions() +
+                           double(L.out_channels) * L.in_channels * L.kernel_positions();
+    const double outputs = double(L.out_positions()) * L.out_channels * 8 * 2;
+    const double psums = double(L.positions()) * tile_out * 8 * 2;
+    const double file = std::min(size.bytes, std::max(double(L.out_positions()) * (L.out_channels * 16.0 + 1),
+                                                      double(L.positions()) * (tile_out * 16.0 + 1)));
+    const double need = tensors + outputs + psums + file;
+    if (need > double(limits.memory_mb) * 1024 * 1024)
+        throw config_error(fmt::format("key `limits.memory_mb` = {}: generating this layer needs {} (--in-ch, "
+                                       "--out-ch, --height x --width, --kernel); raise limits.memory_mb",
+                                       limits.memory_mb, format_bytes(need)));
+}
+
+}  // namespace
+
 void run_generator(const gen_options& o) {
-    const layer_data layer = make_generated_layer(o);
+    const limits_keys limits = gen_limits(o);
+    validate_common(o);
     tile_keys tiles;
     tiles.in_channels = o.tile_in ? o.tile_in : 32 / o.act_bits;
     tiles.out_channels = o.tile_out;
-    write_vector_set(o.out_dir, layer, tiles, golden_output(layer, true),
-                     [&layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
-                         return golden_psums(layer, ic0, nic, oc0, noc, kij);
-                     });
+    // The size of the set from the options alone, before any tensor exists (a .npy layer is
+    // sized once its files are read: they bound it themselves).
+    auto check_budget = [&](const layer_keys& shape) {
+        const set_size size = canonical_set_size(shape, tiles.in_channels, tiles.out_channels, !o.no_psums);
+        check_gen_budget(size, limits);
+        check_gen_memory(shape, tiles.out_channels, size, limits);
+    };
+    if (o.act_npy.empty()) {
+        validate_shape(o);
+        check_budget(shape_of(o));
+    }
+    const layer_data layer = make_generated_layer(o);
+    check_budget(layer.shape);
+    const written_set w = write_set_folder(o.out_dir, o.force, [&](const std::string& staging) {
+        psum_source psums;
+        if (!o.no_psums)
+            psums = [&layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
+                return golden_psums(layer, ic0, nic, oc0, noc, kij);
+            };
+        write_vector_set(staging, layer, tiles, golden_output(layer, true), psums);
+    });
+    std::size_t psum_files = 0, weight_files = 0, act_files = 0;
+    for (const auto& f : w.files) {
+        psum_files += f.rfind("psum_", 0) == 0;
+        weight_files += f.rfind("weight_", 0) == 0;
+        act_files += f.rfind("activation_", 0) == 0;
+    }
+    fmt::print("wrote {} files, {} bytes into {}: {} activation, {} weight, {} psum, out.txt, "
+               "acc_address.txt, vectorset.toml{}\n",
+               w.files.size(), w.bytes, o.out_dir, act_files, weight_files, psum_files,
+               w.removed ? fmt::format(" (replaced {} files of the previous set)", w.removed) : "");
+    fmt::print("run it:  satlm run {}\n", o.out_dir);
 }
 
 void add_gen_options(CLI::App& sub, gen_options& o) {
     auto shape = [&o](CLI::Option* opt, const char* key) {
         opt->each([&o, key](const std::string&) { o.given.insert(key); });
     };
-    sub.add_option("--out", o.out_dir, "output folder of the vector set")->required();
+    sub.add_option("--out", o.out_dir, "output folder of the vector set (new or empty, see --force)")->required();
+    sub.add_flag("--force", o.force,
+                 "write into a non-empty folder: replaces only the files its vectorset.toml lists");
+    sub.add_flag("--no-psums", o.no_psums, "do not write the psum files");
+    sub.add_option("--set", o.sets, "budget key: --set limits.gen_files=N, limits.gen_mb=N or limits.memory_mb=N")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     shape(sub.add_option("--in-ch", o.in_channels, "input channels")->capture_default_str(), "in-ch");
     shape(sub.add_option("--out-ch", o.out_channels, "output channels")->capture_default_str(), "out-ch");
     shape(sub.add_option("--height", o.height, "input rows (unpadded)")->capture_default_str(), "height");

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -43,6 +44,9 @@ struct gen_options {
     std::string weight_npy;      ///< --from-npy ... WEIGHT.npy: [K, C, kh, kw]
     double act_alpha = 0;        ///< --act-alpha for float activations (0: not given)
     double weight_alpha = 0;     ///< --weight-alpha for float weights (0: not given)
+    bool force = false;          ///< --force: replace the set the folder's vectorset.toml lists
+    bool no_psums = false;       ///< --no-psums: no psum files
+    std::vector<std::string> sets;  ///< --set limits.KEY=VALUE (the gen budget and memory)
     /// Shape options given explicitly ("in-ch", "out-ch", "height", "width", "kernel",
     /// "kernel-h", "kernel-w"); with --from-npy they must agree with the tensors' shapes.
     std::set<std::string> given;
@@ -62,7 +66,9 @@ void add_gen_options(CLI::App& sub, gen_options& o);
 /// expected.
 layer_data make_generated_layer(const gen_options& o);
 
-/// make_generated_layer, then writes the set (golden outputs and psums) into o.out_dir.
+/// Checks the budget (limits.gen_files, limits.gen_mb, limits.memory_mb) before anything is
+/// generated, then make_generated_layer, then writes the set (golden outputs and psums) into
+/// o.out_dir through a staging folder (vectors/set_folder.h) and prints what it wrote.
 void run_generator(const gen_options& o);
 
 /// round_half_even(clip(x, 0, alpha) / alpha x (2^bits - 1)).

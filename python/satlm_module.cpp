@@ -105,7 +105,7 @@ result make_result(const accel_config& cfg, const satlm::run_result& r) {
     satlm::net_layer_result l;
     l.layer.name = "layer";
     l.layer.ifmap_h = L.padded_height, l.layer.ifmap_w = L.padded_width;
-    l.layer.filter_h = L.kernel, l.layer.filter_w = L.kernel;
+    l.layer.filter_h = L.kernel_h, l.layer.filter_w = L.kernel_w, l.layer.stride = L.stride;
     l.layer.channels = L.in_channels, l.layer.filters = L.out_channels;
     l.config = cfg;
     l.stats = r.stats;
@@ -144,7 +144,7 @@ satlm::layer_data layer_from_numpy(const py::object& act_obj, const py::object& 
         throw py::value_error("weight: expected [K, C, R, S] with C = " + std::to_string(C) +
                               " (act's channels), got C = " + std::to_string(wgt.shape(1)));
     if (C == 0 || H == 0 || W == 0 || K == 0) throw py::value_error("act and weight must not be empty");
-    if (R != S || stride != 1) throw py::value_error("satlm models square kernels with stride 1 in this version");
+    if (stride == 0) throw py::value_error("stride: expected 1 or more, got 0");
     auto set = [&cfg](const char* key, unsigned v) {
         cfg.set(key, std::to_string(v), satlm::key_source::command_line, "satlm");
     };
@@ -152,7 +152,9 @@ satlm::layer_data layer_from_numpy(const py::object& act_obj, const py::object& 
     set("layer.out_channels", K);
     set("layer.padded_height", H + 2 * pad);
     set("layer.padded_width", W + 2 * pad);
-    set("layer.kernel", R);
+    set("layer.kernel_h", R);
+    set("layer.kernel_w", S);
+    set("layer.stride", stride);
     set("layer.act_bits", act_bits);
     set("layer.weight_bits", weight_bits);
     cfg.validate();

@@ -106,6 +106,13 @@ struct arch_keys {
     }
 };
 
+/// Resource budgets (docs/safety.md): checked before anything is allocated or written.
+struct limits_keys {
+    unsigned memory_mb = 1024;  ///< limits.memory_mb: the model's memory need, all capacities in full
+    unsigned gen_files = 100000;  ///< limits.gen_files: files `satlm gen` may write
+    unsigned gen_mb = 1024;     ///< limits.gen_mb: megabytes `satlm gen` may write
+};
+
 /// Where a key's value came from (lowest to highest precedence).
 enum class key_source { built_in, inferred, config_file, manifest, command_line };
 const char* to_string(key_source s);
@@ -122,6 +129,7 @@ struct accel_config {
     file_keys files;
     format_keys format;
     arch_keys arch;
+    limits_keys limits;
 
     /// Source of each key that was set by anything but the built-in default.
     std::map<std::string, key_source> sources;
@@ -151,15 +159,24 @@ struct accel_config {
     std::string describe() const;
 };
 
+/// The type a key's value has in a TOML file.
+enum class value_kind { whole, number, boolean, text, choice, auto_or_whole };
+
 /// Static description of one key (for --help, describe(), the report and sweeps).
 struct key_info {
     std::string name;     ///< dotted name, e.g. "array.rows"
     key_section section;  ///< which file may hold it
     std::string doc;      ///< one-line meaning
+    value_kind kind = value_kind::text;  ///< TOML type
+    std::string range;    ///< allowed values, e.g. "1..1024" or "\"cycle\" | \"lt\""
 };
 /// Every key, in documentation order.
 const std::vector<key_info>& all_keys();
 const key_info* find_key(std::string_view dotted_key);
+/// Known keys nearest to a mistyped one (edit distance, at most three), for "did you mean".
+std::vector<std::string> nearest_keys(std::string_view unknown);
+/// " (did you mean `a` or `b`?)" for an unknown key, or "" when nothing is near.
+std::string did_you_mean(std::string_view unknown);
 
 /// Loads an architecture file (--config): only architecture keys allowed. Throws config_error
 /// "FILE: key `x`: ..." for unknown/misplaced keys, bad values, or TOML syntax errors.

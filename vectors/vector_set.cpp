@@ -1,6 +1,8 @@
 #include "vectors/vector_set.h"
 
 #include "tlm/bits.h"
+#include "tlm/budget.h"
+#include "tlm/safe_file.h"
 #include "tlm/report.h"
 #include "vectors/file_pattern.h"
 #include "vectors/line_reader.h"
@@ -44,6 +46,16 @@ public:
         : m_cfg(cfg), m_dir(std::move(dir)), m_check(check) {}
 
     void infer_keys();
+    const std::vector<std::string>& files_read() const { return m_read; }
+    /// The expected output files that exist but were not read (--no-check): still the set's
+    /// files, so no output may overwrite them.
+    std::vector<std::string> unread_expected_files() const {
+        std::vector<std::string> v;
+        if (m_check || !m_out) return v;
+        for (unsigned o = 0; o < (m_out->has_o() ? m_out_tiles : 1); ++o)
+            if (exists(m_out->expand(0, o, 0))) v.push_back(path_of(m_out->expand(0, o, 0)));
+        return v;
+    }
     layer_data decode_layer();
     expected_data decode_expected();
 
@@ -67,6 +79,14 @@ private:
         const std::string p = path_of(name);
         auto it = m_files.find(p);
         if (it == m_files.end()) {
+            try {
+                check_file_budget(m_cfg, p, double(check_input_file(p, "")));
+            } catch (const config_error&) {
+                throw;
+            } catch (const input_error& bad) {
+                throw vector_format_error(bad.what());
+            }
+            m_read.push_back(p);
             auto r = std::make_unique<line_reader>(p, m_cfg.format.header_lines, e);
             it = m_files.emplace(p, std::move(r)).first;
         } else {
@@ -152,9 +172,11 @@ private:
     line_expectation act_expect() const;
     line_expectation weight_expect() const;
     line_expectation output_expect(bool per_tile) const;
+    void check_output_width_key(const line_reader& o0, std::size_t channels_per_line);
     line_expectation psum_expect(bool per_k) const;
     void check_tile_counts();
 
+    std::vector<std::string> m_read;  ///< every file read, in order
     accel_config& m_cfg;
     std::string m_dir;
     bool m_check;
@@ -197,13 +219,15 @@ line_expectation set_loader::weight_expect() const {
 line_expectation set_loader::output_expect(bool per_tile) const {
     const auto& L = m_cfg.layer;
     const unsigned ch = per_tile ? tout() : L.out_channels;
-    return {std::size_t{ch} * L.psum_bits,
-            fmt::format("{} channels x {} bits: {} x layer.psum_bits", ch, L.psum_bits,
-                        per_tile ? "tiles.out_channels" : "layer.out_channels"),
-            std::size_t{L.out_positions()},
-            fmt::format("{} x {} output positions of a {} x {} map, a {} x {} kernel and stride {}",
-                        L.out_height(), L.out_width(), L.padded_height, L.padded_width, L.kernel_h,
-                        L.kernel_w, L.stride)};
+    line_expectation e{std::size_t{ch} * L.psum_bits,
+                       fmt::format("{} channels x {} bits: {} x layer.psum_bits", ch, L.psum_bits,
+                                   per_tile ? "tiles.out_channels" : "layer.out_channels"),
+                       std::size_t{L.out_positions()},
+                       fmt::format("{} x {} output positions of a {} x {} map, a {} x {} kernel and stride {}",
+                                   L.out_height(), L.out_width(), L.padded_height, L.padded_width, L.kernel_h,
+                                   L.kernel_w, L.stride)};
+    e.unknown_bits = true;  // an RTL dump may hold x/z: counted as mismatches, not bad input
+    return e;
 }
 
 line_expectation set_loader::psum_expect(bool per_k) const {
@@ -292,7 +316,9 @@ void set_loader::infer_keys() {
     bool tout_known = tout_given;
     bool out_known = given("layer.out_channels");
     if (m_check) {
-        const line_reader& o0 = read(m_out->expand(0, 0, 0));
+        line_expectation rtl_dump;
+        rtl_dump.unknown_bits = true;  // x/z in an expected output: mismatches, read on
+        const line_reader& o0 = read(m_out->expand(0, 0, 0), rtl_dump);
         const std::size_t pb = L.psum_bits;
         // Output channels on one line of the output file (whole psum_bits fields).
         auto fields_per_line = [&] {
@@ -549,13 +575,19 @@ expected_data set_loader::decode_expected() {
         const line_reader& r = read(m_out->expand(0, o, 0), output_expect(m_out->has_o()));
         const unsigned ch = m_out->has_o() ? to : L.out_channels;
         const unsigned first = m_out->has_o() ? o * to : 0;
+        e.output_file_channels = ch;
+        e.output_files.push_back(r.path());
+        e.output_lines.emplace_back();
+        std::vector<std::uint64_t> unknown;
         for (unsigned onij = 0; onij < out.out_positions; ++onij) {
-            const auto f = r.fields(onij, L.psum_bits);
+            const auto f = r.fields(onij, L.psum_bits, unknown);
+            e.output_lines.back().push_back(static_cast<std::uint32_t>(r.lines()[onij].number));
             for (unsigned j = 0; j < ch; ++j) {
                 const unsigned oc = first + (high ? ch - 1 - j : j);
                 if (oc < L.out_channels) {
                     out.at(onij, oc) = sign_extend(f[j], L.psum_bits);
-                } else if (f[j] != 0) {
+                    if (unknown[j]) e.output_unknown[std::size_t{onij} * L.out_channels + oc] = unknown[j];
+                } else if (f[j] != 0 || unknown[j] != 0) {
                     throw_format_error(
                         r.path(), r.lines()[onij].number,
                         fmt::format("padded output channel {} (layer.out_channels = {}) must be 0, "
@@ -700,6 +732,8 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     if (!manifest.empty()) load_manifest_file(cfg, manifest);
     for (const auto& [key, value] : overrides)
         cfg.set(key, value, key_source::command_line, "--set");
+    // The architecture's capacities alone, before any vector file is read.
+    check_memory_budget(cfg, false);
     const fs::path data = fs::path(cfg.dir).is_absolute() ? fs::path(cfg.dir) : base / cfg.dir;
     fs::path normal = data.lexically_normal();
     if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path())
@@ -715,9 +749,16 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     detect_file_names(cfg, data, check);
     set_loader loader(cfg, data_dir, check);
     loader.infer_keys();
+    // Everything the run will hold, with the layer's keys final and before its tensors exist.
+    check_memory_budget(cfg, true);
     layer_data layer = loader.decode_layer();
     expected_data expected = loader.decode_expected();
-    return vector_set{std::move(cfg), data_dir, std::move(layer), std::move(expected)};
+    std::vector<std::string> files;
+    if (!manifest.empty()) files.push_back(manifest);
+    files.insert(files.end(), loader.files_read().begin(), loader.files_read().end());
+    for (auto& f : loader.unread_expected_files()) files.push_back(std::move(f));
+    return vector_set{std::move(cfg), data_dir, std::move(layer), std::move(expected), manifest,
+                      std::move(files)};
 }
 
 }  // namespace satlm

@@ -2,6 +2,7 @@
 
 #include "tlm/bits.h"
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 
 #include <fmt/format.h>
 
@@ -38,12 +39,9 @@ std::vector<unsigned> descending(unsigned top, unsigned step = 1) {
 
 const char* const dots_line = "#................#\n";
 
+// Through a temporary file renamed into place: a failed write never leaves a cut file behind.
 void write_text(const std::string& path, const std::string& text) {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) throw input_error(fmt::format("{}: cannot open for writing", path));
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.close();
-    if (!f) throw input_error(fmt::format("{}: write failed", path));
+    write_file_atomically(path, text, "");
 }
 
 std::string expand(std::string s, unsigned i, unsigned o, unsigned k) {
@@ -76,6 +74,10 @@ unsigned acc_address_width(const layer_keys& shape) {
 }
 
 void write_output_file(const std::string& path, const layer_output& output, unsigned psum_bits) {
+    write_text(path, output_file_text(output, psum_bits));
+}
+
+std::string output_file_text(const layer_output& output, unsigned psum_bits) {
     std::string text = psum_lines_header(output.out_channels);
     text.reserve(text.size() + std::size_t{output.out_positions} * (output.out_channels * psum_bits + 1));
     for (unsigned onij = 0; onij < output.out_positions; ++onij) {
@@ -83,7 +85,7 @@ void write_output_file(const std::string& path, const layer_output& output, unsi
             append_bits(text, to_field(output.at(onij, oc), psum_bits), psum_bits);
         text.push_back('\n');
     }
-    write_text(path, text);
+    return text;
 }
 
 void write_activation_file(const std::string& path, const layer_data& layer, unsigned itile,

@@ -46,10 +46,10 @@ def numpy_conv(act, weight, stride=1, pad=0, psum_bits=16):
 def random_case(rng):
     act_bits = int(rng.choice([2, 4]))
     C, K = int(rng.integers(1, 40)), int(rng.integers(1, 24))
-    R = int(rng.choice([1, 3, 5]))
-    H, W = int(rng.integers(R, 12)), int(rng.integers(R, 12))
+    R, S = int(rng.choice([1, 2, 3, 5])), int(rng.choice([1, 3, 4]))
+    H, W = int(rng.integers(R, 12)), int(rng.integers(S, 12))
     act = rng.integers(0, 1 << act_bits, size=(C, H, W))
-    weight = rng.integers(-8, 8, size=(K, C, R, R))
+    weight = rng.integers(-8, 8, size=(K, C, R, S))
     rows = int(rng.choice([4, 8, 16]))
     return act, weight, act_bits, satlm.Arch(**{"array.rows": rows, "array.cols": int(rng.choice([4, 8, 16]))})
 
@@ -58,10 +58,10 @@ def test_layers(a):
     rng = np.random.default_rng(2026)
     for t in range(100):
         act, weight, act_bits, arch = random_case(rng)
-        pad = int(rng.integers(0, 2))
-        ref = numpy_conv(act, weight, pad=pad)
-        lt = satlm.run_layer(act, weight, arch, pad=pad, act_bits=act_bits, fidelity="lt")
-        cy = satlm.run_layer(act, weight, arch, pad=pad, act_bits=act_bits, fidelity="cycle")
+        pad, stride = int(rng.integers(0, 2)), int(rng.choice([1, 1, 2, 3]))
+        ref = numpy_conv(act, weight, stride=stride, pad=pad)
+        lt = satlm.run_layer(act, weight, arch, stride=stride, pad=pad, act_bits=act_bits, fidelity="lt")
+        cy = satlm.run_layer(act, weight, arch, stride=stride, pad=pad, act_bits=act_bits, fidelity="cycle")
         if not np.array_equal(lt.output, ref):
             fail(f"case {t}: LT output differs from the NumPy convolution")
         if not np.array_equal(cy.output, lt.output) or cy.cycles != lt.cycles:
@@ -70,7 +70,7 @@ def test_layers(a):
             fail(f"case {t}: ReLU(pre_relu) is not the output")
         if lt.stats["cycles"]["total"] != lt.cycles:
             fail(f"case {t}: stats cycles {lt.stats['cycles']['total']} != {lt.cycles}")
-    print("ok: 100 random layers equal the NumPy convolution in both fidelities")
+    print("ok: 100 random layers (strides 1-3, filters 1x1 to 5x4) equal the NumPy convolution in both fidelities")
 
 
 def test_sets(a):

@@ -77,6 +77,9 @@ const std::vector<key_case>& key_cases() {
         {"schedule.kind", "reference", "overlapped", [](C c) { return c.arch.schedule == schedule_kind::overlapped; }},
         {"dataflow.kind", "ws", "ws", [](C c) { return c.arch.dataflow == dataflow_kind::ws; }},
         {"model.fidelity", "cycle", "lt", [](C c) { return c.arch.model == fidelity::lt; }},
+        {"limits.memory_mb", "1024", "4096", [](C c) { return c.limits.memory_mb == 4096; }},
+        {"limits.gen_files", "100000", "7", [](C c) { return c.limits.gen_files == 7; }},
+        {"limits.gen_mb", "1024", "9", [](C c) { return c.limits.gen_mb == 9; }},
     };
     return k;
 }
@@ -416,7 +419,13 @@ BOOST_AUTO_TEST_CASE(file_errors_name_file_line_and_key) {
         {true, "[array]\nrows = \"many\"\n", {"2: key `array.rows`", "expected a whole number"}},
         {true, "[array]\ncols = 0\n", {"2: key `array.cols`", "expected 1..1024"}},
         {true, "[array]\nrows = -3\n", {"2: key `array.rows`", "non-negative"}},
-        {true, "[array]\nrows = [1, 2]\n", {"2: key `array.rows`", "expected a string, number or boolean"}},
+        {true, "[array]\nrows = [1, 2]\n", {"2: key `array.rows`", "expected a whole number", "got an array"}},
+        {true, "[array]\nrows = \"16\"\n", {"2: key `array.rows`", "expected a whole number", "got a string \"16\""}},
+        {true, "[l0]\ndepth = 16.0\n", {"2: key `l0.depth`", "expected a whole number", "got a floating-point number 16.0"}},
+        {true, "[clock]\nperiod_ns = \"2\"\n", {"2: key `clock.period_ns`", "expected a number"}},
+        {false, "[format]\noutput_relu = \"false\"\n", {"2: key `format.output_relu`", "expected true or false"}},
+        {false, "[files]\noutput = 3\n", {"2: key `files.output`", "expected a quoted string", "got a whole number"}},
+        {true, "[array]\nrow = 8\n", {"2: key `array.row`", "unknown key (did you mean `array.rows`?)"}},
         {true, "[schedule]\nkind = \"fast\"\n", {"2: key `schedule.kind`", "\"reference\" or \"overlapped\""}},
         {false, "[format]\noutput_relu = \"maybe\"\n", {"2: key `format.output_relu`", "expected true or false"}},
         {false, "[layer]\nact_bits = 8\n", {"2: key `layer.act_bits`", "expected 2..4"}},
