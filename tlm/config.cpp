@@ -152,7 +152,8 @@ std::vector<key_access> make_keys() {
     uint_key("layer.padded_width", M, "padded input columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_width; });
     // The square shorthand: sets both kernel_h and kernel_w; reads back "HxW" when they differ
     // (a value it also accepts, so every report's config can be fed back).
-    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; \"HxW\" for a non-square one)"},
+    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; reads back \"HxW\" for a non-square one)",
+                  value_kind::whole_or_text, fmt::format("1..{} or \"HxW\"", big)},
                  [](accel_config& c, std::string_view t) {
                      const auto x = t.find('x');
                      if (x == std::string_view::npos) {
@@ -403,6 +404,7 @@ const char* expected_type(value_kind kind) {
         case value_kind::text: return "a quoted string";
         case value_kind::choice: return "a quoted string";
         case value_kind::auto_or_whole: return "\"auto\" or a whole number";
+        case value_kind::whole_or_text: return "a whole number or a quoted \"HxW\"";
     }
     return "?";
 }
@@ -420,6 +422,7 @@ void check_toml_type(const toml::node& n, value_kind kind, const std::string& wh
         case value_kind::auto_or_whole:
             ok = n.is_integer() || (n.is_string() && n.as_string()->get() == "auto");
             break;
+        case value_kind::whole_or_text: ok = n.is_integer() || n.is_string(); break;
     }
     if (ok) return;
     std::string got = toml_type_name(n);

@@ -160,7 +160,7 @@ struct accel_config {
 };
 
 /// The type a key's value has in a TOML file.
-enum class value_kind { whole, number, boolean, text, choice, auto_or_whole };
+enum class value_kind { whole, number, boolean, text, choice, auto_or_whole, whole_or_text };
 
 /// Static description of one key (for --help, describe(), the report and sweeps).
 struct key_info {

@@ -29,6 +29,7 @@ add_test(NAME system/bad_input COMMAND bash ${SYS}/bad_input.sh $<TARGET_FILE:sa
 add_test(NAME system/gen_grid COMMAND bash ${SYS}/gen_grid.sh $<TARGET_FILE:satlm>)
 set_tests_properties(system/gen_grid PROPERTIES LABELS slow)
 add_test(NAME system/torch_export COMMAND bash ${SYS}/torch_export.sh $<TARGET_FILE:satlm>)
+add_test(NAME system/layer_kinds COMMAND bash ${SYS}/layer_kinds.sh $<TARGET_FILE:satlm>)
 # Hostile-input tier (docs/safety.md): one ctest per case of hostile_input.py (its @case lines).
 file(STRINGS ${SYS}/hostile_input.py hostile_lines REGEX "^@case\\(\"[a-z0-9_]+\"\\)")
 foreach(line IN LISTS hostile_lines)
