@@ -53,3 +53,9 @@ foreach(t scalesim fidelities no-data report bad-input scalesim-reports topologi
   add_test(NAME system/net/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/net_system.py ${t} ${SYS_ARGS})
   set_tests_properties(system/net/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
 endforeach()
+
+# `satlm sweep`, `merge`, `export`, `plot` (tests/system/sweep_system.py; examples/ needs gnuplot and chromium).
+foreach(t validate resume signal shards failed vector-sets plot-axes examples)
+  add_test(NAME system/sweep/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/sweep_system.py ${t} ${SYS_ARGS})
+  set_tests_properties(system/sweep/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+endforeach()
