@@ -2,7 +2,10 @@
 
 #include "testbench/golden.h"
 #include "testbench/npy.h"
+#include "tlm/bits.h"
 #include "tlm/report.h"
+#include "vectors/layout_writer.h"
+#include "vectors/vector_set.h"
 #include "vectors/vector_writer.h"
 
 #include <CLI/CLI.hpp>
@@ -12,11 +15,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace satlm {
@@ -303,15 +309,173 @@ layer_data make_generated_layer(const gen_options& o) {
     return layer;
 }
 
-void run_generator(const gen_options& o) {
-    const layer_data layer = make_generated_layer(o);
-    tile_keys tiles;
-    tiles.in_channels = o.tile_in ? o.tile_in : 32 / o.act_bits;
-    tiles.out_channels = o.tile_out;
-    write_vector_set(o.out_dir, layer, tiles, golden_output(layer, true),
-                     [&layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
-                         return golden_psums(layer, ic0, nic, oc0, noc, kij);
-                     });
+namespace {
+
+/// Splits the --set pairs: manifest keys and pmem.psum_base (the one architecture key that
+/// changes the files); every problem, one line each.
+std::vector<std::pair<std::string, std::string>> gen_sets(const std::vector<std::string>& sets) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string problems;
+    accel_config scratch;
+    for (const auto& s : sets) {
+        const auto eq = s.find('=');
+        try {
+            if (eq == std::string::npos || eq == 0)
+                throw config_error(fmt::format("--set `{}`: expected KEY=VALUE, e.g. --set files.output=out_tile{{o}}.txt", s));
+            const std::string key = s.substr(0, eq);
+            const key_info* info = find_key(key);
+            if (info && info->section == key_section::architecture && key != "pmem.psum_base")
+                throw config_error(fmt::format("--set: key `{}` does not change the files gen writes "
+                                               "(of the architecture keys only pmem.psum_base does)", key));
+            scratch.set(key, s.substr(eq + 1), key_source::command_line);
+            out.emplace_back(key, s.substr(eq + 1));
+        } catch (const config_error& e) {
+            problems += (problems.empty() ? "" : "\n") + std::string(e.what());
+        }
+    }
+    if (!problems.empty()) throw config_error(problems);
+    return out;
+}
+
+bool from_layout(const accel_config& layout, const char* key) {
+    return layout.given_at_or_above(key, key_source::inferred);
+}
+
+/// The layout's [layer] and [tiles] keys fill the shape options not given on the command line.
+void apply_layout_shape(gen_options& o, const accel_config& layout) {
+    const layer_keys& L = layout.layer;
+    auto take = [&](const char* option, const char* key, unsigned& field, unsigned value) {
+        if (!o.given.count(option) && from_layout(layout, key)) field = value;
+    };
+    take("in-ch", "layer.in_channels", o.in_channels, L.in_channels);
+    take("out-ch", "layer.out_channels", o.out_channels, L.out_channels);
+    take("kernel", "layer.kernel", o.kernel, L.kernel);
+    take("act-bits", "layer.act_bits", o.act_bits, L.act_bits);
+    take("weight-bits", "layer.weight_bits", o.weight_bits, L.weight_bits);
+    take("tile-in", "tiles.in_channels", o.tile_in, layout.tiles.in_channels);
+    take("tile-out", "tiles.out_channels", o.tile_out, layout.tiles.out_channels);
+    auto side = [&](const char* option, const char* key, unsigned& field, unsigned padded) {
+        if (o.given.count(option) || !from_layout(layout, key)) return;
+        if (padded < 2 * o.pad + 1)
+            throw config_error(fmt::format("key `{}` = {}: leaves no input row or column inside a "
+                                           "zero ring of --pad {}", key, padded, o.pad));
+        field = padded - 2 * o.pad;
+    };
+    side("height", "layer.padded_height", o.height, L.padded_height);
+    side("width", "layer.padded_width", o.width, L.padded_width);
+}
+
+/// Number of positions where two value lists differ.
+std::size_t count_differences(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) n += a[i] != b[i];
+    return n + std::max(a.size(), b.size()) - std::min(a.size(), b.size());
+}
+
+psum_source golden_psum_source(const layer_data& layer) {
+    return [&layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
+        return golden_psums(layer, ic0, nic, oc0, noc, kij);
+    };
+}
+
+}  // namespace
+
+accel_config resolve_layout(const gen_options& o) {
+    if (!o.like.empty() && !o.layout_file.empty())
+        throw input_error("--like and --layout: expected one layout, got both");
+    accel_config layout;
+    if (!o.like.empty()) {
+        layout = load_vector_set(o.like, accel_config{}, {}, true).config;
+        layout.dir = ".";
+    } else if (!o.layout_file.empty()) {
+        if (std::filesystem::path(o.layout_file).extension() != ".toml")
+            throw input_error(fmt::format("--layout {}: expected a manifest *.toml", o.layout_file));
+        load_manifest_file(layout, o.layout_file);
+    } else {
+        // The canonical layout, with the psum and acc files the reader checks when named.
+        layout.files.psum = canonical_names::psum;
+        layout.files.acc = canonical_names::acc;
+    }
+    for (const auto& [key, value] : gen_sets(o.sets)) layout.set(key, value, key_source::command_line);
+    return layout;
+}
+
+gen_summary run_generator(const gen_options& o) {
+    accel_config layout = resolve_layout(o);
+    if (!o.from_set.empty()) {
+        for (const char* opt : {"in-ch", "out-ch", "height", "width", "kernel", "pad", "act-bits", "weight-bits", "seed"})
+            if (o.given.count(opt))
+                throw input_error(fmt::format("--{}: the tensors come from --from-set {}, expected no shape or seed option",
+                                              opt, o.from_set));
+        if (!o.act_npy.empty()) throw input_error("--from-npy and --from-set: expected one source of tensors");
+        if (o.out_dir.empty()) bad_option("--out", "expected the output folder");
+        if (o.given.count("tile-in")) layout.set("tiles.in_channels", std::to_string(o.tile_in), key_source::command_line, "--tile-in");
+        if (o.given.count("tile-out")) layout.set("tiles.out_channels", std::to_string(o.tile_out), key_source::command_line, "--tile-out");
+        return regenerate_set(o.from_set, layout, o.out_dir);
+    }
+    gen_options shaped = o;
+    apply_layout_shape(shaped, layout);
+    layer_data layer = make_generated_layer(shaped);
+    layer.shape.psum_bits = layout.layer.psum_bits;
+    layout.layer = layer.shape;
+    layout.tiles.in_channels = shaped.tile_in ? shaped.tile_in : 32 / shaped.act_bits;
+    layout.tiles.out_channels = shaped.tile_out;
+    set_values values{golden_output(layer, layout.format.output_relu), golden_psum_source(layer), {}};
+    gen_summary summary;
+    summary.files = write_layout_set(o.out_dir, layout, layer, values);
+    return summary;
+}
+
+gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir) {
+    const vector_set vs = load_vector_set(from_set, accel_config{}, {}, true);
+    const accel_config& src = vs.config;
+    layout.layer = src.layer;
+    // What the layout leaves open is the set's own (its tiling, psum base, acc addresses per line).
+    for (const char* key : {"tiles.in_channels", "tiles.out_channels", "pmem.psum_base", "format.acc_per_line"})
+        if (!layout.given_at_or_above(key, key_source::inferred)) layout.set(key, src.get(key), key_source::inferred, from_set);
+    const layer_data& layer = vs.layer;
+    gen_summary summary;
+    auto note = [&](std::size_t differ, std::size_t total, const char* what, const std::string& where) {
+        if (differ)
+            summary.notes.push_back(fmt::format("{}: {} of {} {} differ from the golden model; written as read",
+                                                where, differ, total, what));
+    };
+
+    const bool relu = layout.format.output_relu;
+    layer_output golden = golden_output(layer, relu);
+    layer_output out = golden;
+    if (vs.expected.output && (vs.expected.output->relu == relu || relu)) {
+        out = *vs.expected.output;
+        if (!out.relu)
+            for (auto& v : out.values) v = satlm::relu(v);
+        out.relu = relu;
+        note(count_differences(out.values, golden.values), out.values.size(), "output values", vs.expected.output_desc);
+    }
+
+    psum_source psums = golden_psum_source(layer);
+    const bool same_tiling = src.tile_in_channels() == layout.tile_in_channels() &&
+                             src.tiles.out_channels == layout.tiles.out_channels;
+    if (!vs.expected.psums.empty() && same_tiling) {
+        std::map<std::tuple<unsigned, unsigned, unsigned>, const expected_data::psum_block*> blocks;
+        std::size_t differ = 0, total = 0;
+        for (const auto& b : vs.expected.psums) {
+            blocks[{b.itile, b.otile, b.kij}] = &b;
+            const unsigned to = layout.tiles.out_channels, ti = layout.tile_in_channels();
+            differ += count_differences(b.values, golden_psums(layer, b.itile * ti, ti, b.otile * to, to, b.kij));
+            total += b.values.size();
+        }
+        note(differ, total, "psums", from_set);
+        psums = [blocks, &layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
+            const auto it = blocks.find({ic0 / nic, oc0 / noc, kij});
+            return it != blocks.end() ? it->second->values : golden_psums(layer, ic0, nic, oc0, noc, kij);
+        };
+    }
+    std::vector<std::uint32_t> acc;
+    if (vs.expected.acc && layout.arch.pmem.psum_base == src.arch.pmem.psum_base) acc = *vs.expected.acc;
+
+    set_values values{std::move(out), psums, std::move(acc)};
+    summary.files = write_layout_set(out_dir, layout, layer, values);
+    return summary;
 }
 
 void add_gen_options(CLI::App& sub, gen_options& o) {
@@ -324,13 +488,14 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     shape(sub.add_option("--height", o.height, "input rows (unpadded)")->capture_default_str(), "height");
     shape(sub.add_option("--width", o.width, "input columns (unpadded)")->capture_default_str(), "width");
     shape(sub.add_option("--kernel", o.kernel, "kernel size k (odd)")->capture_default_str(), "kernel");
-    sub.add_option("--pad", o.pad, "zero padding around the map")->capture_default_str();
-    sub.add_option("--act-bits", o.act_bits, "activation bits: 4 or 2")->capture_default_str();
-    sub.add_option("--weight-bits", o.weight_bits, "weight bits (two's complement)")->capture_default_str();
-    sub.add_option("--tile-in", o.tile_in, "channels per activation line (default 32 / act-bits)");
-    sub.add_option("--tile-out", o.tile_out, "output channels per weight/psum file")->capture_default_str();
+    shape(sub.add_option("--pad", o.pad, "zero padding around the map")->capture_default_str(), "pad");
+    shape(sub.add_option("--act-bits", o.act_bits, "activation bits: 4 or 2")->capture_default_str(), "act-bits");
+    shape(sub.add_option("--weight-bits", o.weight_bits, "weight bits (two's complement)")->capture_default_str(), "weight-bits");
+    shape(sub.add_option("--tile-in", o.tile_in, "channels per activation line (default 32 / act-bits)"), "tile-in");
+    shape(sub.add_option("--tile-out", o.tile_out, "output channels per weight/psum file")->capture_default_str(), "tile-out");
     // CLI11 converts "-1" to 2^64-1 and saturates overflow: accept only plain digits that fit.
-    sub.add_option("--seed", o.seed, "seed of the random tensors (0..2^64-1)")
+    shape(sub.add_option("--seed", o.seed, "seed of the random tensors (0..2^64-1)"), "seed");
+    sub.get_option("--seed")
         ->capture_default_str()
         ->check(
             [](const std::string& v) -> std::string {
@@ -352,6 +517,10 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
         ->check(positive_number_check(), "POSITIVE");
     sub.add_option("--weight-alpha", o.weight_alpha, "clip value of float weights (quantizes them)")
         ->check(positive_number_check(), "POSITIVE");
+    sub.add_option("--layout", o.layout_file, "manifest (*.toml) of the layout to write (files, headers, lane orders)");
+    sub.add_option("--like", o.like, "write the layout of this set (folder or manifest), inferred as `satlm run` does");
+    sub.add_option("--from-set", o.from_set, "take the tensors and expected values of this set (round trip)");
+    sub.add_option("--set", o.sets, "layout key or pmem.psum_base: KEY=VALUE (repeatable)")->take_all();
 }
 
 }  // namespace satlm

@@ -84,7 +84,7 @@ int sc_main(int argc, char* argv[]) {
 
     try {
         if (*run_cmd) return satlm::run_command(run);
-        satlm::run_generator(gen);
+        for (const auto& note : satlm::run_generator(gen).notes) fmt::print(stderr, "satlm: note: {}\n", note);
         return 0;
     } catch (const satlm::input_error& e) {
         return print_error_lines(e.what());

@@ -189,7 +189,7 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
             in = blank();
             in.ofifo_rd = true;
             in.pmem_en = in.pmem_wr = true;
-            in.pmem_addr = psum_address(s.kij, s.first + j, nb);
+            in.pmem_addr = m_plan.psum_base + psum_address(s.kij, s.first + j, nb);
             emit(core, in);
         }
         break;
@@ -212,7 +212,7 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
                     if (j < reads) {
                         in.pmem_en = true;
                         if (j < k2) {
-                            in.pmem_addr = acc_address(s.first / ow, s.first % ow, static_cast<unsigned>(j), bs);
+                            in.pmem_addr = m_plan.psum_base + acc_address(s.first / ow, s.first % ow, static_cast<unsigned>(j), bs);
                         } else {
                             in.pmem_addr = m_plan.partial_base + m_plan.bands[s.band].out_row0 * ow + s.first;
                         }

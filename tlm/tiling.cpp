@@ -69,7 +69,9 @@ tiling_plan plan_tiling(const accel_config& cfg) {
             "plus the psums of a band, has {} (pmem.words)",
             partial, p.in_tiles, A.pmem.words));
     p.partial_base = static_cast<unsigned>(A.pmem.words - partial);
-    const std::uint64_t psum_have = A.pmem.words - partial;
+    // The psums start at pmem.psum_base (words below it are left alone).
+    p.psum_base = A.pmem.psum_base;
+    const std::uint64_t psum_have = A.pmem.words - partial > p.psum_base ? A.pmem.words - partial - p.psum_base : 0;
     const std::uint64_t k2 = L.kernel_positions();
 
     // A band fits when its activations (N_b + 1 words) fit below the weight base and its psums
@@ -90,7 +92,8 @@ tiling_plan plan_tiling(const accel_config& cfg) {
             "impossible geometry: pmem needs {} psum words for a band of one output row ({} "
             "kernel positions x {} positions + 1), has {} (pmem.words {}{})",
             k2 * n + 1, k2, n, psum_have, A.pmem.words,
-            partial ? fmt::format(" - {} partial-output words", partial) : std::string()));
+            (partial ? fmt::format(" - {} partial-output words", partial) : std::string()) +
+                (p.psum_base ? fmt::format(" - pmem.psum_base {}", p.psum_base) : std::string())));
     }
     // Largest band that fits (the constraints are monotonic in the band height).
     unsigned lo = 1, hi = out_rows;

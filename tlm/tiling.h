@@ -29,6 +29,7 @@ struct tiling_plan {
     std::vector<row_band> bands;     ///< in order; one band when the map fits
     unsigned chunk = 0;              ///< max positions streamed per chunk: min(l0.depth, ofifo.depth)
     unsigned partial_base = 0;       ///< pmem word of the partial-output region (in_tiles > 1)
+    unsigned psum_base = 0;          ///< pmem word of the first psum (pmem.psum_base)
 
     unsigned band_positions(const row_band& b, const layer_keys& L) const { return b.in_rows(L.kernel) * L.padded_width; }
     unsigned band_out_positions(const row_band& b, const layer_keys& L) const { return b.out_rows * L.out_width(); }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -17,8 +18,8 @@ namespace satlm {
 
 namespace fs = std::filesystem;
 
-unsigned acc_address_bits(const layer_keys& layer) {
-    const std::uint64_t last = std::uint64_t{layer.kernel_positions()} * layer.positions();
+unsigned acc_address_bits(const layer_keys& layer, unsigned psum_base) {
+    const std::uint64_t last = psum_base + std::uint64_t{layer.kernel_positions()} * layer.positions();
     return std::max(11u, bits_for(last == 0 ? 0 : last - 1));
 }
 
@@ -44,6 +45,7 @@ public:
         : m_cfg(cfg), m_dir(std::move(dir)), m_check(check) {}
 
     void infer_keys();
+    void infer_headers();
     layer_data decode_layer();
     expected_data decode_expected();
 
@@ -63,11 +65,15 @@ private:
         return fs::exists(path_of(name), ec);
     }
     /// Reads (once) and returns a file; later calls apply the expectation to the cached lines.
-    const line_reader& read(const std::string& name, const line_expectation& e = {}) {
+    /// `kind` decides the header lines (format.header.<kind>, else format.header_lines); the
+    /// first file of each kind gives its header text when no key gives it (see infer_headers).
+    const line_reader& read(const std::string& name, file_kind kind, const line_expectation& e = {}) {
         const std::string p = path_of(name);
         auto it = m_files.find(p);
         if (it == m_files.end()) {
-            auto r = std::make_unique<line_reader>(p, m_cfg.format.header_lines, e);
+            auto r = std::make_unique<line_reader>(p, m_cfg.format.header_lines_of(kind), e);
+            auto& first = m_first_of_kind[static_cast<std::size_t>(kind)];
+            if (!first) first = r.get();
             it = m_files.emplace(p, std::move(r)).first;
         } else {
             if (e.width) it->second->expect_width(*e.width, e.width_why);
@@ -127,11 +133,13 @@ private:
     line_expectation output_expect(bool per_tile) const;
     line_expectation psum_expect(bool per_k) const;
     void check_tile_counts();
+    void decode_acc(expected_data& e);
 
     accel_config& m_cfg;
     std::string m_dir;
     bool m_check;
     std::map<std::string, std::unique_ptr<line_reader>> m_files;
+    std::array<const line_reader*, all_file_kinds.size()> m_first_of_kind{};
     std::optional<file_pattern> m_act, m_wgt, m_out, m_psum;
     unsigned m_in_tiles = 1;
     unsigned m_out_tiles = 1;
@@ -218,7 +226,7 @@ void set_loader::infer_keys() {
         for (unsigned i = 1; i < m_in_tiles; ++i) need_file(m_act->expand(i, 0, 0), in_tiles_why());
     } else
         m_in_tiles = std::max(1u, count_files(*m_act, 'i'));
-    const line_reader& a0 = read(m_act->expand(0, 0, 0));
+    const line_reader& a0 = read(m_act->expand(0, 0, 0), file_kind::activation);
     const std::uint64_t n = a0.lines().size();
     const bool h_given = given("layer.padded_height"), w_given = given("layer.padded_width");
     if (h_given && w_given) {
@@ -268,7 +276,7 @@ void set_loader::infer_keys() {
     bool tout_known = tout_given;
     bool out_known = given("layer.out_channels");
     if (m_check) {
-        const line_reader& o0 = read(m_out->expand(0, 0, 0));
+        const line_reader& o0 = read(m_out->expand(0, 0, 0), file_kind::output);
         const std::size_t pb = L.psum_bits;
         // Output channels on one line of the output file (whole psum_bits fields).
         auto fields_per_line = [&] {
@@ -297,7 +305,7 @@ void set_loader::infer_keys() {
     }
 
     // Kernel size, act_bits and output tile size from the weight files.
-    const line_reader& w0 = read(m_wgt->expand(0, 0, 0));
+    const line_reader& w0 = read(m_wgt->expand(0, 0, 0), file_kind::weight);
     const std::uint64_t lw = w0.lines().size();
     const bool k_given = given("layer.kernel");
     if (m_wgt->has_k() && !k_given) {
@@ -437,6 +445,75 @@ void set_loader::check_tile_counts() {
     }
 }
 
+/// The acc-address file: 1 or k^2 addresses per line (format.acc_per_line, else from the
+/// width), each as wide as the last address needs. The first address (output pixel 0, kij 0)
+/// is the pmem word of the first psum: it sets pmem.psum_base unless --config or --set gives it.
+void set_loader::decode_acc(expected_data& e) {
+    const auto& L = m_cfg.layer;
+    const std::size_t total = std::size_t{L.out_positions()} * kk();
+    const line_reader& r = read(m_cfg.files.acc, file_kind::acc);
+    const bool base_given = given("pmem.psum_base");
+    unsigned aw = acc_address_bits(L, base_given ? m_cfg.arch.pmem.psum_base : 0);
+    const unsigned given_per_line = m_cfg.format.acc_per_line;
+    if (given_per_line != 0 && given_per_line != 1 && given_per_line != kk())
+        throw config_error(fmt::format("key `format.acc_per_line`: expected 1 or {} (k^2 of a {}x{} "
+                                       "kernel), got {}", kk(), L.kernel, L.kernel, given_per_line));
+    const std::size_t per_line = given_per_line              ? given_per_line
+                                 : r.width() == aw           ? 1
+                                 : r.width() == std::size_t{aw} * kk() ? kk()
+                                                             : 0;
+    if (per_line == 0)
+        throw_format_error(
+            r.path(), r.lines().front().number,
+            fmt::format(
+                "expected {} or {} binary digits (1 or {} acc addresses of {} bits), got {}",
+                aw, std::size_t{aw} * kk(), kk(), aw, r.width()));
+    if (given_per_line)
+        r.expect_width(std::size_t{aw} * per_line,
+                       fmt::format("{} acc address(es) of {} bits: format.acc_per_line", per_line, aw));
+    else if (kk() > 1)
+        infer("format.acc_per_line", per_line, r.path());
+    r.expect_count(
+        total / per_line,
+        fmt::format("{} output positions x {} kernel positions, {} address(es) per line",
+                    L.out_positions(), kk(), per_line));
+    std::vector<std::uint32_t> acc;
+    acc.reserve(total);
+    for (std::size_t n = 0; n < r.lines().size(); ++n)
+        for (auto v : r.fields(n, aw)) acc.push_back(static_cast<std::uint32_t>(v));
+    if (!base_given && !acc.empty() && acc.front() != 0) {
+        m_cfg.set("pmem.psum_base", std::to_string(acc.front()), key_source::inferred,
+                  fmt::format("inferred from the first address in {}", r.path()));
+        // The addresses are still as wide as the base-0 rule says, so the base must keep them so.
+        if (acc_address_bits(L, acc.front()) != aw)
+            throw_format_error(
+                r.path(), r.lines().front().number,
+                fmt::format("the first acc address {} puts the psums at pmem words {}..{}, which "
+                            "need {}-bit addresses, got {} (give pmem.psum_base)",
+                            acc.front(), acc.front(), acc.front() + L.positions() * kk() - 1,
+                            acc_address_bits(L, acc.front()), aw));
+    }
+    e.acc = std::move(acc);
+    e.acc_desc = r.path();
+}
+
+/// Header text of each file kind from the first file of that kind read, unless a key gives it.
+/// A kind whose files carry exactly the lines of format.header_lines is left to that key.
+void set_loader::infer_headers() {
+    for (file_kind kind : all_file_kinds) {
+        const line_reader* r = m_first_of_kind[static_cast<std::size_t>(kind)];
+        const std::string key = fmt::format("format.header.{}", to_string(kind));
+        if (!r || m_cfg.source_of(key) != key_source::built_in) continue;
+        std::string text;
+        for (const auto& l : r->header_text()) text += (text.empty() ? "" : "\n") + l;
+        try {
+            m_cfg.set(key, text, key_source::inferred, "inferred from " + r->path());
+        } catch (const config_error&) {
+            // A header line the key cannot hold (e.g. one with a literal `\n`): keep the count only.
+        }
+    }
+}
+
 layer_data set_loader::decode_layer() {
     const auto& L = m_cfg.layer;
     const auto& F = m_cfg.format;
@@ -444,7 +521,7 @@ layer_data set_loader::decode_layer() {
     const unsigned ti = tin();
     for (unsigned i = 0; i < m_in_tiles; ++i) {
         need_file(m_act->expand(i, 0, 0), in_tiles_why());
-        const line_reader& r = read(m_act->expand(i, 0, 0), act_expect());
+        const line_reader& r = read(m_act->expand(i, 0, 0), file_kind::activation, act_expect());
         for (unsigned nij = 0; nij < L.positions(); ++nij) {
             const auto f = r.fields(nij, L.act_bits);
             for (unsigned c = 0; c < ti; ++c) {
@@ -463,7 +540,7 @@ layer_data set_loader::decode_layer() {
         for (unsigned o = 0; o < m_out_tiles; ++o)
             for (unsigned k = 0; k < kk(); ++k) {
                 need_file(m_wgt->expand(i, o, k), tile_why(i, o, k));
-                const line_reader& r = read(m_wgt->expand(i, o, k), weight_expect());
+                const line_reader& r = read(m_wgt->expand(i, o, k), file_kind::weight, weight_expect());
                 const std::size_t base = m_wgt->has_k() ? 0 : std::size_t{k} * to * cpl();
                 for (unsigned c = 0; c < to; ++c) {
                     const unsigned oc = o * to + c;
@@ -513,7 +590,7 @@ expected_data set_loader::decode_expected() {
     const unsigned files = m_out->has_o() ? m_out_tiles : 1;
     for (unsigned o = 0; o < files; ++o) {
         need_file(m_out->expand(0, o, 0), out_tiles_why());
-        const line_reader& r = read(m_out->expand(0, o, 0), output_expect(m_out->has_o()));
+        const line_reader& r = read(m_out->expand(0, o, 0), file_kind::output, output_expect(m_out->has_o()));
         const unsigned ch = m_out->has_o() ? to : L.out_channels;
         const unsigned first = m_out->has_o() ? o * to : 0;
         for (unsigned onij = 0; onij < out.out_positions; ++onij) {
@@ -548,7 +625,7 @@ expected_data set_loader::decode_expected() {
                 for (unsigned k = 0; k < kk(); ++k) {
                     need_file(m_psum->expand(i, o, k), tile_why(i, o, k));
                     const line_reader& r =
-                        read(m_psum->expand(i, o, k), psum_expect(m_psum->has_k()));
+                        read(m_psum->expand(i, o, k), file_kind::psum, psum_expect(m_psum->has_k()));
                     const std::size_t base = m_psum->has_k() ? 0 : std::size_t{k} * L.positions();
                     expected_data::psum_block b;
                     b.itile = i;
@@ -574,30 +651,7 @@ expected_data set_loader::decode_expected() {
                 }
     }
 
-    if (!m_cfg.files.acc.empty()) {
-        const unsigned aw = acc_address_bits(L);
-        const std::size_t total = std::size_t{L.out_positions()} * kk();
-        const line_reader& r = read(m_cfg.files.acc);
-        const std::size_t per_line = r.width() == aw                       ? 1
-                                     : r.width() == std::size_t{aw} * kk() ? kk()
-                                                                           : 0;
-        if (per_line == 0)
-            throw_format_error(
-                r.path(), r.lines().front().number,
-                fmt::format(
-                    "expected {} or {} binary digits (1 or {} acc addresses of {} bits), got {}",
-                    aw, std::size_t{aw} * kk(), kk(), aw, r.width()));
-        r.expect_count(
-            total / per_line,
-            fmt::format("{} output positions x {} kernel positions, {} address(es) per line",
-                        L.out_positions(), kk(), per_line));
-        std::vector<std::uint32_t> acc;
-        acc.reserve(total);
-        for (std::size_t n = 0; n < r.lines().size(); ++n)
-            for (auto v : r.fields(n, aw)) acc.push_back(static_cast<std::uint32_t>(v));
-        e.acc = std::move(acc);
-        e.acc_desc = r.path();
-    }
+    if (!m_cfg.files.acc.empty()) decode_acc(e);
     return e;
 }
 
@@ -684,6 +738,7 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     loader.infer_keys();
     layer_data layer = loader.decode_layer();
     expected_data expected = loader.decode_expected();
+    loader.infer_headers();
     return vector_set{std::move(cfg), data_dir, std::move(layer), std::move(expected)};
 }
 
