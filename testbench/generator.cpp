@@ -446,7 +446,7 @@ gen_summary regenerate_set(const std::string& from_set, accel_config layout, con
     layer_output out = golden;
     if (vs.expected.output && (vs.expected.output->relu == relu || relu)) {
         out = *vs.expected.output;
-        if (!out.relu)
+        if (!out.relu && relu)
             for (auto& v : out.values) v = satlm::relu(v);
         out.relu = relu;
         note(count_differences(out.values, golden.values), out.values.size(), "output values", vs.expected.output_desc);

@@ -402,7 +402,7 @@ void check_layout(const accel_config& c) {
                                                k.key, k.text, which, tiles, which == 'i' ? "input" : "output"));
         };
         const std::string key = k.key;
-        if (key != "files.acc") need('i', in_tiles(c));
+        if (key != "files.acc" && key != "files.output") need('i', in_tiles(c));
         if (key == "files.weight" || key == "files.psum") need('o', out_tiles(c));
         const std::string name = fs::path(p.expand(0, 0, 0)).lexically_normal().string();
         const auto [it, fresh] = first_names.emplace(name, k.key);
