@@ -1,72 +1,46 @@
-// satlm_bench: simulated cycles per second and MACs per second of both fidelity levels, on
-// several array sizes and on the VGG16-CIFAR10 conv layer shapes, in one run.
+// satlm_bench: speed of both fidelities on the engine, in one process, side by side.
 //
-// Each (model, array, layer) runs in a forked child process, so that each gets a fresh SystemC
-// kernel (SystemC elaborates once per process) and a crash or overrun cannot take the table
-// down. Times are the child's CPU seconds of the simulate() call (the machine is shared).
+//   layers mode: every VGG16-CIFAR10 conv layer on each square array, one engine call each
+//                (simulated cycles per CPU second, MACs per CPU second), outputs checked
+//                against the golden model outside the timed call;
+//   net mode:    whole networks through `satlm net`'s runner (run_network) in both fidelities,
+//                check included, wall and CPU seconds and the process's peak memory.
+// The engine is reentrant, so nothing forks: each figure is the CPU time of the calls it names.
 
+#include "engine/engine.h"
+#include "net/network_run.h"
 #include "testbench/golden.h"
-#include "testbench/simulation.h"
-#include "tlm/report.h"
-#include "tlm/schedule.h"
 
-#include <cstdlib>
 #include <systemc>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <random>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace {
 
-struct layer_shape {
-    const char* name;
-    unsigned in, out, size;  // channels and unpadded map size (padding 1, 3x3 kernel)
-};
-
-/// VGG16 for CIFAR-10: the 13 conv layers (32x32 input).
-const std::vector<layer_shape> vgg16_cifar10 = {
-    {"conv1_1", 3, 64, 32},    {"conv1_2", 64, 64, 32},   {"conv2_1", 64, 128, 16},
-    {"conv2_2", 128, 128, 16}, {"conv3_1", 128, 256, 8},  {"conv3_2", 256, 256, 8},
-    {"conv3_3", 256, 256, 8},  {"conv4_1", 256, 512, 4},  {"conv4_2", 512, 512, 4},
-    {"conv4_3", 512, 512, 4},  {"conv5_1", 512, 512, 2},  {"conv5_2", 512, 512, 2},
-    {"conv5_3", 512, 512, 2},
-};
-
-/// What a child reports through its pipe.
-struct child_result {
-    int status = 0;           // 0 ran, 1 skipped (over the cycle budget), 2 failed
-    int match = -1;           // -1 not checked, 0 mismatch, 1 match vs the golden
-    double cpu_s = 0;         // CPU seconds of the simulate call
-    double wall_s = 0;
-    std::uint64_t cycles = 0;
-    std::uint64_t macs = 0;
-    char message[200] = {};
-};
-
 struct options {
+    std::vector<std::string> modes{"layers", "net"};
     std::vector<std::string> models{"cycle", "lt"};
     std::vector<unsigned> arrays{8, 16, 64};
+    std::vector<std::string> networks{"vgg16-cifar10-8ch", "vgg16-cifar10"};
     std::string schedule = "reference";
-    std::uint64_t cycle_budget = 20'000'000;  // per layer, cycle model only
-    bool engine = false;                      // simulate_engine instead of simulate
-    bool check = false;
-    bool quick = false;                       // CI-sized subset (see --quick)
-    std::vector<std::string> layers;          // empty = all 13
-    std::vector<std::string> floors;          // "array=Mcycles/s": cycle-model minimum per layer
+    std::uint64_t cycle_budget = 20'000'000;  // per layer, cycle fidelity, layers mode
+    bool check = true;
+    bool quick = false;
+    std::vector<std::string> layers;   // layers mode: empty = all 13
+    std::vector<std::string> floors;   // "array=Mcycles/s": cycle-fidelity minimum per layer
+    unsigned jobs = 0;                 // net mode: layers at once (0: cores)
     unsigned seed = 1;
     std::string json;
 };
@@ -83,18 +57,29 @@ double wall_now() {
     return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
 }
 
-satlm::accel_config make_config(const options& o, const std::string& model, unsigned array,
-                                const layer_shape& s) {
+double peak_rss_mb() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_maxrss) / 1024.0;
+}
+
+std::string machine_line() {
+    std::string model = "unknown CPU";
+    std::ifstream cpu("/proc/cpuinfo");
+    for (std::string line; std::getline(cpu, line);)
+        if (line.rfind("model name", 0) == 0) {
+            model = line.substr(line.find(':') + 2);
+            break;
+        }
+    return fmt::format("{}, {} online CPUs, compiler {}", model, sysconf(_SC_NPROCESSORS_ONLN), __VERSION__);
+}
+
+satlm::accel_config arch_config(const options& o, const std::string& model, unsigned array) {
     satlm::accel_config cfg;
-    cfg.layer.in_channels = s.in;
-    cfg.layer.out_channels = s.out;
-    cfg.layer.padded_height = s.size + 2;
-    cfg.layer.padded_width = s.size + 2;
     cfg.arch.rows = array;
     cfg.arch.cols = array;
     cfg.set("model.fidelity", model, satlm::key_source::command_line);
     cfg.set("schedule.kind", o.schedule, satlm::key_source::command_line);
-    cfg.validate();
     return cfg;
 }
 
@@ -106,113 +91,122 @@ satlm::layer_data random_layer(const satlm::layer_keys& k, unsigned seed) {
     return d;
 }
 
-/// Body of a child: one layer on one model and array.
-child_result run_one(const options& o, const std::string& model, unsigned array,
-                     const layer_shape& s, unsigned seed) {
-    child_result r;
-    try {
-        const auto cfg = make_config(o, model, array, s);
-        const auto layer = random_layer(cfg.layer, seed);
-        r.macs = cfg.layer.macs();
-        if (model == "cycle") {
-            const auto cycles =
-                satlm::total_cycles(satlm::build_schedule(cfg, satlm::plan_tiling(cfg))).total();
-            if (cycles > o.cycle_budget) {
-                r.status = 1;
-                r.cycles = cycles;
-                return r;
+/// Layers mode: each selected layer on each model and array. Returns the failures.
+int bench_layers(const options& o, nlohmann::json& out) {
+    const auto vgg = satlm::load_network("vgg16-cifar10");
+    auto floor_of = [&o](unsigned array) {
+        for (const auto& f : o.floors) {
+            const auto eq = f.find('=');
+            if (eq != std::string::npos && std::stoul(f.substr(0, eq)) == array) return std::stod(f.substr(eq + 1));
+        }
+        return 0.0;
+    };
+    auto selected = [&o](const std::string& name) {
+        if (o.layers.empty()) return true;
+        for (const auto& n : o.layers)
+            if (n == name) return true;
+        return false;
+    };
+    fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9} {:>11} {:>9} {}\n", "model", "array", "layer", "cycles",
+               "MACs", "cpu s", "Mcycles/s", "GMAC/s", "note");
+    int failures = 0;
+    for (const auto& model : o.models)
+        for (unsigned array : o.arrays) {
+            std::uint64_t cycles = 0, macs = 0;
+            double cpu = 0;
+            for (std::size_t i = 0; i < vgg.layers.size(); ++i) {
+                const auto& nl = vgg.layers[i];
+                if (!selected(nl.name)) continue;
+                const satlm::accel_config cfg = satlm::layer_config(arch_config(o, model, array), nl);
+                std::string note;
+                if (model == "cycle" && satlm::time_layer(cfg).cycles.total() > o.cycle_budget) {
+                    fmt::print("{:<6} {:>6} {:<9} {:>13} skipped: over the cycle budget\n", model,
+                               fmt::format("{0}x{0}", array), nl.name, satlm::time_layer(cfg).cycles.total());
+                    continue;
+                }
+                const satlm::layer_data data = random_layer(cfg.layer, o.seed + unsigned(i));
+                const double c0 = cpu_now();
+                const satlm::run_result r = satlm::run_layer(cfg, data);
+                const double c = cpu_now() - c0;
+                const std::uint64_t n = r.stats.cycles.total();
+                if (o.check) {
+                    const bool match = r.output.values == satlm::golden_output(data, true).values;
+                    note = match ? "matches golden" : "MISMATCH vs golden";
+                    failures += !match;
+                }
+                if (model == "cycle" && floor_of(array) > 0 && c > 0 && double(n) / c < floor_of(array) * 1e6) {
+                    note += fmt::format("; BELOW FLOOR {} M cycles/s", floor_of(array));
+                    ++failures;
+                }
+                cycles += n;
+                macs += r.stats.macs;
+                cpu += c;
+                fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9.4f} {:>11.2f} {:>9.3f} {}\n", model,
+                           fmt::format("{0}x{0}", array), nl.name, n, r.stats.macs, c,
+                           c > 0 ? double(n) / c / 1e6 : 0.0, c > 0 ? double(r.stats.macs) / c / 1e9 : 0.0, note);
+                out["layers"].push_back({{"model", model}, {"array", array}, {"layer", nl.name}, {"cycles", n},
+                                         {"macs", r.stats.macs}, {"cpu_s", c}, {"note", note}});
             }
+            fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9.4f} {:>11.2f} {:>9.3f} total\n\n", model,
+                       fmt::format("{0}x{0}", array), "all", cycles, macs, cpu, cpu > 0 ? double(cycles) / cpu / 1e6 : 0.0,
+                       cpu > 0 ? double(macs) / cpu / 1e9 : 0.0);
+            out["layer_totals"].push_back({{"model", model}, {"array", array}, {"cycles", cycles}, {"macs", macs},
+                                           {"cpu_s", cpu}, {"cycles_per_s", cpu > 0 ? double(cycles) / cpu : 0.0}});
         }
-        const double c0 = cpu_now(), w0 = wall_now();
-        const satlm::run_result res =
-            o.engine ? satlm::simulate_engine(cfg, layer) : satlm::simulate(cfg, layer);
-        r.cpu_s = cpu_now() - c0;
-        r.wall_s = wall_now() - w0;
-        r.cycles = res.stats.cycles.total();
-        if (o.check) r.match = res.output.values == satlm::golden_output(layer, true).values;
-    } catch (const std::exception& e) {
-        r.status = 2;
-        std::snprintf(r.message, sizeof r.message, "%s", e.what());
-    }
-    return r;
+    return failures;
 }
 
-/// Runs run_one in a forked child and collects its result.
-child_result in_child(const options& o, const std::string& model, unsigned array,
-                      const layer_shape& s, unsigned seed) {
-    int fd[2];
-    if (pipe(fd) != 0) throw std::runtime_error("satlm_bench: pipe failed");
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("satlm_bench: fork failed");
-    if (pid == 0) {
-        close(fd[0]);
-        const child_result r = run_one(o, model, array, s, seed);
-        const auto* p = reinterpret_cast<const char*>(&r);
-        std::size_t left = sizeof r;
-        while (left > 0) {
-            const ssize_t n = write(fd[1], p, left);
-            if (n <= 0) break;
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-        close(fd[1]);
-        _exit(0);
-    }
-    close(fd[1]);
-    child_result r;
-    auto* p = reinterpret_cast<char*>(&r);
-    std::size_t got = 0;
-    while (got < sizeof r) {
-        const ssize_t n = read(fd[0], p + got, sizeof r - got);
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    close(fd[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (got != sizeof r) {
-        r = child_result{};
-        r.status = 2;
-        std::snprintf(r.message, sizeof r.message, "child died (wait status %d)", status);
-    }
-    return r;
-}
-
-std::string machine_line() {
-    std::string model = "unknown CPU";
-    std::ifstream cpu("/proc/cpuinfo");
-    for (std::string line; std::getline(cpu, line);)
-        if (line.rfind("model name", 0) == 0) {
-            model = line.substr(line.find(':') + 2);
-            break;
-        }
-    return fmt::format("{}, {} online CPUs, compiler {}", model, sysconf(_SC_NPROCESSORS_ONLN),
-                       __VERSION__);
+/// Net mode: whole networks, both fidelities side by side, check included.
+int bench_net(const options& o, nlohmann::json& out) {
+    fmt::print("{:<20} {:<6} {:>6} {:>13} {:>9} {:>9} {:>11} {:>9} {}\n", "network", "model", "array", "cycles",
+               "wall s", "cpu s", "Mcycles/s", "peak MB", "check");
+    int failures = 0;
+    for (const auto& name : o.networks)
+        for (unsigned array : o.arrays)
+            for (const auto& model : o.models) {
+                satlm::net_options no;
+                no.arch = arch_config(o, model, array);
+                no.check = o.check;
+                no.seed = o.seed;
+                no.jobs = o.jobs ? o.jobs : std::max(1u, unsigned(sysconf(_SC_NPROCESSORS_ONLN)));
+                const double c0 = cpu_now(), w0 = wall_now();
+                const satlm::net_result r = satlm::run_network(satlm::load_network(name), no);
+                const double c = cpu_now() - c0, w = wall_now() - w0;
+                const std::uint64_t n = r.total().cycles.total();
+                const auto m = r.mismatches();
+                const std::string check = m ? (*m ? fmt::format("{} MISMATCHES", *m) : "bit-exact") : "-";
+                failures += m && *m;
+                fmt::print("{:<20} {:<6} {:>6} {:>13} {:>9.3f} {:>9.3f} {:>11.2f} {:>9.1f} {}\n", name, model,
+                           fmt::format("{0}x{0}", array), n, w, c, c > 0 ? double(n) / c / 1e6 : 0.0,
+                           peak_rss_mb(), check);
+                out["networks"].push_back({{"network", name}, {"model", model}, {"array", array}, {"cycles", n},
+                                           {"wall_s", w}, {"cpu_s", c}, {"jobs", no.jobs},
+                                           {"peak_rss_mb_so_far", peak_rss_mb()}, {"check", check}});
+            }
+    return failures;
 }
 
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
     options o;
-    CLI::App app{"satlm_bench: simulated cycles/s and MACs/s of the cycle and LT models"};
-    app.add_option("--models", o.models, "Models to run (cycle, lt)")->delimiter(',');
+    CLI::App app{"satlm_bench: speed of the cycle and LT fidelities on the engine"};
+    app.add_option("--modes", o.modes, "layers, net")->delimiter(',');
+    app.add_option("--models", o.models, "Fidelities to run (cycle, lt)")->delimiter(',');
     app.add_option("--arrays", o.arrays, "Square array sizes")->delimiter(',');
-    app.add_option("--schedule", o.schedule, "schedule.kind: reference | overlapped");
-    app.add_option("--cycle-budget", o.cycle_budget,
-                   "Skip cycle-model layers longer than this many simulated cycles");
-    app.add_flag("--engine", o.engine, "Time simulate_engine (no SystemC kernel) instead of simulate");
-    app.add_flag("--check", o.check, "Compare every output with the golden model (untimed)");
-    app.add_option("--layers", o.layers, "Only these VGG16 layers (e.g. conv1_1,conv3_2)")->delimiter(',');
+    app.add_option("--networks", o.networks, "net mode: networks (built-ins or topology files)")->delimiter(',');
+    app.add_option("--schedule", o.schedule, "schedule.kind: reference | overlapped | scalesim");
+    app.add_option("--cycle-budget", o.cycle_budget, "layers mode: skip cycle layers longer than this");
+    app.add_flag("!--no-check", o.check, "Do not compare outputs with the golden model");
+    app.add_option("--layers", o.layers, "layers mode: only these VGG16 layers")->delimiter(',');
+    app.add_option("--jobs", o.jobs, "net mode: layers at once (default: cores)");
     app.add_flag("--quick", o.quick,
-                 "CI-sized run (seconds): conv1_1, conv2_1, conv3_1, conv4_1, conv5_1 on 8x8, 16x16 and 64x64, "
-                 "both models, --check; explicit --layers/--arrays still win");
-    app.add_option("--floor", o.floors,
-                   "Fail (exit 1) when a cycle-model layer on this array runs below this many M simulated "
-                   "cycles/s, e.g. 8=2,16=1")
+                 "CI-sized run: layers conv1_1, conv2_1, conv3_1, conv4_1, conv5_1 on 8x8 and 16x16, and "
+                 "vgg16-cifar10-8ch on 8x8; explicit options still win");
+    app.add_option("--floor", o.floors, "Fail when a cycle layer on ARRAY runs below M cycles/s: 8=2,16=1")
         ->delimiter(',');
-    app.add_option("--seed", o.seed, "Seed of the random layer data");
-    app.add_option("--json", o.json, "Also write the results as JSON to this file");
+    app.add_option("--seed", o.seed, "Seed of the random data");
+    app.add_option("--json", o.json, "Also write the results as JSON");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -220,109 +214,32 @@ int sc_main(int argc, char* argv[]) {
     }
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     if (o.quick) {
-        if (app.count("--layers") == 0) o.layers = {"conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"};
-        if (app.count("--arrays") == 0) o.arrays = {8, 16, 64};
-        o.check = true;
+        if (!app.count("--layers")) o.layers = {"conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"};
+        if (!app.count("--arrays")) o.arrays = {8, 16};
+        if (!app.count("--networks")) o.networks = {"vgg16-cifar10-8ch"};
     }
-    for (const auto& name : o.layers) {
-        bool known = false;
-        for (const auto& s : vgg16_cifar10) known = known || name == s.name;
-        if (!known) {
-            fmt::print(stderr, "satlm_bench: --layers: unknown layer '{}' (expected conv1_1 .. conv5_3)\n", name);
-            return 2;
-        }
-    }
-    std::vector<std::pair<unsigned, double>> floor;  // (array, M cycles/s)
-    for (const auto& f : o.floors) {
-        const auto eq = f.find('=');
-        try {
-            if (eq == std::string::npos) throw std::invalid_argument(f);
-            floor.emplace_back(static_cast<unsigned>(std::stoul(f.substr(0, eq))), std::stod(f.substr(eq + 1)));
-        } catch (const std::exception&) {
-            fmt::print(stderr, "satlm_bench: --floor: expected ARRAY=MCYCLES_PER_S (e.g. 8=2), got '{}'\n", f);
-            return 2;
-        }
-    }
-    auto floor_of = [&floor](unsigned array) {
-        for (const auto& [a, m] : floor)
-            if (a == array) return m;
-        return 0.0;
-    };
-    auto selected = [&o](const layer_shape& s) {
-        if (o.layers.empty()) return true;
-        for (const auto& name : o.layers)
-            if (name == s.name) return true;
-        return false;
-    };
-
     nlohmann::json out;
     out["machine"] = machine_line();
     out["schedule"] = o.schedule;
-    out["timer"] = o.engine ? "simulate_engine (no kernel)" : "simulate (SystemC)";
-    out["cycle_budget"] = o.cycle_budget;
-    fmt::print("satlm_bench: {}\nschedule {}, timing {}, CPU seconds per call\n\n", machine_line(),
-               o.schedule, o.engine ? "simulate_engine" : "simulate (SystemC)");
-    fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9} {:>11} {:>9} {}\n", "model", "array",
-               "layer", "cycles", "MACs", "cpu s", "Mcycles/s", "GMAC/s", "note");
+    fmt::print("satlm_bench: {}\nschedule {}, engine (no SystemC kernel), CPU seconds of the timed calls\n\n",
+               machine_line(), o.schedule);
     int failures = 0;
-    for (const auto& model : o.models)
-        for (unsigned array : o.arrays) {
-            std::uint64_t cycles = 0, macs = 0, skipped = 0, total_layers = 0;
-            double cpu = 0;
-            for (std::size_t i = 0; i < vgg16_cifar10.size(); ++i) {
-                const auto& s = vgg16_cifar10[i];
-                if (!selected(s)) continue;
-                const child_result r = in_child(o, model, array, s, o.seed + unsigned(i));
-                ++total_layers;
-                std::string note;
-                if (r.status == 1) note = fmt::format("skipped: {} cycles > budget", r.cycles);
-                if (r.status == 2) note = fmt::format("FAILED: {}", r.message);
-                if (r.match == 0) note = "MISMATCH vs golden";
-                if (r.match == 1) note = "matches golden";
-                failures += r.status == 2 || r.match == 0;
-                if (model == "cycle" && r.status == 0 && r.cpu_s > 0 && floor_of(array) > 0 &&
-                    double(r.cycles) / r.cpu_s < floor_of(array) * 1e6) {
-                    note += fmt::format("{}BELOW FLOOR {} M cycles/s", note.empty() ? "" : "; ", floor_of(array));
-                    ++failures;
-                }
-                nlohmann::json row = {{"model", model}, {"array", array}, {"layer", s.name},
-                                      {"status", r.status == 0 ? "ran" : r.status == 1 ? "skipped" : "failed"},
-                                      {"cycles", r.cycles}, {"macs", r.macs}, {"cpu_s", r.cpu_s},
-                                      {"wall_s", r.wall_s}};
-                if (r.match >= 0) row["match"] = r.match == 1;
-                if (r.status == 0 && r.cpu_s > 0) {
-                    row["cycles_per_s"] = double(r.cycles) / r.cpu_s;
-                    row["macs_per_s"] = double(r.macs) / r.cpu_s;
-                }
-                out["layers"].push_back(row);
-                if (r.status != 0) {
-                    skipped += r.status == 1;
-                    fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9} {:>11} {:>9} {}\n", model,
-                               fmt::format("{0}x{0}", array), s.name, r.cycles, r.macs, "-", "-", "-", note);
-                    continue;
-                }
-                cycles += r.cycles;
-                macs += r.macs;
-                cpu += r.cpu_s;
-                fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9.4f} {:>11.2f} {:>9.3f} {}\n", model,
-                           fmt::format("{0}x{0}", array), s.name, r.cycles, r.macs, r.cpu_s,
-                           r.cpu_s > 0 ? double(r.cycles) / r.cpu_s / 1e6 : 0.0,
-                           r.cpu_s > 0 ? double(r.macs) / r.cpu_s / 1e9 : 0.0, note);
+    try {
+        for (const auto& mode : o.modes) {
+            if (mode == "layers") failures += bench_layers(o, out);
+            else if (mode == "net") {
+                options n = o;
+                if (o.quick && !app.count("--arrays")) n.arrays = {8};
+                failures += bench_net(n, out);
+            } else {
+                fmt::print(stderr, "satlm_bench: --modes: unknown mode '{}' (expected layers, net)\n", mode);
+                return 2;
             }
-            const std::string what =
-                skipped || total_layers < vgg16_cifar10.size()
-                    ? fmt::format("{} of {} layers", total_layers - skipped, vgg16_cifar10.size())
-                    : std::string("whole net");
-            fmt::print("{:<6} {:>6} {:<9} {:>13} {:>14} {:>9.4f} {:>11.2f} {:>9.3f} VGG16 total ({})\n\n",
-                       model, fmt::format("{0}x{0}", array), total_layers < vgg16_cifar10.size() ? "subset" : "VGG16", cycles, macs, cpu,
-                       cpu > 0 ? double(cycles) / cpu / 1e6 : 0.0,
-                       cpu > 0 ? double(macs) / cpu / 1e9 : 0.0, what);
-            out["totals"].push_back({{"model", model}, {"array", array}, {"layers_run", total_layers - skipped},
-                                     {"layers_skipped", skipped}, {"cycles", cycles}, {"macs", macs},
-                                     {"cpu_s", cpu},
-                                     {"cycles_per_s", cpu > 0 ? double(cycles) / cpu : 0.0},
-                                     {"macs_per_s", cpu > 0 ? double(macs) / cpu : 0.0}});
         }
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "satlm_bench: {}\n", e.what());
+        return 2;
+    }
     if (!o.json.empty()) {
         std::ofstream f(o.json);
         f << out.dump(2) << "\n";

@@ -1,9 +1,9 @@
 #include "testbench/checker.h"
 
-#include "pe/pass_compute.h"
-#include "testbench/simulation.h"
+#include "dataflow/ws/pass_compute.h"
+#include "dataflow/run_result.h"
 #include "tlm/bits.h"
-#include "tlm/tiling.h"
+#include "dataflow/ws/tiling.h"
 #include "vectors/vector_set.h"
 
 #include <fmt/format.h>

@@ -2,7 +2,7 @@
 /// Compares what the model computed with the expected files, after the run.
 
 #include "tlm/config.h"
-#include "vectors/layer.h"
+#include "tlm/layer.h"
 
 #include <cstdint>
 #include <string>

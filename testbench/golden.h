@@ -10,7 +10,7 @@
 ///   auto p = satlm::golden_psums(layer, 0, 8, 0, 8, 4);  // [nij][oc] of the centre kij
 /// \endcode
 
-#include "vectors/layer.h"
+#include "tlm/layer.h"
 
 #include <cstdint>
 #include <vector>

@@ -15,7 +15,7 @@
 ///   satlm::run_result r = satlm::run_lt_systemc(cfg, layer, satlm::plan_tiling(cfg));
 /// \endcode
 
-#include "testbench/lt_core.h"
+#include "dataflow/ws/lt_core.h"
 
 #include <systemc>
 #include <tlm>

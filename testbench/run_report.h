@@ -2,7 +2,7 @@
 /// The run's console listing and summary table, and the --report JSON.
 
 #include "testbench/checker.h"
-#include "testbench/simulation.h"
+#include "dataflow/run_result.h"
 
 #include <nlohmann/json.hpp>
 

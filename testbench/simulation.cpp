@@ -1,20 +1,18 @@
 #include "testbench/simulation.h"
 
-#include "testbench/cycle_model.h"
+#include "testbench/cycle_top.h"
 #include "testbench/lt_model.h"
+#include "dataflow/ws/tiling.h"
+#include "engine/engine.h"
 
 namespace satlm {
 
 run_result simulate(const accel_config& cfg, const layer_data& layer, const std::string& vcd_path) {
+    // SCALE-Sim's timing is a closed form with no clocked top: the engine runs it.
+    if (cfg.arch.schedule == schedule_kind::scalesim) return run_layer(cfg, layer);
     const tiling_plan plan = plan_tiling(cfg);
     if (cfg.arch.model == fidelity::lt) return run_lt_systemc(cfg, layer, plan);
     return run_cycle_systemc(cfg, layer, plan, vcd_path);
-}
-
-run_result simulate_engine(const accel_config& cfg, const layer_data& layer) {
-    const tiling_plan plan = plan_tiling(cfg);
-    if (cfg.arch.model == fidelity::lt) return run_lt_engine(cfg, layer, plan);
-    return run_cycle_engine(cfg, layer, plan);
 }
 
 }  // namespace satlm

@@ -107,7 +107,10 @@ const std::initializer_list<std::pair<const char*, weight_2bit_order>> w2_names 
 const std::initializer_list<std::pair<const char*, header_style>> header_style_names = {
     {"short", header_style::short_lines}, {"canonical", header_style::canonical}};
 const std::initializer_list<std::pair<const char*, schedule_kind>> schedule_names = {
-    {"reference", schedule_kind::reference}, {"overlapped", schedule_kind::overlapped}};
+    {"reference", schedule_kind::reference}, {"overlapped", schedule_kind::overlapped},
+    {"scalesim", schedule_kind::scalesim}};
+const std::initializer_list<std::pair<const char*, dataflow_kind>> dataflow_names = {
+    {"ws", dataflow_kind::ws}};
 const std::initializer_list<std::pair<const char*, fidelity>> fidelity_names = {
     {"cycle", fidelity::cycle}, {"lt", fidelity::lt}};
 
@@ -251,7 +254,8 @@ std::vector<key_access> make_keys() {
     uint_key("ofifo.depth", A, "entries per OFIFO column FIFO", 1, big, [](accel_config& c) -> unsigned& { return c.arch.ofifo_depth; });
     uint_key("sfu.latency", A, "cycles of the SFU's ReLU/output step", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.sfu_latency; });
     uint_key("offchip.bytes_per_cycle", A, "off-chip bandwidth that fills the SRAMs", 1, 65536, [](accel_config& c) -> unsigned& { return c.arch.offchip_bytes_per_cycle; });
-    enum_key("schedule.kind", A, "\"reference\" (measured testbench flow) or \"overlapped\"", schedule_names, [](accel_config& c) -> schedule_kind& { return c.arch.schedule; });
+    enum_key("schedule.kind", A, "\"reference\" (measured testbench flow), \"overlapped\" or \"scalesim\" (SCALE-Sim v2 timing)", schedule_names, [](accel_config& c) -> schedule_kind& { return c.arch.schedule; });
+    enum_key("dataflow.kind", A, "\"ws\" (weight-stationary)", dataflow_names, [](accel_config& c) -> dataflow_kind& { return c.arch.dataflow; });
     enum_key("model.fidelity", A, "\"cycle\" (clocked, sign-off) or \"lt\" (loosely timed)", fidelity_names, [](accel_config& c) -> fidelity& { return c.arch.model; });
     return k;
 }

@@ -15,7 +15,7 @@ namespace satlm {
 
 enum class lane_order { high_first, low_first };
 enum class weight_2bit_order { even_first, odd_first };
-enum class schedule_kind { reference, overlapped };
+enum class schedule_kind { reference, overlapped, scalesim };
 enum class fidelity { cycle, lt };
 /// Header lines `satlm gen` writes where the manifest gives no text: short lines (at most 29
 /// characters, no spaces) or the instructor notebook's canonical lines.
@@ -27,6 +27,8 @@ constexpr std::array<file_kind, 5> all_file_kinds = {file_kind::activation, file
                                                      file_kind::acc};
 /// "activation", "weight", "output", "psum" or "acc" (the [files] key of the kind).
 const char* to_string(file_kind k);
+/// The dataflow behind the seam (dataflow/dataflow.h); output- and input-stationary will join.
+enum class dataflow_kind { ws };
 
 /// [layer]: the convolution being run (all tiles together).
 struct layer_keys {
@@ -113,6 +115,7 @@ struct arch_keys {
     unsigned offchip_bytes_per_cycle = 4;  ///< offchip.bytes_per_cycle: SRAM fill bandwidth
     schedule_kind schedule = schedule_kind::reference;  ///< schedule.kind
     fidelity model = fidelity::cycle;                   ///< model.fidelity
+    dataflow_kind dataflow = dataflow_kind::ws;          ///< dataflow.kind
 
     unsigned xmem_width() const { return xmem.width_bits ? xmem.width_bits : 4 * rows; }
     unsigned xmem_weight_base() const { return xmem.weight_base ? xmem.weight_base : xmem.words / 2; }

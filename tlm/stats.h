@@ -23,6 +23,10 @@ struct sram_stats {
     std::uint64_t writes = 0;
     unsigned word_bytes = 0;
     std::uint64_t peak_bytes_per_cycle = 0;  ///< max bytes moved in one cycle
+    /// xmem reads split by operand, where the timing model separates them (schedule.kind =
+    /// "scalesim": SCALE-Sim's IFMAP and FILTER SRAM reads); 0 otherwise.
+    std::uint64_t act_reads = 0;
+    std::uint64_t weight_reads = 0;
     std::uint64_t bytes() const { return (reads + writes) * word_bytes; }
 };
 

@@ -15,7 +15,7 @@
 /// \endcode
 
 #include "tlm/config.h"
-#include "vectors/layer.h"
+#include "tlm/layer.h"
 #include "vectors/vector_writer.h"
 
 #include <cstdint>

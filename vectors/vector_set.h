@@ -4,7 +4,7 @@
 /// whole-layer tensors that do not depend on the files' tiling or the model's array.
 
 #include "tlm/config.h"
-#include "vectors/layer.h"
+#include "tlm/layer.h"
 
 #include <cstddef>
 #include <cstdint>

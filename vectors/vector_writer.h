@@ -14,7 +14,7 @@
 /// \endcode
 
 #include "tlm/config.h"
-#include "vectors/layer.h"
+#include "tlm/layer.h"
 
 #include <cstdint>
 #include <functional>

@@ -2,7 +2,8 @@
 // ctest-cases: cycle_model/systemc_matches_engine cycle_model/vcd_is_written
 #include <boost/test/unit_test.hpp>
 
-#include "testbench/cycle_model.h"
+#include "dataflow/ws/cycle_engine.h"
+#include "testbench/cycle_top.h"
 #include "testbench/golden.h"
 
 #include <systemc>

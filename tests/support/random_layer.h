@@ -2,7 +2,7 @@
 /// Random layers for the tests: activations and weights uniform over their whole ranges
 /// (weights include the most negative value).
 
-#include "vectors/layer.h"
+#include "tlm/layer.h"
 
 #include <random>
 

@@ -36,3 +36,9 @@ foreach(t IN LISTS sys_tests)
     set_tests_properties(${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
   endif()
 endforeach()
+
+# `satlm net`: whole networks on the engine (tests/system/net_system.py).
+foreach(t scalesim fidelities no-data report bad-input scalesim-reports)
+  add_test(NAME system/net/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/net_system.py ${t} ${SYS_ARGS})
+  set_tests_properties(system/net/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+endforeach()

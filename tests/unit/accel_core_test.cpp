@@ -1,14 +1,15 @@
 // The cycle engine end to end: outputs against the golden model, cycle totals against the
 // schedule, measured latencies, on many geometries and both schedules.
+#include "dataflow/ws/cycle_engine.h"
 #include "support/random_layer.h"
 
 #include <boost/test/unit_test.hpp>
 
-#include "testbench/cycle_model.h"
 #include "testbench/golden.h"
+#include "engine/engine.h"
 #include "testbench/simulation.h"
 #include "tlm/report.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/schedule.h"
 
 #include <random>
 
@@ -138,7 +139,7 @@ BOOST_AUTO_TEST_CASE(many_rows_over_a_shallow_l0_stall_instead_of_overflowing) {
         run_result out[2];
         for (auto f : {fidelity::cycle, fidelity::lt}) {
             cfg.arch.model = f;
-            out[f == fidelity::lt] = simulate_engine(cfg, d);
+            out[f == fidelity::lt] = run_layer(cfg, d);
         }
         for (const auto& r : out) {
             BOOST_TEST((r.output.values == ref.values), what);
@@ -157,7 +158,7 @@ BOOST_AUTO_TEST_CASE(many_rows_over_a_shallow_l0_stall_instead_of_overflowing) {
         deep.arch.ofifo_depth = g.depth;  // the same chunks, no wait
         BOOST_TEST(plan_tiling(deep).chunk == plan.chunk, what);
         const std::uint64_t passes = plan.out_tiles * plan.in_tiles * plan.bands.size();
-        BOOST_TEST(out[0].stats.cycles.total() - simulate_engine(deep, d).stats.cycles.total() ==
+        BOOST_TEST(out[0].stats.cycles.total() - run_layer(deep, d).stats.cycles.total() ==
                        passes * 9 * hold, what);
     }
 }

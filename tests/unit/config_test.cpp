@@ -80,6 +80,7 @@ const std::vector<key_case>& key_cases() {
         {"sfu.latency", "1", "2", [](C c) { return c.arch.sfu_latency == 2; }},
         {"offchip.bytes_per_cycle", "4", "16", [](C c) { return c.arch.offchip_bytes_per_cycle == 16; }},
         {"schedule.kind", "reference", "overlapped", [](C c) { return c.arch.schedule == schedule_kind::overlapped; }},
+        {"dataflow.kind", "ws", "ws", [](C c) { return c.arch.dataflow == dataflow_kind::ws; }},
         {"model.fidelity", "cycle", "lt", [](C c) { return c.arch.model == fidelity::lt; }},
     };
     return k;

@@ -1,8 +1,8 @@
 // satlm gen and the canonical writers: format against the real sets, bit-exact rewrites of
 // real sets, decoding the files back, options, .npy input and the PyTorch export.
-#include "testbench/generator.h"
+#include "gen/generator.h"
 #include "testbench/golden.h"
-#include "testbench/npy.h"
+#include "vectors/npy.h"
 #include "tlm/bits.h"
 #include "tlm/config.h"
 #include "tlm/report.h"

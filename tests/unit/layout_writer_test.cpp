@@ -2,7 +2,7 @@
 // and checked against the tensors and the golden model), the short default header lines and
 // the two ways testbenches skip them, the two student testbench layouts of the issue, the
 // round trip of all 16 external sets with their manifests and with --like, and bad layouts.
-#include "testbench/generator.h"
+#include "gen/generator.h"
 #include "testbench/golden.h"
 #include "tlm/bits.h"
 #include "tlm/config.h"

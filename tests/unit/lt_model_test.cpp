@@ -1,9 +1,10 @@
-#include "testbench/lt_core.h"
+#include "dataflow/ws/lt_core.h"
 
 #include "testbench/golden.h"
+#include "engine/engine.h"
 #include "testbench/simulation.h"
 #include "tlm/report.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/schedule.h"
 
 #include "support/random_layer.h"
 
@@ -38,7 +39,7 @@ BOOST_AUTO_TEST_CASE(reference_6x6_layer_takes_1936_cycles) {
     auto cfg = lt_cfg();
     std::mt19937 rng(1);
     const auto layer = random_layer(cfg.layer, rng);
-    const auto r = simulate_engine(cfg, layer);
+    const auto r = run_layer(cfg, layer);
     BOOST_TEST(r.stats.cycles.total() == 1936u);  // RTL_REFERENCE.md: the wen testbench flow
     BOOST_TEST(mismatches(r.output, golden_output(layer, true)) == 0u);
     BOOST_TEST(r.stats.passes == 9u);
@@ -146,7 +147,7 @@ BOOST_AUTO_TEST_CASE(wraps_and_relus_like_the_hardware) {
     layer_data d(cfg.layer);
     for (auto& a : d.act) a = 15;
     for (std::size_t i = 0; i < d.weight.size(); ++i) d.weight[i] = i % 3 == 0 ? 7 : -8;
-    const auto r = simulate_engine(cfg, d);
+    const auto r = run_layer(cfg, d);
     BOOST_TEST(r.plan.in_tiles == 3u);
     BOOST_TEST(mismatches(r.output, golden_output(d, true)) == 0u);
     for (auto v : r.output.values) {

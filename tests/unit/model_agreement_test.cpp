@@ -4,9 +4,10 @@
 
 #include "support/sc_fixture.h"
 #include "testbench/golden.h"
+#include "engine/engine.h"
 #include "testbench/simulation.h"
 #include "tlm/report.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/schedule.h"
 #include "vectors/vector_set.h"
 
 #include <boost/test/unit_test.hpp>
@@ -128,7 +129,7 @@ bool run(trial& t, fidelity f, run_result& out) {
     t.cfg.arch.model = f;
     try {
         t.cfg.validate();
-        out = simulate_engine(t.cfg, t.layer);
+        out = run_layer(t.cfg, t.layer);
     } catch (const config_error& e) {
         BOOST_TEST_MESSAGE(t.text << ": skipped: " << e.what());
         return false;

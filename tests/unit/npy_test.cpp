@@ -1,6 +1,6 @@
 // The .npy reader: hand-built files for every dtype and byte order, error cases, and files
 // written by NumPy itself when Debian's python3-numpy is installed.
-#include "testbench/npy.h"
+#include "vectors/npy.h"
 #include "tlm/report.h"
 
 #include "support/error_of.h"

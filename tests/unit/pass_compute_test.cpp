@@ -1,4 +1,4 @@
-#include "pe/pass_compute.h"
+#include "dataflow/ws/pass_compute.h"
 
 #include "tlm/bits.h"
 

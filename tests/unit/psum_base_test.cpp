@@ -5,12 +5,11 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "testbench/cycle_model.h"
+#include "dataflow/ws/cycle_engine.h"
+#include "dataflow/ws/schedule.h"
+#include "dataflow/ws/tiling.h"
 #include "testbench/golden.h"
-#include "testbench/simulation.h"
 #include "tlm/report.h"
-#include "tlm/schedule.h"
-#include "tlm/tiling.h"
 
 #include <random>
 #include <string>

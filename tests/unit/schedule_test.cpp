@@ -1,9 +1,9 @@
 // Analytic schedule: the reference flow's phase formulas and the overlapped flow's bounds.
 #include <boost/test/unit_test.hpp>
 
-#include "testbench/cycle_model.h"
+#include "dataflow/ws/cycle_engine.h"
 #include "tlm/report.h"
-#include "tlm/schedule.h"
+#include "dataflow/ws/schedule.h"
 
 #include <map>
 #include <random>

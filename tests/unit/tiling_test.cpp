@@ -1,4 +1,4 @@
-#include "tlm/tiling.h"
+#include "dataflow/ws/tiling.h"
 
 #include "tlm/report.h"
 

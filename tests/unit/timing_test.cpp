@@ -2,7 +2,7 @@
 // event on a hand-driven accel_core (any R x C).
 #include <boost/test/unit_test.hpp>
 
-#include "testbench/accel_core.h"
+#include "pe/accel_core.h"
 
 #include <vector>
 

@@ -1,0 +1,312 @@
+#include "dataflow/ws/lt_core.h"
+
+#include "tlm/bits.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace satlm {
+
+namespace {
+
+/// Steps that belong to the SFU side of a band (after its passes), not to one pass.
+bool accumulation_kind(step_kind k) {
+    return k == step_kind::accumulate_pixel || k == step_kind::readout ||
+           k == step_kind::drain_tail || k == step_kind::tail;
+}
+
+bool pass_kind(step_kind k) { return k == step_kind::execute || k == step_kind::stream; }
+
+/// Adds one job's schedule accounting to the run's statistics (shared by the data run and the
+/// timing-only run, so both report the same counters).
+void add_job_stats(run_stats& st, const lt_job& j) {
+    st.cycles += j.buckets;
+    st.xmem.reads += j.xmem_reads;
+    st.xmem.writes += j.xmem_writes;
+    st.pmem.reads += j.pmem_reads;
+    st.pmem.writes += j.pmem_writes;
+    st.xmem.peak_bytes_per_cycle = std::max(st.xmem.peak_bytes_per_cycle, j.xmem_peak_words * st.xmem.word_bytes);
+    st.pmem.peak_bytes_per_cycle = std::max(st.pmem.peak_bytes_per_cycle, j.pmem_peak_words * st.pmem.word_bytes);
+    st.l0_high_water = std::max(st.l0_high_water, j.l0_high_water);
+    st.ofifo_high_water = std::max(st.ofifo_high_water, j.ofifo_high_water);
+    st.passes += j.passes;
+    st.chunks += j.chunks;
+}
+
+/// The statistics a run starts from: MACs, word sizes and the first-psum latencies.
+run_stats initial_stats(const accel_config& cfg) {
+    run_stats st;
+    st.macs = cfg.layer.macs();
+    st.xmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.xmem_width(), 8));
+    st.pmem.word_bytes = static_cast<unsigned>(ceil_div(cfg.arch.pmem_width(cfg.layer.psum_bits), 8));
+    // Every run executes, so both latencies are seen (the cycle model measures the same edges).
+    st.first_psum_col0 = first_psum_latency(cfg, 0);
+    st.first_psum_last_col = first_psum_latency(cfg, cfg.arch.cols - 1);
+    return st;
+}
+
+}  // namespace
+
+lt_program::lt_program(const accel_config& cfg, const tiling_plan& plan) : m_plan(plan) {
+    tiling_plan reduced = plan;
+    reduced.out_tiles = std::min(plan.out_tiles, 2u);
+    reduced.in_tiles = std::min(plan.in_tiles, 3u);
+    m_t_in = reduced.in_tiles;
+    const bool whole = reduced.out_tiles == plan.out_tiles && reduced.in_tiles == plan.in_tiles;
+    m_steps = build_schedule(cfg, whole ? plan : reduced);
+    m_full = whole;
+    if (!cut(whole ? plan : reduced)) {
+        // Not the expected group structure: replay the full schedule instead.
+        m_steps = build_schedule(cfg, plan);
+        m_full = true;
+        cut(plan);
+    }
+}
+
+bool lt_program::cut(const tiling_plan& sched_plan) {
+    m_jobs.clear();
+    m_ranges.clear();
+    m_pass_steps.clear();
+    std::size_t body = m_steps.size();
+    while (body > 0 && m_steps[body - 1].kind == step_kind::tail) --body;
+    auto key = [&](std::size_t i) {
+        return lt_group{m_steps[i].otile, m_steps[i].itile, m_steps[i].band};
+    };
+    auto add_range = [&](std::size_t first, std::size_t end) {
+        range r;
+        r.group = first < m_steps.size() ? key(first) : lt_group{};
+        r.first_job = m_jobs.size();
+        for (std::size_t i = first; i < end;) {
+            const bool acc0 = accumulation_kind(m_steps[i].kind);
+            std::size_t e = i + 1;
+            while (e < end && accumulation_kind(m_steps[e].kind) == acc0 &&
+                   (acc0 || m_steps[e].kij == m_steps[i].kij))
+                ++e;
+            add_job(i, e);
+            i = e;
+        }
+        r.end_job = m_jobs.size();
+        m_ranges.push_back(r);
+    };
+    for (std::size_t i = 0; i < body;) {
+        std::size_t e = i + 1;
+        while (e < body && key(e) == key(i)) ++e;
+        add_range(i, e);
+        i = e;
+    }
+    add_range(body, m_steps.size());  // the tail (possibly empty)
+    if (m_full) return true;
+    // Replay needs exactly one range per (otile, itile, band) of the reduced plan, in loop order.
+    const std::size_t groups = std::size_t{sched_plan.out_tiles} * sched_plan.in_tiles * sched_plan.bands.size();
+    if (m_ranges.size() != groups + 1) return false;
+    std::size_t r = 0;
+    for (unsigned ot = 0; ot < sched_plan.out_tiles; ++ot)
+        for (unsigned it = 0; it < sched_plan.in_tiles; ++it)
+            for (unsigned b = 0; b < sched_plan.bands.size(); ++b, ++r)
+                if (!(m_ranges[r].group == lt_group{ot, it, b})) return false;
+    return true;
+}
+
+void lt_program::add_job(std::size_t first, std::size_t end) {
+    lt_job j;
+    j.first_step = first;
+    j.step_count = end - first;
+    j.first_pass = m_pass_steps.size();
+    j.accumulation = accumulation_kind(m_steps[first].kind);
+    for (std::size_t i = first; i < end; ++i) {
+        const schedule_step& s = m_steps[i];
+        j.cycles += s.cycles;
+        j.buckets += s.buckets;
+        j.xmem_reads += s.xmem_reads;
+        j.xmem_writes += s.xmem_writes;
+        j.pmem_reads += s.pmem_reads;
+        j.pmem_writes += s.pmem_writes;
+        // The schedule's exact per-cycle peaks (tlm/schedule.h): the job's are their maxima.
+        j.xmem_peak_words = std::max(j.xmem_peak_words, s.xmem_peak);
+        j.pmem_peak_words = std::max(j.pmem_peak_words, s.pmem_peak);
+        j.l0_high_water = std::max(j.l0_high_water, s.l0_peak);
+        j.ofifo_high_water = std::max(j.ofifo_high_water, s.ofifo_peak);
+        if (pass_kind(s.kind)) {
+            m_pass_steps.push_back(&s);
+            if (s.chunk == 0) ++j.passes;
+            ++j.chunks;
+        }
+    }
+    j.pass_count = m_pass_steps.size() - j.first_pass;
+    m_jobs.push_back(j);
+}
+
+std::uint64_t lt_program::job_count() const {
+    std::uint64_t n = 0;
+    for_each_job([&n](const lt_job&, const lt_group&) { ++n; });
+    return n;
+}
+
+lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan)
+    : m_cfg(cfg), m_plan(plan), m_pass(layer, plan) {
+    const auto& L = cfg.layer;
+    const auto& S = layer.shape;
+    if (L.in_channels != S.in_channels || L.out_channels != S.out_channels ||
+        L.padded_height != S.padded_height || L.padded_width != S.padded_width ||
+        L.kernel != S.kernel || L.psum_bits != S.psum_bits || L.act_bits != S.act_bits)
+        throw std::invalid_argument("lt_core: the layer tensors do not match cfg.layer");
+    if (plan.bands.empty()) throw std::invalid_argument("lt_core: the plan has no row band");
+    m_k2 = L.kernel_positions();
+    m_cols = plan.pass_out_channels;
+    m_out_pixels = L.out_positions();
+    for (const auto& b : plan.bands)
+        m_plane_stride = std::max<std::size_t>(m_plane_stride, plan.band_positions(b, L));
+    const std::size_t plane_words = std::size_t{m_k2} * m_cols * m_plane_stride;
+    const std::size_t acc_words = std::size_t{plan.out_tiles} * m_cols * m_out_pixels;
+    if (m_pass.wide()) {
+        m_planes32.assign(plane_words, 0);
+        m_acc32.assign(acc_words, 0);
+    } else {
+        m_planes16.assign(plane_words, 0);
+        m_acc16.assign(acc_words, 0);
+    }
+    m_covered.assign(m_k2, 0);
+    m_folded.assign(std::size_t{plan.out_tiles} * plan.in_tiles * plan.bands.size(), 0);
+
+    m_out.out_positions = m_out_pixels;
+    m_out.out_channels = L.out_channels;
+    m_out.relu = true;
+    m_out.values.assign(std::size_t{m_out_pixels} * L.out_channels, 0);
+
+    m_stats = initial_stats(cfg);
+}
+
+std::uint64_t lt_core::execute(const lt_program& prog, const lt_job& job, const lt_group& group) {
+    if (job.accumulation) {
+        if (m_pending) fold();
+    } else {
+        const auto& passes = prog.pass_steps();
+        for (std::size_t i = job.first_pass; i < job.first_pass + job.pass_count; ++i)
+            compute(*passes[i], group);
+    }
+    account(job);
+    return job.cycles;
+}
+
+void lt_core::account(const lt_job& j) { add_job_stats(m_stats, j); }
+
+void lt_core::compute(const schedule_step& s, const lt_group& g) {
+    if (m_pending && !(g == m_group)) fold();
+    if (!m_pending) {
+        if (g.otile >= m_plan.out_tiles || g.itile >= m_plan.in_tiles || g.band >= m_plan.bands.size())
+            throw std::logic_error(fmt::format("lt_core: pass of otile {} itile {} band {} is outside the plan",
+                                               g.otile, g.itile, g.band));
+        const std::size_t id = (std::size_t{g.otile} * m_plan.in_tiles + g.itile) * m_plan.bands.size() + g.band;
+        if (m_folded[id])
+            throw std::logic_error(fmt::format("lt_core: otile {} itile {} band {} runs a pass after its accumulation",
+                                               g.otile, g.itile, g.band));
+        m_group = g;
+        m_pending = true;
+        std::fill(m_covered.begin(), m_covered.end(), 0);
+    }
+    if (s.kij >= m_k2)
+        throw std::logic_error(fmt::format("lt_core: kernel position {} out of range", s.kij));
+    if (m_pass.wide()) compute_into(s, m_planes32);
+    else compute_into(s, m_planes16);
+    m_covered[s.kij] += s.count;
+}
+
+template <typename Acc>
+void lt_core::compute_into(const schedule_step& s, std::vector<Acc>& planes) {
+    const auto& L = m_cfg.layer;
+    const row_band& b = m_plan.bands[m_group.band];
+    const unsigned positions = m_plan.band_positions(b, L);
+    if (std::uint64_t{s.first} + s.count > positions)
+        throw std::logic_error(fmt::format("lt_core: chunk [{}, {}) outside the band's {} positions",
+                                           s.first, s.first + s.count, positions));
+    if (s.count == 0) return;
+    Acc* out = planes.data() + std::size_t{s.kij} * m_cols * m_plane_stride + s.first;
+    m_pass.run<Acc>(m_group.otile, m_group.itile, s.kij, b.out_row0 * L.padded_width + s.first, s.count, out,
+                    m_plane_stride);
+}
+
+void lt_core::fold() {
+    const auto& L = m_cfg.layer;
+    const row_band& b = m_plan.bands[m_group.band];
+    const unsigned positions = m_plan.band_positions(b, L);
+    for (unsigned kij = 0; kij < m_k2; ++kij)
+        if (m_covered[kij] != positions)
+            throw std::logic_error(fmt::format(
+                "lt_core: otile {} itile {} band {} kij {}: {} of {} positions computed",
+                m_group.otile, m_group.itile, m_group.band, kij, m_covered[kij], positions));
+    const std::size_t per_otile = std::size_t{m_plan.in_tiles} * m_plan.bands.size();
+    const std::size_t id = m_group.otile * per_otile + std::size_t{m_group.itile} * m_plan.bands.size() + m_group.band;
+    if (m_group.itile > 0 && !m_folded[id - m_plan.bands.size()])
+        throw std::logic_error(fmt::format("lt_core: otile {} band {}: input tile {} before tile {}",
+                                           m_group.otile, m_group.band, m_group.itile, m_group.itile - 1));
+    if (m_pass.wide()) fold_into(m_planes32, m_acc32);
+    else fold_into(m_planes16, m_acc16);
+    m_folded[id] = 1;
+    m_pending = false;
+}
+
+template <typename Acc>
+void lt_core::fold_into(const std::vector<Acc>& planes, std::vector<Acc>& acc) {
+    const auto& L = m_cfg.layer;
+    const row_band& b = m_plan.bands[m_group.band];
+    const unsigned pw = L.padded_width, ow = L.out_width(), k = L.kernel;
+    const unsigned cols = m_pass.columns(m_group.otile);
+    const bool first_tile = m_group.itile == 0;
+    const bool last_tile = m_group.itile + 1 == m_plan.in_tiles;
+    for (unsigned c = 0; c < cols; ++c) {
+        Acc* a = acc.data() + (std::size_t{m_group.otile} * m_cols + c) * m_out_pixels;
+        for (unsigned r = 0; r < b.out_rows; ++r) {
+            Acc* __restrict dst = a + std::size_t{b.out_row0 + r} * ow;
+            // The SFU: psum(kij, (orow + ki) * pw + ocol + kj) for kij = 0..k^2-1, wrapped, added
+            // to the partial sum of the earlier input tiles.
+            for (unsigned kij = 0; kij < m_k2; ++kij) {
+                const unsigned ki = kij / k, kj = kij % k;
+                const Acc* __restrict src = planes.data() +
+                                            (std::size_t{kij} * m_cols + c) * m_plane_stride +
+                                            std::size_t{r + ki} * pw + kj;
+                if (first_tile && kij == 0) std::copy(src, src + ow, dst);
+                else
+                    for (unsigned x = 0; x < ow; ++x) dst[x] = static_cast<Acc>(dst[x] + src[x]);
+            }
+        }
+        if (last_tile) {
+            const unsigned oc = m_group.otile * m_cols + c;
+            for (unsigned o = b.out_row0 * ow; o < (b.out_row0 + b.out_rows) * ow; ++o)
+                m_out.at(o, oc) = relu(m_pass.value(a[o]));
+        }
+    }
+    if (last_tile) ++m_finished_bands;
+}
+
+run_result lt_core::finish() {
+    if (m_pending) fold();
+    const std::uint64_t expected = std::uint64_t{m_plan.out_tiles} * m_plan.bands.size();
+    if (m_finished_bands != expected)
+        throw std::logic_error(fmt::format("lt_core: the schedule produced {} of {} (otile, band) outputs",
+                                           m_finished_bands, expected));
+    m_stats.simulated_seconds = double(m_stats.cycles.total()) * m_cfg.arch.clock_period_ns * 1e-9;
+    run_result r;
+    r.output = std::move(m_out);
+    r.stats = m_stats;
+    r.plan = m_plan;
+    return r;
+}
+
+run_result run_lt_engine(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan) {
+    const lt_program prog(cfg, plan);
+    lt_core core(cfg, layer, plan);
+    prog.for_each_job([&](const lt_job& j, const lt_group& g) { core.execute(prog, j, g); });
+    return core.finish();
+}
+
+run_stats time_lt_engine(const accel_config& cfg, const tiling_plan& plan) {
+    const lt_program prog(cfg, plan);
+    run_stats st = initial_stats(cfg);
+    prog.for_each_job([&](const lt_job& j, const lt_group&) { add_job_stats(st, j); });
+    st.simulated_seconds = double(st.cycles.total()) * cfg.arch.clock_period_ns * 1e-9;
+    return st;
+}
+
+}  // namespace satlm
