@@ -1,5 +1,6 @@
 #include "net/net_report.h"
 
+#include "testbench/run_report.h"
 #include "tlm/bits.h"
 
 #include <fmt/format.h>
@@ -95,33 +96,35 @@ std::string net_csv(const net_result& r) {
     return s;
 }
 
+nlohmann::json layer_json(const net_layer_result& l) {
+    const auto& n = l.layer;
+    return {{"name", n.name},
+            {"shape", {{"ifmap_h", n.ifmap_h}, {"ifmap_w", n.ifmap_w}, {"filter_h", n.filter_h},
+                       {"filter_w", n.filter_w}, {"channels", n.channels}, {"filters", n.filters},
+                       {"stride", n.stride}}},
+            {"cycles", cycles_json(l.stats.cycles)},
+            {"macs", l.stats.macs},
+            {"pe_utilization", utilization(l)},
+            {"mismatches", optional_count(l.mismatches)},
+            {"outputs", l.outputs},
+            {"sram", {{"xmem", xmem_json(l.stats.xmem)}, {"pmem", sram_json(l.stats.pmem)},
+                      {"psum_rmw_bytes", l.stats.pmem.bytes()}}},
+            {"offchip", {{"bytes", offchip_bytes(l)}, {"stall_free_bytes_per_cycle", stall_free_bandwidth(l)}}},
+            {"fifo", {{"l0_high_water", l.stats.l0_high_water}, {"ofifo_high_water", l.stats.ofifo_high_water}}},
+            {"tiling", tiling_text(l)},
+            {"wall_seconds", l.wall_seconds}};
+}
+
 nlohmann::json net_json(const net_result& r, const accel_config& arch) {
     const run_stats t = r.total();
     nlohmann::json layers = nlohmann::json::array();
-    for (const auto& l : r.layers) {
-        const auto& n = l.layer;
-        layers.push_back({{"name", n.name},
-                          {"shape", {{"ifmap_h", n.ifmap_h}, {"ifmap_w", n.ifmap_w}, {"filter_h", n.filter_h},
-                                     {"filter_w", n.filter_w}, {"channels", n.channels},
-                                     {"filters", n.filters}, {"stride", n.stride}}},
-                          {"cycles", cycles_json(l.stats.cycles)},
-                          {"macs", l.stats.macs},
-                          {"pe_utilization", utilization(l)},
-                          {"mismatches", optional_count(l.mismatches)},
-                          {"outputs", l.outputs},
-                          {"sram", {{"xmem", xmem_json(l.stats.xmem)}, {"pmem", sram_json(l.stats.pmem)},
-                                    {"psum_rmw_bytes", l.stats.pmem.bytes()}}},
-                          {"offchip", {{"bytes", offchip_bytes(l)},
-                                       {"stall_free_bytes_per_cycle", stall_free_bandwidth(l)}}},
-                          {"fifo", {{"l0_high_water", l.stats.l0_high_water},
-                                    {"ofifo_high_water", l.stats.ofifo_high_water}}},
-                          {"tiling", tiling_text(l)},
-                          {"wall_seconds", l.wall_seconds}});
-    }
+    for (const auto& l : r.layers) layers.push_back(layer_json(l));
     nlohmann::json config = nlohmann::json::object();
     const accel_config used = arch.resolved();
     for (const auto& k : all_keys())
-        if (k.section == key_section::architecture || k.name.rfind("layer.", 0) == 0) config[k.name] = used.get(k.name);
+        if (k.section == key_section::architecture || k.name == "layer.act_bits" || k.name == "layer.weight_bits" ||
+            k.name == "layer.psum_bits")
+            config[k.name] = typed_value(k.name, used.get(k.name));
     const double util = t.cycles.total()
                             ? double(t.macs) / (double(arch.arch.rows) * arch.arch.cols * double(t.cycles.total()))
                             : 0.0;

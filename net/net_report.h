@@ -14,6 +14,9 @@ namespace satlm {
 /// The CSV text: a header line, then one row per layer in network order.
 std::string net_csv(const net_result& r);
 
+/// One layer's entry of the JSON report: shape, cycles, MACs, utilization, SRAM, off-chip, FIFOs.
+nlohmann::json layer_json(const net_layer_result& l);
+
 /// The JSON report (schema in docs/net.md).
 nlohmann::json net_json(const net_result& r, const accel_config& arch);
 

@@ -18,15 +18,6 @@ nlohmann::json sram_json(const sram_stats& s, std::uint64_t cycles) {
             {"peak_bytes_per_cycle", s.peak_bytes_per_cycle}};
 }
 
-/// A key's text as JSON: numbers and booleans typed, file patterns and names as strings.
-nlohmann::json typed_value(const std::string& key, const std::string& text) {
-    if (key == "dir" || key.rfind("files.", 0) == 0) return text;
-    if (text == "true" || text == "false") return text == "true";
-    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return std::stoull(text);
-    if (key == "clock.period_ns") return std::stod(text);
-    return text;
-}
-
 nlohmann::json optional_json(const std::optional<std::uint64_t>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
@@ -40,6 +31,14 @@ std::int64_t expected_value(const vector_set& vs, const run_result& r, const che
 }
 
 }  // namespace
+
+nlohmann::json typed_value(const std::string& key, const std::string& text) {
+    if (key == "dir" || key.rfind("files.", 0) == 0) return text;
+    if (text == "true" || text == "false") return text == "true";
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return std::stoull(text);
+    if (key == "clock.period_ns") return std::stod(text);
+    return text;
+}
 
 nlohmann::json make_report(const vector_set& vs, const run_result& result, const check_report& check,
                            double wall_seconds) {

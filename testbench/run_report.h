@@ -15,6 +15,9 @@ struct vector_set;
 
 /// Nested JSON with the stable keys of SYSTEM.md section 2 (match, outputs, mismatches, cycles,
 /// latency, sram, fifo, config, ...).
+/// A key's text as JSON: numbers and booleans typed, file patterns and names as strings.
+nlohmann::json typed_value(const std::string& key, const std::string& text);
+
 nlohmann::json make_report(const vector_set& vs, const run_result& result, const check_report& check,
                            double wall_seconds);
 

@@ -87,7 +87,7 @@ std::size_t mismatches(const layer_output& got, const layer_output& ref) {
 
 // stats_diff compares every field of run_stats by name; a new field must be added there (and
 // to both models). The size check fails the build when the struct grows without that.
-static_assert(sizeof(run_stats) == 7 * 8 + 8 + 2 * 32 + 2 * 8 + 2 * 16 + 3 * 8,
+static_assert(sizeof(run_stats) == 7 * 8 + 8 + 2 * 48 + 2 * 8 + 2 * 16 + 3 * 8,
               "run_stats changed: compare the new field in stats_diff");
 
 std::string opt(const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : "none"; }
@@ -113,6 +113,8 @@ std::string stats_diff(const run_stats& c, const run_stats& l) {
         f((n + ".writes").c_str(), a->writes, b->writes);
         f((n + ".word_bytes").c_str(), a->word_bytes, b->word_bytes);
         f((n + ".peak_bytes_per_cycle").c_str(), a->peak_bytes_per_cycle, b->peak_bytes_per_cycle);
+        f((n + ".act_reads").c_str(), a->act_reads, b->act_reads);
+        f((n + ".weight_reads").c_str(), a->weight_reads, b->weight_reads);
     }
     f("l0_high_water", c.l0_high_water, l.l0_high_water);
     f("ofifo_high_water", c.ofifo_high_water, l.ofifo_high_water);
