@@ -481,7 +481,18 @@ void set_loader::decode_acc(expected_data& e) {
     acc.reserve(total);
     for (std::size_t n = 0; n < r.lines().size(); ++n)
         for (auto v : r.fields(n, aw)) acc.push_back(static_cast<std::uint32_t>(v));
-    if (!base_given && !acc.empty() && acc.front() != 0) {
+    // A base explains the file when most addresses follow it (one corrupt first entry does not).
+    auto follows = [&](std::uint64_t base) {
+        std::size_t n = 0, same = 0;
+        for (unsigned onij = 0; onij < L.out_positions(); ++onij)
+            for (unsigned kij = 0; kij < kk() && n < acc.size(); ++kij, ++n) {
+                const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
+                same += acc[n] == base + std::uint64_t{kij} * L.positions() +
+                                      (orow + kij / L.kernel) * L.padded_width + ocol + kij % L.kernel;
+            }
+        return 2 * same > acc.size();
+    };
+    if (!base_given && !acc.empty() && acc.front() != 0 && follows(acc.front())) {
         m_cfg.set("pmem.psum_base", std::to_string(acc.front()), key_source::inferred,
                   fmt::format("inferred from the first address in {}", r.path()));
         // The addresses are still as wide as the base-0 rule says, so the base must keep them so.
@@ -497,8 +508,8 @@ void set_loader::decode_acc(expected_data& e) {
     e.acc_desc = r.path();
 }
 
-/// Header text of each file kind from the first file of that kind read, unless a key gives it.
-/// A kind whose files carry exactly the lines of format.header_lines is left to that key.
+/// Header text of each file kind from the first file of that kind read, unless a key gives it
+/// (recorded as inferred, so `satlm gen --like` writes the same lines back).
 void set_loader::infer_headers() {
     for (file_kind kind : all_file_kinds) {
         const line_reader* r = m_first_of_kind[static_cast<std::size_t>(kind)];

@@ -462,6 +462,31 @@ BOOST_AUTO_TEST_CASE(like_takes_the_layout_not_the_data) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(psum_base_is_inferred_only_when_the_acc_file_follows_it) {
+    satlm::test::temp_folder t("base");
+    accel_config layout;
+    layout.files.acc = canonical_names::acc;
+    layout.arch.pmem.psum_base = 3;
+    write_and_read_back(t.dir, layout, seeded_layer(shape(8, 8, 6, 4), 2));
+    BOOST_TEST((load_vector_set(t.dir.string(), accel_config{}, {}, true).config.source_of("pmem.psum_base") ==
+                key_source::inferred));
+    // --set wins over the file (the addresses then differ: the checker warns).
+    const auto given = load_vector_set(t.dir.string(), accel_config{}, {{"pmem.psum_base", "0"}}, true);
+    BOOST_TEST(given.config.arch.pmem.psum_base == 0u);
+    // One corrupt first address of a base-0 file is not a base.
+    satlm::test::temp_folder u("corrupt");
+    layout.arch.pmem.psum_base = 0;
+    write_and_read_back(u.dir, layout, seeded_layer(shape(8, 8, 6, 4), 2));
+    std::string text = slurp(u.dir / "acc_address.txt");
+    const auto first = text.find("\n00000000000\n");
+    BOOST_REQUIRE(first != std::string::npos);
+    text.replace(first + 1, 11, "00000000101");
+    std::ofstream(u.dir / "acc_address.txt", std::ios::binary) << text;
+    const auto vs = load_vector_set(u.dir.string(), accel_config{}, {}, true);
+    BOOST_TEST(vs.config.arch.pmem.psum_base == 0u);
+    BOOST_TEST(vs.expected.acc->front() == 5u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_layouts_name_the_key) {
     struct bad {
         std::vector<std::string> sets;
