@@ -17,11 +17,13 @@ std::vector<std::pair<std::string, std::string>> parse_set_options(const std::ve
 void apply_set_options(accel_config& cfg, const std::vector<std::string>& sets);
 
 /// Refuses, before a run, an output path whose folder is missing or that names a folder or
-/// another non-regular file. An empty path means "not asked for".
+/// another non-regular file (tlm/safe_file.h resolve_output_path). An empty path means "not
+/// asked for".
 void check_output_path(const char* option, const std::string& path);
 
 /// Writes `text` to a temporary file beside `path`, then renames it into place: a failed or
-/// interrupted write leaves the old file (if any) untouched. Throws input_error on failure.
+/// interrupted write leaves the old file (if any) untouched (tlm/safe_file.h
+/// write_file_atomically). Throws input_error on failure.
 void write_output_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace satlm

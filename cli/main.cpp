@@ -6,6 +6,7 @@
 #include "gen/generator.h"
 #include "tlm/config.h"
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 
 #include <systemc>
 
@@ -13,6 +14,8 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <new>
+#include <system_error>
 #include <string>
 
 namespace {
@@ -37,30 +40,68 @@ int print_internal_error(std::string text) {
     return 3;
 }
 
+/// Memory ran out despite the budget check (another process took it, or the estimate fell
+/// short): the environment's limit, reported as such.
+int print_out_of_memory() {
+    fmt::print(stderr, "satlm: error: out of memory: the configuration needs more memory than this process "
+                       "can allocate; lower the SRAM, FIFO or array sizes (or limits.memory_mb, docs/safety.md)\n");
+    return 2;
+}
+
 std::string key_list() {
-    std::string s = "\nKeys for --set (dotted names; SYSTEM.md sections 3 and 4):\n";
-    for (const auto& k : satlm::all_keys()) s += fmt::format("  {:<26} {}\n", k.name, k.doc);
+    const satlm::accel_config defaults;
+    std::string s = "\nKeys for --set KEY=VALUE, the manifest and the --config file (docs/blocks/config.md):\n";
+    s += fmt::format("  {:<26} {:<24} {:<30} {}\n", "key", "default", "range", "meaning");
+    for (const auto& k : satlm::all_keys()) {
+        std::string def = defaults.get(k.name);
+        if (def.empty()) def = "(none)";
+        if (k.kind == satlm::value_kind::whole && def == "0") def = "0 (derived)";
+        s += fmt::format("  {:<26} {:<24} {:<30} {}\n", k.name, def, k.range, k.doc);
+    }
     return s;
+}
+
+/// Options that name a file: given with an empty value, they are a usage error.
+int check_paths_not_empty(const CLI::App& cmd, std::initializer_list<const char*> options) {
+    for (const char* name : options) {
+        const CLI::Option* o = cmd.get_option_no_throw(name);
+        if (!o || o->count() == 0) continue;
+        for (const auto& v : o->results())
+            if (v.empty()) {
+                fmt::print(stderr, "satlm: error: {}: expected a file name, got an empty path (see satlm {} --help)\n",
+                           name, cmd.get_name());
+                return 2;
+            }
+    }
+    return 0;
 }
 
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    satlm::ignore_write_signals();
     CLI::App app{"satlm: cycle-faithful SystemC/TLM model of a weight-stationary CNN accelerator"};
     app.require_subcommand(1);
     app.set_help_all_flag("--help-all", "Show help for all subcommands");
+    app.set_version_flag("--version", "satlm " + satlm::satlm_version());
 
     satlm::run_options run;
-    CLI::App* run_cmd = app.add_subcommand("run", "Simulate a vector set and check its outputs");
-    run_cmd->add_option("path", run.path, "Vector-set folder or manifest (*.toml); default: the bundled set");
-    run_cmd->add_option("--set", run.sets, "Override a key: KEY=VALUE (repeatable)")->take_all();
-    run_cmd->add_option("--config", run.config_file, "Architecture file (TOML, section-4 keys)");
+    CLI::App* run_cmd = app.add_subcommand("run", "Simulate vector sets and check their outputs");
+    run_cmd->add_option("path", run.paths,
+                        "Vector-set folders or manifests (*.toml), any number; default: the bundled set");
+    // Exactly one KEY=VALUE per --set, so the set paths may come before or after it.
+    run_cmd->add_option("--set", run.sets, "Override a key: --set KEY=VALUE (repeat for more keys)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_cmd->add_option("--config", run.config_file, "Architecture file (TOML, architecture keys)");
     run_cmd->add_flag("--no-check", run.no_check, "Do not open or compare expected outputs");
     run_cmd->add_option("--dump-out", run.dump_out, "Write the computed output (canonical out.txt form)");
-    run_cmd->add_option("--report", run.report, "Write a JSON report");
+    run_cmd->add_option("--report", run.report, "Write a JSON report (docs/blocks/checker.md)");
+    run_cmd->add_option("--junit", run.junit, "Write a JUnit XML report, one test case per set");
     run_cmd->add_option("--vcd", run.vcd, "Write a VCD waveform (cycle model)");
-    run_cmd->add_flag("--quiet,-q", run.quiet, "Summary only, no per-pixel lines");
+    run_cmd->add_flag("--quiet,-q", run.quiet, "Summary and the first 20 mismatches only");
+    run_cmd->add_flag("--strict", run.strict, "Warnings (psum/acc file differences, wrap-around) fail the run");
     run_cmd->footer(key_list());
 
     satlm::gen_options gen;
@@ -84,9 +125,17 @@ int sc_main(int argc, char* argv[]) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
     } catch (const CLI::ParseError& e) {
         fmt::print(stderr, "satlm: error: {} (see satlm --help)\n", e.what());
         return 2;
+    }
+    if (*run_cmd) {
+        if (int rc = check_paths_not_empty(*run_cmd, {"path", "--config", "--dump-out", "--report", "--vcd", "--junit"}))
+            return rc;
+    } else if (int rc = check_paths_not_empty(*gen_cmd, {"--out", "--from-npy"})) {
+        return rc;
     }
 
     try {
@@ -96,8 +145,17 @@ int sc_main(int argc, char* argv[]) {
         return 0;
     } catch (const satlm::input_error& e) {
         return print_error_lines(e.what());
+    } catch (const std::bad_alloc&) {
+        return print_out_of_memory();
     } catch (const sc_core::sc_report& e) {
+        // An allocation that failed inside a SystemC process arrives as the kernel's report.
+        if (std::string(e.get_msg()).find("bad_alloc") != std::string::npos) return print_out_of_memory();
         return print_internal_error(e.get_msg());
+    } catch (const std::system_error& e) {
+        // The console output could not be written (a full disk or file-size limit on a
+        // redirected stdout): the user's environment, not a bug.
+        fmt::print(stderr, "satlm: error: cannot write the output: {}\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
         return print_internal_error(e.what());
     }

@@ -1,95 +1,201 @@
 #include "cli/run_command.h"
 
+#include "cli/cli_common.h"
+
+#include "engine/engine.h"
 #include "testbench/checker.h"
 #include "testbench/run_report.h"
 #include "testbench/simulation.h"
+#include "testbench/vcd_output.h"
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 #include "vectors/vector_set.h"
 #include "vectors/vector_writer.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
+#include <memory>
+#include <optional>
 
 namespace satlm {
 
 std::string default_vector_set() { return SATLM_DEFAULT_SET; }
+std::string satlm_version() { return SATLM_VERSION; }
 
 namespace {
 
-/// Splits the --set pairs and checks each key and value (every problem, one line each).
-std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets) {
-    std::vector<std::pair<std::string, std::string>> out;
-    std::string problems;
-    accel_config scratch;
-    for (const auto& s : sets) {
-        const auto eq = s.find('=');
-        try {
-            if (eq == std::string::npos || eq == 0)
-                throw config_error(fmt::format("--set `{}`: expected KEY=VALUE, e.g. --set array.rows=16", s));
-            scratch.set(s.substr(0, eq), s.substr(eq + 1), key_source::command_line);
-            out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
-        } catch (const config_error& e) {
-            problems += (problems.empty() ? "" : "\n") + std::string(e.what());
+/// What one set's run leaves for the report and the JUnit file.
+struct set_outcome {
+    std::string path;
+    int code = 0;                 ///< 0 signed off, 1 failed
+    double wall_seconds = 0;
+    std::string failure;          ///< one line: why the set failed
+    std::string details;          ///< mismatch lines and warnings
+    nlohmann::json report;
+};
+
+std::string xml_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default:
+                // XML 1.0 allows no control characters but tab and line ends.
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += '?';
+                else out += c;
         }
     }
-    if (!problems.empty()) throw config_error(problems);
     return out;
 }
 
-/// Output files are checked before the run, so a typo costs nothing: the folder must exist and
-/// the path must not be a folder.
-void check_writable(const char* option, const std::string& path) {
-    if (path.empty()) return;
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (fs::is_directory(path, ec))
-        throw input_error(fmt::format("{} {}: is a folder, expected a file name", option, path));
-    const fs::path parent = fs::path(path).parent_path();
-    if (!parent.empty() && !fs::is_directory(parent, ec))
-        throw input_error(fmt::format("{} {}: folder {} does not exist", option, path, parent.string()));
-    const bool existed = fs::exists(path, ec);
-    if (!std::ofstream(path, std::ios::app))
-        throw input_error(fmt::format("{} {}: cannot open for writing", option, path));
-    if (!existed) fs::remove(path, ec);
+std::string junit_xml(const std::vector<set_outcome>& sets) {
+    double total = 0;
+    std::size_t failures = 0;
+    for (const auto& s : sets) {
+        total += s.wall_seconds;
+        failures += s.code != 0;
+    }
+    std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    x += fmt::format("<testsuites name=\"satlm\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
+                     sets.size(), failures, total);
+    x += fmt::format("  <testsuite name=\"satlm run\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.3f}\">\n",
+                     sets.size(), failures, total);
+    for (const auto& s : sets) {
+        x += fmt::format("    <testcase classname=\"satlm.signoff\" name=\"{}\" time=\"{:.3f}\"",
+                         xml_escape(absolute_path(s.path)), s.wall_seconds);
+        if (s.code == 0 && s.details.empty()) {
+            x += "/>\n";
+            continue;
+        }
+        x += ">\n";
+        if (s.code != 0)
+            x += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                             s.report.value("mismatches", 0) ? "mismatch" : "warning",
+                             xml_escape(s.failure), xml_escape(s.details));
+        else
+            x += fmt::format("      <system-out>{}</system-out>\n", xml_escape(s.details));
+        x += "    </testcase>\n";
+    }
+    x += "  </testsuite>\n</testsuites>\n";
+    return x;
 }
 
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream f(path, std::ios::binary);
-    if (!f) throw input_error(fmt::format("{}: cannot open for writing", path));
-    f << text;
-    if (!f) throw input_error(fmt::format("{}: write failed", path));
+/// The first mismatch lines and every warning, for the JUnit failure text.
+std::string outcome_details(const vector_set& vs, const run_result& result, const check_report& check) {
+    std::string d;
+    for (const auto& m : list_mismatches(vs, result, check, quiet_mismatch_lines))
+        d += "MISMATCH " + format_mismatch(m) + "\n";
+    if (check.mismatches > quiet_mismatch_lines)
+        d += fmt::format("... {} mismatches in all\n", check.mismatches);
+    for (const auto& w : check.warnings) d += "warning: " + w + "\n";
+    return d;
 }
 
 }  // namespace
 
 int run_command(const run_options& opt) {
-    const auto t0 = std::chrono::steady_clock::now();
-    check_writable("--dump-out", opt.dump_out);
-    check_writable("--report", opt.report);
-    check_writable("--vcd", opt.vcd);
-    accel_config cfg;
-    if (!opt.config_file.empty()) load_architecture_file(cfg, opt.config_file);
-    const auto overrides = parse_sets(opt.sets);
-    const std::string path = opt.path.empty() ? default_vector_set() : opt.path;
-    vector_set vs = load_vector_set(path, cfg, overrides, !opt.no_check);
-    vs.config.validate();
-    if (!opt.vcd.empty() && vs.config.arch.model != fidelity::cycle)
-        throw config_error(fmt::format("--vcd {}: a waveform needs model.fidelity = \"cycle\" (the "
-                                       "loosely-timed model has no cycles to trace)", opt.vcd));
+    const std::vector<std::string> paths = opt.paths.empty() ? std::vector<std::string>{default_vector_set()} : opt.paths;
+    const bool several = paths.size() > 1;
+    if (several && (!opt.dump_out.empty() || !opt.vcd.empty()))
+        throw input_error(fmt::format("{} writes one set's results: give one vector set, not {}",
+                                      opt.dump_out.empty() ? "--vcd" : "--dump-out", paths.size()));
+    // Outputs first: a typo or an output aimed at another output costs nothing.
+    file_plan plan;
+    // The waveform file always ends in .vcd (as the SystemC kernel names it).
+    const std::string vcd_path =
+        opt.vcd.empty() || (opt.vcd.size() > 4 && opt.vcd.compare(opt.vcd.size() - 4, 4, ".vcd") == 0)
+            ? opt.vcd
+            : opt.vcd + ".vcd";
+    for (const auto& [option, path] : {std::pair<const char*, const std::string&>{"--dump-out", opt.dump_out},
+                                       {"--report", opt.report}, {"--vcd", vcd_path}, {"--junit", opt.junit}})
+        if (!path.empty()) plan.add_output(option, path);
+    accel_config base;
+    if (!opt.config_file.empty()) {
+        check_input_file(opt.config_file, "--config");
+        plan.add_input("--config", opt.config_file);
+        plan.check_overlaps();
+        load_architecture_file(base, opt.config_file);
+    }
+    plan.check_overlaps();
+    const auto overrides = parse_set_options(opt.sets);
 
-    const run_result result = simulate(vs.config, vs.layer, opt.vcd);
-    const check_report check = check_run(vs, result);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<set_outcome> outcomes;
+    std::string dump_text;
+    for (const auto& path : paths) {
+        const auto t0 = std::chrono::steady_clock::now();
+        vector_set vs = load_vector_set(path, base, overrides, !opt.no_check);
+        vs.config.validate();
+        for (const auto& f : vs.files) plan.add_input("vector-set file", f);
+        plan.check_overlaps();
+        if (!opt.vcd.empty() && vs.config.arch.model != fidelity::cycle)
+            throw config_error(fmt::format("--vcd {}: a waveform needs model.fidelity = \"cycle\" (the "
+                                           "loosely-timed model has no cycles to trace)", opt.vcd));
 
-    if (!opt.quiet) print_pixel_lines(stdout, vs, result, check);
-    print_summary(stdout, vs, result, check, wall);
-    if (!opt.dump_out.empty()) write_output_file(opt.dump_out, result.output, vs.config.layer.psum_bits);
-    if (!opt.report.empty()) write_text(opt.report, make_report(vs, result, check, wall).dump(2) + "\n");
+        // The waveform's file exists (as a temporary file) before elaboration.
+        std::unique_ptr<vcd_output> vcd;
+        if (!opt.vcd.empty()) vcd = std::make_unique<vcd_output>(plan.output("--vcd"));
+        // SystemC elaborates once per process: with several sets each runs on the same model
+        // code without the kernel (identical outputs and statistics).
+        const run_result result = several ? run_layer(vs.config, vs.layer)
+                                          : simulate(vs.config, vs.layer, vcd ? vcd->kernel_path() : "");
+        if (vcd) vcd->finish();
+        const check_report check = check_run(vs, result);
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+        if (several) fmt::print(stdout, "{}== {}\n", outcomes.empty() ? "" : "\n", path);
+        print_pixel_lines(stdout, vs, result, check, opt.quiet);
+        print_summary(stdout, vs, result, check, wall);
+        set_outcome o;
+        o.path = path;
+        o.wall_seconds = wall;
+        if (check.mismatches) {
+            o.code = 1;
+            o.failure = fmt::format("{} of {} output values differ", check.mismatches, check.outputs);
+        } else if (opt.strict && check.warning_count()) {
+            o.code = 1;
+            o.failure = fmt::format("--strict: {} warning(s) (psum or acc file differences, wrap-around)",
+                                    check.warning_count());
+            fmt::print(stdout, "--strict: {} warning(s) fail the run\n", check.warning_count());
+        }
+        o.details = outcome_details(vs, result, check);
+        o.report = make_report(vs, result, check, wall);
+        o.report["strict"] = opt.strict;
+        if (!opt.dump_out.empty()) dump_text = output_file_text(result.output, vs.config.layer.psum_bits);
+        outcomes.push_back(std::move(o));
+    }
+
+    int code = 0;
+    for (const auto& o : outcomes) code = std::max(code, o.code);
+    if (several) {
+        std::size_t failed = 0;
+        for (const auto& o : outcomes) failed += o.code != 0;
+        fmt::print(stdout, "\n{} sets: {} signed off, {} failed\n", outcomes.size(), outcomes.size() - failed, failed);
+    }
     std::fflush(stdout);
-    return check.mismatches ? 1 : 0;
+    if (!opt.dump_out.empty()) write_file_atomically(plan.output("--dump-out"), dump_text, "--dump-out");
+    if (!opt.report.empty()) {
+        nlohmann::json j;
+        if (several) {
+            std::uint64_t mismatches = 0;
+            for (const auto& o : outcomes) mismatches += o.report.value("mismatches", std::uint64_t{0});
+            j["schema_version"] = report_schema_version;
+            j["match"] = code == 0;
+            j["mismatches"] = mismatches;
+            j["sets"] = nlohmann::json::array();
+            for (const auto& o : outcomes) j["sets"].push_back(o.report);
+        } else {
+            j = outcomes.front().report;
+        }
+        write_file_atomically(plan.output("--report"), j.dump(2) + "\n", "--report");
+    }
+    if (!opt.junit.empty()) write_file_atomically(plan.output("--junit"), junit_xml(outcomes), "--junit");
+    return code;
 }
 
 }  // namespace satlm

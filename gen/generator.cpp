@@ -2,9 +2,11 @@
 
 #include "testbench/golden.h"
 #include "tlm/bits.h"
+#include "tlm/budget.h"
 #include "vectors/npy.h"
 #include "tlm/report.h"
 #include "vectors/layout_writer.h"
+#include "vectors/set_folder.h"
 #include "vectors/vector_set.h"
 #include "vectors/vector_writer.h"
 
@@ -124,14 +126,20 @@ void validate_shape(const gen_options& o) {
     positive("--out-ch", o.out_channels, 4096);
     positive("--height", o.height, 4096);
     positive("--width", o.width, 4096);
-    if (o.kernel % 2 == 0 || o.kernel > 15)
-        bad_option("--kernel", fmt::format("expected an odd kernel size 1..15, got {}", o.kernel));
+    positive("--kernel", o.kernel, 4096);
+    if (o.kernel_h > 4096 || (o.given.count("kernel-h") && o.kernel_h == 0))
+        bad_option("--kernel-h", fmt::format("expected 1..4096, got {}", o.kernel_h));
+    if (o.kernel_w > 4096 || (o.given.count("kernel-w") && o.kernel_w == 0))
+        bad_option("--kernel-w", fmt::format("expected 1..4096, got {}", o.kernel_w));
+    positive("--stride", o.stride, 4096);
     if (o.pad > 64) bad_option("--pad", fmt::format("expected 0..64, got {}", o.pad));
-    if (o.height + 2 * o.pad < o.kernel || o.width + 2 * o.pad < o.kernel)
-        bad_option("--kernel", fmt::format("a {}x{} kernel does not fit the padded {}x{} map", o.kernel,
-                                           o.kernel, o.height + 2 * o.pad, o.width + 2 * o.pad));
+    if (o.height + 2 * o.pad < o.filter_h() || o.width + 2 * o.pad < o.filter_w())
+        bad_option(o.kernel_h || o.kernel_w ? (o.height + 2 * o.pad < o.filter_h() ? "--kernel-h" : "--kernel-w")
+                                            : "--kernel",
+                   fmt::format("a {}x{} kernel does not fit the padded {}x{} map", o.filter_h(), o.filter_w(),
+                               o.height + 2 * o.pad, o.width + 2 * o.pad));
     const std::uint64_t act_values = std::uint64_t{o.in_channels} * (o.height + 2 * o.pad) * (o.width + 2 * o.pad);
-    const std::uint64_t weights = std::uint64_t{o.in_channels} * o.out_channels * o.kernel * o.kernel;
+    const std::uint64_t weights = std::uint64_t{o.in_channels} * o.out_channels * o.filter_h() * o.filter_w();
     if (act_values > (std::uint64_t{1} << 28) || weights > (std::uint64_t{1} << 28))
         bad_option("--in-ch", "the layer is too large to generate (more than 2^28 values)");
 }
@@ -142,7 +150,9 @@ layer_keys shape_of(const gen_options& o) {
     L.out_channels = o.out_channels;
     L.padded_height = o.height + 2 * o.pad;
     L.padded_width = o.width + 2 * o.pad;
-    L.kernel = o.kernel;
+    L.kernel_h = o.filter_h();
+    L.kernel_w = o.filter_w();
+    L.stride = o.stride;
     L.act_bits = o.act_bits;
     L.weight_bits = o.weight_bits;
     L.psum_bits = 16;
@@ -175,7 +185,7 @@ void random_weights(layer_data& layer, const gen_options& o, portable_rng& rng) 
     const int hi = (1 << (o.weight_bits - 1)) - 1;
     std::vector<std::uint64_t> tri;
     for (int v = lo; v <= hi; ++v) tri.push_back(static_cast<std::uint64_t>(std::max(1, hi + 2 - std::abs(v))));
-    const unsigned k2 = o.kernel * o.kernel;
+    const unsigned k2 = o.filter_h() * o.filter_w();
     for (unsigned oc = 0; oc < o.out_channels; ++oc)
         for (unsigned ic = 0; ic < o.in_channels; ++ic)
             for (unsigned kij = 0; kij < k2; ++kij) {
@@ -240,27 +250,32 @@ layer_data layer_from_npy(gen_options o) {
         throw input_error(fmt::format("{}: expected an activation tensor [C, H, W] (rank 3), got shape {}",
                                       act.name, act.shape_text()));
     if (wgt.shape.size() != 4)
-        throw input_error(fmt::format("{}: expected a weight tensor [K, C, k, k] (rank 4), got shape {}",
+        throw input_error(fmt::format("{}: expected a weight tensor [K, C, kh, kw] (rank 4), got shape {}",
                                       wgt.name, wgt.shape_text()));
     if (act.size() == 0) throw input_error(fmt::format("{}: the tensor is empty (shape {})", act.name, act.shape_text()));
     if (wgt.size() == 0) throw input_error(fmt::format("{}: the tensor is empty (shape {})", wgt.name, wgt.shape_text()));
     if (wgt.shape[1] != act.shape[0])
         throw input_error(fmt::format("{}: expected {} input channels (dimension 1) to match {}, got shape {}",
                                       wgt.name, act.shape[0], act.name, wgt.shape_text()));
-    if (wgt.shape[2] != wgt.shape[3] || wgt.shape[2] % 2 == 0 || wgt.shape[2] > 15)
-        throw input_error(fmt::format("{}: expected a square odd kernel (k x k, k = 1, 3, ..., 15), got shape {}",
+    if (wgt.shape[2] > 4096 || wgt.shape[3] > 4096)
+        throw input_error(fmt::format("{}: expected a kernel of at most 4096 x 4096, got shape {}",
                                       wgt.name, wgt.shape_text()));
     auto dim = [](std::size_t d) { return static_cast<unsigned>(std::min<std::size_t>(d, 1U << 30)); };
     check_given(o, "in-ch", o.in_channels, dim(act.shape[0]), act.name, "channels");
     check_given(o, "height", o.height, dim(act.shape[1]), act.name, "rows");
     check_given(o, "width", o.width, dim(act.shape[2]), act.name, "columns");
     check_given(o, "out-ch", o.out_channels, dim(wgt.shape[0]), wgt.name, "output channels");
-    check_given(o, "kernel", o.kernel, dim(wgt.shape[2]), wgt.name, "as kernel size");
+    check_given(o, "kernel-h", o.filter_h(), dim(wgt.shape[2]), wgt.name, "kernel rows");
+    check_given(o, "kernel-w", o.filter_w(), dim(wgt.shape[3]), wgt.name, "kernel columns");
+    if (!o.given.count("kernel-h")) check_given(o, "kernel", o.kernel, dim(wgt.shape[2]), wgt.name, "kernel rows");
+    if (!o.given.count("kernel-w")) check_given(o, "kernel", o.kernel, dim(wgt.shape[3]), wgt.name, "kernel columns");
     o.in_channels = dim(act.shape[0]);
     o.height = dim(act.shape[1]);
     o.width = dim(act.shape[2]);
     o.out_channels = dim(wgt.shape[0]);
     o.kernel = dim(wgt.shape[2]);
+    o.kernel_h = dim(wgt.shape[2]);
+    o.kernel_w = dim(wgt.shape[3]);
     validate_shape(o);
 
     const auto av = integer_values(act, o.act_alpha, "--act-alpha", true, o.act_bits);
@@ -276,10 +291,10 @@ layer_data layer_from_npy(gen_options o) {
             for (unsigned c = 0; c < o.width; ++c)
                 layer.act_at(ic, (r + o.pad) * pw + (c + o.pad)) =
                     static_cast<std::uint8_t>(av[(std::size_t{ic} * o.height + r) * o.width + c]);
-    const unsigned k2 = o.kernel * o.kernel;
+    const unsigned k2 = o.filter_h() * o.filter_w();
     for (unsigned oc = 0; oc < o.out_channels; ++oc)
         for (unsigned ic = 0; ic < o.in_channels; ++ic)
-            for (unsigned kij = 0; kij < k2; ++kij)  // [K][C][ki][kj] flattens to kij = ki*k+kj
+            for (unsigned kij = 0; kij < k2; ++kij)  // [K][C][ki][kj] flattens to kij = ki*kw+kj
                 layer.weight_at(oc, ic, kij) =
                     static_cast<std::int8_t>(wv[(std::size_t{oc} * o.in_channels + ic) * k2 + kij]);
     return layer;
@@ -311,6 +326,35 @@ layer_data make_generated_layer(const gen_options& o) {
 
 namespace {
 
+/// The limits.* keys given with --set (the only keys `satlm gen` takes).
+limits_keys gen_limits(const gen_options& o) {
+    accel_config cfg;
+    for (const auto& s : o.sets) {
+        const auto eq = s.find('=');
+        if (eq == std::string::npos || eq == 0)
+            bad_option("--set", fmt::format("`{}`: expected KEY=VALUE, e.g. --set limits.gen_files=1000000", s));
+        const std::string key = s.substr(0, eq);
+        // The other keys are the layout's (gen_sets).
+        if (key.rfind("limits.", 0) == 0) cfg.set(key, s.substr(eq + 1), key_source::command_line);
+    }
+    return cfg.limits;
+}
+
+/// Memory of generating: the tensors, the golden outputs, one psum block and the largest file.
+void check_gen_memory(const layer_keys& L, unsigned tile_out, const set_size& size, const limits_keys& limits) {
+    const double tensors = double(L.in_channels) * L.positions() +
+                           double(L.out_channels) * L.in_channels * L.kernel_positions();
+    const double outputs = double(L.out_positions()) * L.out_channels * 8 * 2;
+    const double psums = double(L.positions()) * tile_out * 8 * 2;
+    const double file = std::min(size.bytes, std::max(double(L.out_positions()) * (L.out_channels * 16.0 + 1),
+                                                      double(L.positions()) * (tile_out * 16.0 + 1)));
+    const double need = tensors + outputs + psums + file;
+    if (need > double(limits.memory_mb) * 1024 * 1024)
+        throw config_error(fmt::format("key `limits.memory_mb` = {}: generating this layer needs {} (--in-ch, "
+                                       "--out-ch, --height x --width, --kernel); raise limits.memory_mb",
+                                       limits.memory_mb, format_bytes(need)));
+}
+
 /// Splits the --set pairs: manifest keys and pmem.psum_base (the one architecture key that
 /// changes the files); every problem, one line each.
 std::vector<std::pair<std::string, std::string>> gen_sets(const std::vector<std::string>& sets) {
@@ -323,6 +367,7 @@ std::vector<std::pair<std::string, std::string>> gen_sets(const std::vector<std:
             if (eq == std::string::npos || eq == 0)
                 throw config_error(fmt::format("--set `{}`: expected KEY=VALUE, e.g. --set files.output=out_tile{{o}}.txt", s));
             const std::string key = s.substr(0, eq);
+            if (key.rfind("limits.", 0) == 0) continue;  // the budget's (gen_limits)
             const key_info* info = find_key(key);
             if (info && info->section == key_section::architecture && key != "pmem.psum_base")
                 throw config_error(fmt::format("--set: key `{}` does not change the files gen writes "
@@ -349,7 +394,12 @@ void apply_layout_shape(gen_options& o, const accel_config& layout) {
     };
     take("in-ch", "layer.in_channels", o.in_channels, L.in_channels);
     take("out-ch", "layer.out_channels", o.out_channels, L.out_channels);
-    take("kernel", "layer.kernel", o.kernel, L.kernel);
+    if (!o.given.count("kernel") && !o.given.count("kernel-h") && !o.given.count("kernel-w") &&
+        from_layout(layout, "layer.kernel_h")) {
+        o.kernel_h = L.kernel_h;
+        o.kernel_w = L.kernel_w;
+    }
+    if (!o.given.count("stride") && from_layout(layout, "layer.stride")) o.stride = L.stride;
     take("act-bits", "layer.act_bits", o.act_bits, L.act_bits);
     take("weight-bits", "layer.weight_bits", o.weight_bits, L.weight_bits);
     take("tile-in", "tiles.in_channels", o.tile_in, layout.tiles.in_channels);
@@ -378,6 +428,30 @@ psum_source golden_psum_source(const layer_data& layer) {
     };
 }
 
+/// Writes the set safely (vectors/set_folder.h: staging folder, --force rules) and says what it
+/// wrote.
+gen_summary write_set(const std::string& out_dir, bool force, const accel_config& layout,
+                      const layer_data& layer, const set_values& values) {
+    check_layout(layout);  // a bad layout before the folder is touched
+    gen_summary summary;
+    const written_set w = write_set_folder(out_dir, force, [&](const std::string& staging) {
+        summary.files = write_layout_set(staging, layout, layer, values);
+    });
+    std::size_t psum_files = 0, weight_files = 0, act_files = 0;
+    for (const auto& f : summary.files) {
+        const auto name = std::filesystem::path(f).filename().string();
+        psum_files += name.find("psum") != std::string::npos;
+        weight_files += name.find("weight") != std::string::npos;
+        act_files += name.find("activation") != std::string::npos;
+    }
+    fmt::print("wrote {} files, {} bytes into {}: {} activation, {} weight, {} psum, out.txt, "
+               "acc_address.txt, vectorset.toml{}\n",
+               w.files.size(), w.bytes, out_dir, act_files, weight_files, psum_files,
+               w.removed ? fmt::format(" (replaced {} files of the previous set)", w.removed) : "");
+    fmt::print("run it:  satlm run {}\n", out_dir);
+    return summary;
+}
+
 }  // namespace
 
 accel_config resolve_layout(const gen_options& o) {
@@ -401,9 +475,12 @@ accel_config resolve_layout(const gen_options& o) {
 }
 
 gen_summary run_generator(const gen_options& o) {
+    const limits_keys limits = gen_limits(o);
     accel_config layout = resolve_layout(o);
+    if (o.no_psums) layout.files.psum.clear();
     if (!o.from_set.empty()) {
-        for (const char* opt : {"in-ch", "out-ch", "height", "width", "kernel", "pad", "act-bits", "weight-bits", "seed"})
+        for (const char* opt : {"in-ch", "out-ch", "height", "width", "kernel", "kernel-h", "kernel-w", "stride", "pad",
+                                "act-bits", "weight-bits", "seed"})
             if (o.given.count(opt))
                 throw input_error(fmt::format("--{}: the tensors come from --from-set {}, expected no shape or seed option",
                                               opt, o.from_set));
@@ -411,22 +488,35 @@ gen_summary run_generator(const gen_options& o) {
         if (o.out_dir.empty()) bad_option("--out", "expected the output folder");
         if (o.given.count("tile-in")) layout.set("tiles.in_channels", std::to_string(o.tile_in), key_source::command_line, "--tile-in");
         if (o.given.count("tile-out")) layout.set("tiles.out_channels", std::to_string(o.tile_out), key_source::command_line, "--tile-out");
-        return regenerate_set(o.from_set, layout, o.out_dir);
+        return regenerate_set(o.from_set, layout, o.out_dir, o.force);
     }
     gen_options shaped = o;
     apply_layout_shape(shaped, layout);
+    validate_common(shaped);
+    const unsigned tile_in = shaped.tile_in ? shaped.tile_in : 32 / shaped.act_bits;
+    // The size of the set from the options alone, before any tensor exists (a .npy layer is
+    // sized once its files are read: they bound it themselves).
+    auto check_budget = [&](const layer_keys& shape) {
+        const set_size size = canonical_set_size(shape, tile_in, shaped.tile_out, !layout.files.psum.empty());
+        check_gen_budget(size, limits);
+        check_gen_memory(shape, shaped.tile_out, size, limits);
+    };
+    if (shaped.act_npy.empty()) {
+        validate_shape(shaped);
+        check_budget(shape_of(shaped));
+    }
     layer_data layer = make_generated_layer(shaped);
+    check_budget(layer.shape);
     layer.shape.psum_bits = layout.layer.psum_bits;
     layout.layer = layer.shape;
-    layout.tiles.in_channels = shaped.tile_in ? shaped.tile_in : 32 / shaped.act_bits;
+    layout.tiles.in_channels = tile_in;
     layout.tiles.out_channels = shaped.tile_out;
     set_values values{golden_output(layer, layout.format.output_relu), golden_psum_source(layer), {}};
-    gen_summary summary;
-    summary.files = write_layout_set(o.out_dir, layout, layer, values);
-    return summary;
+    return write_set(o.out_dir, o.force, layout, layer, values);
 }
 
-gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir) {
+gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir,
+                           bool force) {
     const vector_set vs = load_vector_set(from_set, accel_config{}, {}, true);
     const accel_config& src = vs.config;
     layout.layer = src.layer;
@@ -474,7 +564,8 @@ gen_summary regenerate_set(const std::string& from_set, accel_config layout, con
     if (vs.expected.acc && layout.arch.pmem.psum_base == src.arch.pmem.psum_base) acc = *vs.expected.acc;
 
     set_values values{std::move(out), psums, std::move(acc)};
-    summary.files = write_layout_set(out_dir, layout, layer, values);
+    const gen_summary written = write_set(out_dir, force, layout, layer, values);
+    summary.files = written.files;
     return summary;
 }
 
@@ -482,12 +573,21 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     auto shape = [&o](CLI::Option* opt, const char* key) {
         opt->each([&o, key](const std::string&) { o.given.insert(key); });
     };
-    sub.add_option("--out", o.out_dir, "output folder of the vector set")->required();
+    sub.add_option("--out", o.out_dir, "output folder of the vector set (new or empty, see --force)")->required();
+    sub.add_flag("--force", o.force,
+                 "write into a non-empty folder: replaces only the files its vectorset.toml lists");
+    sub.add_flag("--no-psums", o.no_psums, "do not write the psum files");
+    sub.add_option("--set", o.sets, "budget key: --set limits.gen_files=N, limits.gen_mb=N or limits.memory_mb=N")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     shape(sub.add_option("--in-ch", o.in_channels, "input channels")->capture_default_str(), "in-ch");
     shape(sub.add_option("--out-ch", o.out_channels, "output channels")->capture_default_str(), "out-ch");
     shape(sub.add_option("--height", o.height, "input rows (unpadded)")->capture_default_str(), "height");
     shape(sub.add_option("--width", o.width, "input columns (unpadded)")->capture_default_str(), "width");
-    shape(sub.add_option("--kernel", o.kernel, "kernel size k (odd)")->capture_default_str(), "kernel");
+    shape(sub.add_option("--kernel", o.kernel, "kernel size k of a k x k filter")->capture_default_str(), "kernel");
+    shape(sub.add_option("--kernel-h", o.kernel_h, "filter rows (default --kernel)"), "kernel-h");
+    shape(sub.add_option("--kernel-w", o.kernel_w, "filter columns (default --kernel)"), "kernel-w");
+    shape(sub.add_option("--stride", o.stride, "stride in both dimensions")->capture_default_str(), "stride");
     shape(sub.add_option("--pad", o.pad, "zero padding around the map")->capture_default_str(), "pad");
     shape(sub.add_option("--act-bits", o.act_bits, "activation bits: 4 or 2")->capture_default_str(), "act-bits");
     shape(sub.add_option("--weight-bits", o.weight_bits, "weight bits (two's complement)")->capture_default_str(), "weight-bits");
@@ -510,7 +610,7 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
                o.act_npy = v.at(0);
                o.weight_npy = v.at(1);
            },
-           "ACT.npy [C,H,W] and WEIGHT.npy [K,C,k,k] tensors instead of random ones")
+           "ACT.npy [C,H,W] and WEIGHT.npy [K,C,kh,kw] tensors instead of random ones")
         ->expected(2);
     // CLI::PositiveNumber's message prints the whole double range: say it in a few words.
     sub.add_option("--act-alpha", o.act_alpha, "clip value of float activations (quantizes them)")

@@ -33,7 +33,10 @@ struct gen_options {
     unsigned out_channels = 8;   ///< --out-ch
     unsigned height = 4;         ///< --height: unpadded input rows
     unsigned width = 4;          ///< --width: unpadded input columns
-    unsigned kernel = 3;         ///< --kernel: k of the k x k kernel, odd
+    unsigned kernel = 3;         ///< --kernel: k of a k x k filter
+    unsigned kernel_h = 0;       ///< --kernel-h: filter rows; 0 = --kernel
+    unsigned kernel_w = 0;       ///< --kernel-w: filter columns; 0 = --kernel
+    unsigned stride = 1;         ///< --stride, both dimensions
     unsigned pad = 1;            ///< --pad: zero ring around the map
     unsigned act_bits = 4;       ///< --act-bits: 4, or 2
     unsigned weight_bits = 4;    ///< --weight-bits: 2..4
@@ -41,17 +44,24 @@ struct gen_options {
     unsigned tile_out = 8;       ///< --tile-out: output channels per weight/psum file
     std::uint64_t seed = 1;      ///< --seed of the random tensors
     std::string act_npy;         ///< --from-npy ACT.npy: [C, H, W]
-    std::string weight_npy;      ///< --from-npy ... WEIGHT.npy: [K, C, k, k]
+    std::string weight_npy;      ///< --from-npy ... WEIGHT.npy: [K, C, kh, kw]
     double act_alpha = 0;        ///< --act-alpha for float activations (0: not given)
     double weight_alpha = 0;     ///< --weight-alpha for float weights (0: not given)
     std::string layout_file;     ///< --layout MANIFEST.toml: the layout to write
     std::string like;            ///< --like SET: the layout of an existing set (inferred)
     std::string from_set;        ///< --from-set SET: that set's tensors and expected values
-    std::vector<std::string> sets;  ///< --set KEY=VALUE: layout keys and pmem.psum_base
-    /// Options given explicitly ("in-ch", "out-ch", "height", "width", "kernel", "pad",
-    /// "act-bits", "weight-bits", "tile-in", "tile-out", "seed"); with --from-npy the shape
-    /// options must agree with the tensors' shapes, and they win over the layout's [layer] keys.
+    bool force = false;          ///< --force: replace the set the folder's vectorset.toml lists
+    bool no_psums = false;       ///< --no-psums: no psum files (as --set files.psum=)
+    /// --set KEY=VALUE: limits.* (the gen budget and memory), layout keys and pmem.psum_base.
+    std::vector<std::string> sets;
+    /// Options given explicitly ("in-ch", "out-ch", "height", "width", "kernel", "kernel-h",
+    /// "kernel-w", "pad", "act-bits", "weight-bits", "tile-in", "tile-out", "seed"); with
+    /// --from-npy the shape options must agree with the tensors' shapes, and they win over the
+    /// layout's [layer] keys.
     std::set<std::string> given;
+
+    unsigned filter_h() const { return kernel_h ? kernel_h : kernel; }
+    unsigned filter_w() const { return kernel_w ? kernel_w : kernel; }
 };
 
 /// What a generator run wrote.
@@ -86,7 +96,9 @@ gen_summary run_generator(const gen_options& o);
 /// holds them (same relu-ness; psums in the same file tiling; acc addresses from the same base)
 /// are written as read, so a set comes back line for line; the others come from the golden
 /// model. layout.layer and layout.tiles are taken from the set unless `layout` gives them.
-gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir);
+/// The folder is written as run_generator writes it (a non-empty folder needs `force`).
+gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir,
+                           bool force = false);
 
 /// round_half_even(clip(x, 0, alpha) / alpha x (2^bits - 1)).
 std::int64_t quantize_activation(double x, double alpha, unsigned bits);

@@ -103,11 +103,9 @@ accel_config layer_config(const accel_config& arch, const net_layer& nl) {
     L.out_channels = nl.filters;
     L.padded_height = nl.ifmap_h;
     L.padded_width = nl.ifmap_w;
-    if (nl.filter_h != nl.filter_w || nl.stride != 1)
-        throw config_error(fmt::format("layer {} ({}): a {}x{} filter with stride {} is not supported",
-                                       nl.name, nl.line ? fmt::format("line {}", nl.line) : "built-in",
-                                       nl.filter_h, nl.filter_w, nl.stride));
-    L.kernel = nl.filter_h;
+    L.kernel_h = nl.filter_h;
+    L.kernel_w = nl.filter_w;
+    L.stride = nl.stride;
     try {
         c.validate();
         (void)dataflow_for(c).plan(c);

@@ -12,18 +12,18 @@ namespace satlm {
 /// and `width` are the unpadded sizes, equal to the padded ones when the padding is unknown.
 struct net_layer {
     std::string name;
-    unsigned ifmap_h = 1;   ///< padded IFMAP height (SCALE-Sim's "IFMAP Height")
-    unsigned ifmap_w = 1;   ///< padded IFMAP width
-    unsigned height = 1;    ///< unpadded height: ifmap_h - 2 pad
-    unsigned width = 1;     ///< unpadded width: ifmap_w - 2 pad
-    unsigned pad = 0;       ///< zero ring around the unpadded map
-    bool pad_known = false; ///< true for built-ins, GEMMs and files with a `pad` column
+    unsigned ifmap_h = 1;    ///< padded IFMAP height (SCALE-Sim's "IFMAP Height")
+    unsigned ifmap_w = 1;    ///< padded IFMAP width
+    unsigned height = 1;     ///< unpadded height: ifmap_h - 2 pad
+    unsigned width = 1;      ///< unpadded width: ifmap_w - 2 pad
+    unsigned pad = 0;        ///< zero ring around the unpadded map
+    bool pad_known = false;  ///< true for built-ins, GEMMs and files with a `pad` column
     unsigned filter_h = 1;
     unsigned filter_w = 1;
     unsigned channels = 1;
     unsigned filters = 1;
     unsigned stride = 1;
-    std::size_t line = 0;   ///< line of the source file (1-based); 0 for built-ins
+    std::size_t line = 0;  ///< line of the source file (1-based); 0 for built-ins
 
     /// Output size floor((padded - filter) / stride) + 1, the size the layer computes.
     unsigned ofmap_h() const { return (ifmap_h - filter_h) / stride + 1; }

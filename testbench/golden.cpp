@@ -18,23 +18,26 @@ using int_matrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, E
 
 layer_output golden_output(const layer_data& layer, bool relu) {
     const layer_keys& L = layer.shape;
-    const unsigned k = L.kernel;
-    const unsigned k2 = L.kernel_positions();
-    const unsigned O = L.out_positions();
-    const unsigned ow = L.out_width();
+    const unsigned kh = L.kernel_h, kw = L.kernel_w, stride = L.stride;
+    const unsigned k2 = kh * kw;
+    // Output size straight from the convolution's definition: the windows that fit the map.
+    const unsigned oh = L.padded_height >= kh ? (L.padded_height - kh) / stride + 1 : 0;
+    const unsigned ow = L.padded_width >= kw ? (L.padded_width - kw) / stride + 1 : 0;
+    const unsigned O = oh * ow;
     const Eigen::Index depth = Eigen::Index{L.in_channels} * k2;
 
-    // im2col: one row per output pixel, one column per (ic, kij).
+    // im2col: one row per output pixel, one column per (ic, filter row, filter column); the
+    // window of pixel (y, x) starts at input (y * stride, x * stride).
     int_matrix cols(O, depth);
-    for (unsigned onij = 0; onij < O; ++onij) {
-        const unsigned orow = onij / ow;
-        const unsigned ocol = onij % ow;
-        for (unsigned ic = 0; ic < L.in_channels; ++ic)
-            for (unsigned kij = 0; kij < k2; ++kij) {
-                const unsigned nij = (orow + kij / k) * L.padded_width + (ocol + kij % k);
-                cols(onij, Eigen::Index{ic} * k2 + kij) = layer.act_at(ic, nij);
-            }
-    }
+    for (unsigned y = 0; y < oh; ++y)
+        for (unsigned x = 0; x < ow; ++x)
+            for (unsigned ic = 0; ic < L.in_channels; ++ic)
+                for (unsigned fy = 0; fy < kh; ++fy)
+                    for (unsigned fx = 0; fx < kw; ++fx) {
+                        const unsigned in_row = y * stride + fy, in_col = x * stride + fx;
+                        cols(Eigen::Index{y} * ow + x, Eigen::Index{ic} * k2 + fy * kw + fx) =
+                            layer.act_at(ic, in_row * L.padded_width + in_col);
+                    }
     // Weights as [(ic, kij)][oc].
     int_matrix w(depth, L.out_channels);
     for (unsigned oc = 0; oc < L.out_channels; ++oc)

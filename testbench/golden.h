@@ -2,7 +2,8 @@
 /// The golden model: an independent reference for the accelerator's results, written as an
 /// im2col GEMM with Eigen (exact 64-bit integer arithmetic, then the datapath's wrap-around).
 ///
-/// It shares nothing with the array model but the tensor layout of `vectors/layer.h`, so the
+/// It shares nothing with the array model but the tensor layout of `tlm/layer.h` (weights
+/// [oc][ic][kij] with kij = filter row x kernel_w + filter column), so the
 /// tests and `satlm gen` can hold the model against it.
 ///
 /// \code
@@ -18,7 +19,8 @@
 namespace satlm {
 
 /// Output of the layer: sum over input channels and kernel positions of W x act, wrapped to
-/// layer.shape.psum_bits, then ReLU when `relu` is set. [onij][oc].
+/// layer.shape.psum_bits, then ReLU when `relu` is set. [onij][oc]. Any filter size up to the
+/// map, stride >= 1: output pixel (y, x) reads the window at (y x stride, x x stride).
 layer_output golden_output(const layer_data& layer, bool relu);
 
 /// Psums of one kernel position for a channel tile: [nij * oc_count + (oc - oc0)], the sum over

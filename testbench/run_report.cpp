@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace satlm {
 
 namespace {
@@ -22,15 +24,24 @@ nlohmann::json optional_json(const std::optional<std::uint64_t>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-/// Expected value as the listing shows it (after ReLU when the model's output is compared).
-std::int64_t expected_value(const vector_set& vs, const run_result& r, const check_report& check,
-                            unsigned o, unsigned c) {
-    const layer_output& e = *vs.expected.output;
-    if (check.compared_pre_relu && r.sums.values.empty()) return relu(e.at(o, c));
-    return e.at(o, c);
+nlohmann::json mismatch_json(const mismatch_info& m) {
+    nlohmann::json j = {{"file", absolute_path(m.file)}, {"line", m.line}, {"otile", m.tile},
+                        {"pixel", m.pixel}, {"row", m.row}, {"col", m.col}, {"channel", m.channel},
+                        {"expected", m.expected}, {"expected_bits", m.expected_bits},
+                        {"got", m.got}, {"got_bits", m.got_bits},
+                        {"pre_relu_sum", m.pre_relu ? nlohmann::json(*m.pre_relu) : nlohmann::json(nullptr)},
+                        {"unknown_bits", m.unknown_bits}};
+    return j;
 }
 
 }  // namespace
+
+std::string absolute_path(const std::string& path) {
+    if (path.empty()) return path;
+    std::error_code ec;
+    const auto p = std::filesystem::absolute(path, ec);
+    return ec ? path : p.lexically_normal().string();
+}
 
 nlohmann::json typed_value(const std::string& key, const std::string& text) {
     if (key == "dir" || key.rfind("files.", 0) == 0) return text;
@@ -55,9 +66,17 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
         sources[k.name] = to_string(vs.config.source_of(k.name));
     }
     nlohmann::json j;
+    j["schema_version"] = report_schema_version;
     j["match"] = check.checked ? nlohmann::json(check.mismatches == 0) : nlohmann::json(nullptr);
     j["outputs"] = check.checked ? check.outputs : std::uint64_t{0};
     j["mismatches"] = check.mismatches;
+    j["unknown_values"] = check.unknown_values;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& m : list_mismatches(vs, result, check, report_mismatch_cap)) list.push_back(mismatch_json(m));
+    j["mismatch_list"] = list;
+    j["mismatch_list_truncated"] = check.mismatches > list.size();
+    j["wrapped"] = check.wrapped;
+    j["warning_count"] = check.warning_count();
     j["cycles"] = {{"total", total},
                    {"load_data", c.load_data},
                    {"load_weights", c.load_weights},
@@ -76,7 +95,9 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
     j["tiling"] = {{"description", result.plan.describe(vs.config.layer)},
                    {"out_tiles", result.plan.out_tiles},
                    {"in_tiles", result.plan.in_tiles},
-                   {"row_bands", result.plan.bands.size()},
+                   {"row_bands", result.plan.row_bands},
+                   {"col_bands", result.plan.col_bands},
+                   {"kernel_groups", result.plan.kernel_groups.size()},
                    {"chunk_positions", result.plan.chunk},
                    {"passes", st.passes},
                    {"chunks", st.chunks}};
@@ -87,9 +108,15 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
     j["warnings"] = check.warnings;
     if (!check.hint.empty()) j["hint"] = check.hint;
     j["time"] = {{"simulated_ns", double(total) * a.clock_period_ns}, {"wall_seconds", wall_seconds}};
-    j["vector_set"] = {{"data_dir", vs.data_dir},
-                       {"expected_output", vs.expected.output_desc},
-                       {"acc_file", vs.expected.acc_desc}};
+    nlohmann::json outputs = nlohmann::json::array();
+    for (const auto& f : vs.expected.output_files) outputs.push_back(absolute_path(f));
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : vs.files) files.push_back(absolute_path(f));
+    j["vector_set"] = {{"data_dir", absolute_path(vs.data_dir)},
+                       {"manifest", vs.manifest.empty() ? nlohmann::json(nullptr) : nlohmann::json(absolute_path(vs.manifest))},
+                       {"expected_output", outputs},
+                       {"acc_file", vs.expected.acc_desc.empty() ? nlohmann::json(nullptr) : nlohmann::json(absolute_path(vs.expected.acc_desc))},
+                       {"files_read", files}};
     j["satlm_version"] = SATLM_VERSION;
     j["config"] = config;
     j["config_sources"] = sources;
@@ -97,9 +124,18 @@ nlohmann::json make_report(const vector_set& vs, const run_result& result, const
 }
 
 void print_pixel_lines(std::FILE* out, const vector_set& vs, const run_result& result,
-                       const check_report& check) {
+                       const check_report& check, bool quiet) {
     const layer_output& got = result.output;
     const unsigned ow = vs.config.layer.out_width();
+    if (quiet) {
+        if (!check.checked || !check.mismatches) return;
+        for (const auto& m : list_mismatches(vs, result, check, quiet_mismatch_lines))
+            fmt::print(out, "MISMATCH {}\n", format_mismatch(m));
+        if (check.mismatches > quiet_mismatch_lines)
+            fmt::print(out, "... {} mismatches in all, the first {} shown (drop -q to list all)\n",
+                       check.mismatches, quiet_mismatch_lines);
+        return;
+    }
     if (!check.checked) {
         for (unsigned o = 0; o < got.out_positions; ++o) {
             std::string vals;
@@ -109,19 +145,15 @@ void print_pixel_lines(std::FILE* out, const vector_set& vs, const run_result& r
         }
         return;
     }
-    const bool pre = check.compared_pre_relu && !result.sums.values.empty();
-    const layer_output& cmp = pre ? result.sums : got;
     for (const auto& p : check.pixels) {
         if (p.bad_channels.empty()) {
             fmt::print(out, "pixel {:>4} (row {}, col {}): matched\n", p.onij, p.onij / ow, p.onij % ow);
             continue;
         }
-        std::string what;
+        fmt::print(out, "pixel {:>4} (row {}, col {}): ERROR {} of {} channels differ\n", p.onij,
+                   p.onij / ow, p.onij % ow, p.bad_channels.size(), got.out_channels);
         for (unsigned c : p.bad_channels)
-            what += fmt::format("; ch{} got {} expected {}", c, cmp.at(p.onij, c),
-                                expected_value(vs, result, check, p.onij, c));
-        fmt::print(out, "pixel {:>4} (row {}, col {}): ERROR {} of {} channels differ{}\n", p.onij,
-                   p.onij / ow, p.onij % ow, p.bad_channels.size(), cmp.out_channels, what);
+            fmt::print(out, "  MISMATCH {}\n", format_mismatch(describe_mismatch(vs, result, check, p.onij, c)));
     }
 }
 
@@ -138,7 +170,8 @@ void print_summary(std::FILE* out, const vector_set& vs, const run_result& resul
     for (const auto& w : check.warnings) fmt::print(out, "warning: {}\n", w);
     fmt::print(out, "\n");
     if (check.checked)
-        fmt::print(out, "outputs checked  {}   mismatches {}   => {}\n", check.outputs, check.mismatches,
+        fmt::print(out, "outputs checked  {}   mismatches {}{}   => {}\n", check.outputs, check.mismatches,
+                   check.unknown_values ? fmt::format(" ({} with unknown x/z bits)", check.unknown_values) : "",
                    check.mismatches ? "FAILED" : "SIGNED OFF");
     else
         fmt::print(out, "outputs computed {}   (not checked: --no-check)\n",

@@ -1,6 +1,7 @@
 #include "tlm/config.h"
 
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 
 #include <fmt/format.h>
 
@@ -164,7 +165,7 @@ std::vector<key_access> make_keys() {
     std::vector<key_access> k;
     auto uint_key = [&k](std::string name, key_section sec, std::string doc, unsigned lo,
                          unsigned hi, auto field) {
-        k.push_back({{name, sec, doc},
+        k.push_back({{name, sec, doc, value_kind::whole, fmt::format("{}..{}", lo, hi)},
                      [lo, hi, field](accel_config& c, std::string_view t) {
                          field(c) = parse_unsigned(t, lo, hi);
                      },
@@ -173,7 +174,7 @@ std::vector<key_access> make_keys() {
                      }});
     };
     auto str_key = [&k](std::string name, key_section sec, std::string doc, auto field) {
-        k.push_back({{name, sec, doc},
+        k.push_back({{name, sec, doc, value_kind::text, "text"},
                      [field](accel_config& c, std::string_view t) { field(c) = std::string(t); },
                      [field](const accel_config& c) {
                          return field(const_cast<accel_config&>(c));
@@ -181,7 +182,9 @@ std::vector<key_access> make_keys() {
     };
     auto enum_key = [&k](std::string name, key_section sec, std::string doc, auto names,
                          auto field) {
-        k.push_back({{name, sec, doc},
+        std::string range;
+        for (const auto& n : names) range += fmt::format("{}\"{}\"", range.empty() ? "" : " | ", n.first);
+        k.push_back({{name, sec, doc, value_kind::choice, range},
                      [names, field](accel_config& c, std::string_view t) {
                          field(c) = parse_enum(t, names);
                      },
@@ -197,7 +200,27 @@ std::vector<key_access> make_keys() {
     uint_key("layer.out_channels", M, "output channels of the whole layer", 1, big, [](accel_config& c) -> unsigned& { return c.layer.out_channels; });
     uint_key("layer.padded_height", M, "padded input rows", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_height; });
     uint_key("layer.padded_width", M, "padded input columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_width; });
-    uint_key("layer.kernel", M, "k of the k x k kernel (odd), stride 1", 1, 15, [](accel_config& c) -> unsigned& { return c.layer.kernel; });
+    // The square shorthand: sets both kernel_h and kernel_w; reads back "HxW" when they differ
+    // (a value it also accepts, so every report's config can be fed back).
+    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; \"HxW\" for a non-square one)",
+                  value_kind::whole_or_text, "1..16777216 or \"HxW\""},
+                 [](accel_config& c, std::string_view t) {
+                     const auto x = t.find('x');
+                     if (x == std::string_view::npos) {
+                         c.layer.kernel_h = c.layer.kernel_w = parse_unsigned(t, 1, big);
+                     } else {
+                         const unsigned h = parse_unsigned(t.substr(0, x), 1, big);
+                         c.layer.kernel_w = parse_unsigned(t.substr(x + 1), 1, big);
+                         c.layer.kernel_h = h;
+                     }
+                 },
+                 [](const accel_config& c) {
+                     return c.layer.square_kernel() ? std::to_string(c.layer.kernel_h)
+                                                    : fmt::format("{}x{}", c.layer.kernel_h, c.layer.kernel_w);
+                 }});
+    uint_key("layer.kernel_h", M, "filter rows", 1, big, [](accel_config& c) -> unsigned& { return c.layer.kernel_h; });
+    uint_key("layer.kernel_w", M, "filter columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.kernel_w; });
+    uint_key("layer.stride", M, "stride in both dimensions (output floor((padded - filter) / stride) + 1)", 1, big, [](accel_config& c) -> unsigned& { return c.layer.stride; });
     uint_key("layer.act_bits", M, "activation bits: 4, or 2 (two per 4-bit lane)", 2, 4, [](accel_config& c) -> unsigned& { return c.layer.act_bits; });
     uint_key("layer.weight_bits", M, "two's-complement weight bits", 2, 4, [](accel_config& c) -> unsigned& { return c.layer.weight_bits; });
     uint_key("layer.psum_bits", M, "psum and accumulator bits (wrap-around)", 8, 32, [](accel_config& c) -> unsigned& { return c.layer.psum_bits; });
@@ -208,7 +231,7 @@ std::vector<key_access> make_keys() {
     str_key("files.output", M, "expected output file pattern ({o})", [](accel_config& c) -> std::string& { return c.files.output; });
     str_key("files.psum", M, "expected psum file pattern ({i} {o} {k}); empty: none", [](accel_config& c) -> std::string& { return c.files.psum; });
     str_key("files.acc", M, "expected acc-address file; empty: none", [](accel_config& c) -> std::string& { return c.files.acc; });
-    k.push_back({{"format.header_lines", M, "\"auto\" or the number of header lines per file"},
+    k.push_back({{"format.header_lines", M, "\"auto\" or the number of header lines per file", value_kind::auto_or_whole, "\"auto\" | 0..1000"},
                  [](accel_config& c, std::string_view t) {
                      c.format.header_lines = t == "auto" ? -1 : static_cast<int>(parse_unsigned(t, 0, 1000));
                  },
@@ -218,18 +241,20 @@ std::vector<key_access> make_keys() {
     enum_key("format.lane_order", M, "activation/weight field order", lane_names, [](accel_config& c) -> lane_order& { return c.format.lanes; });
     enum_key("format.output_lane_order", M, "out/psum field order", lane_names, [](accel_config& c) -> lane_order& { return c.format.output_lanes; });
     enum_key("format.weight_2bit_lines", M, "2-bit weights: which line of a column pair comes first", w2_names, [](accel_config& c) -> weight_2bit_order& { return c.format.weight_2bit_lines; });
-    k.push_back({{"format.output_relu", M, "false: output files hold pre-ReLU sums"},
+    k.push_back({{"format.output_relu", M, "false: output files hold pre-ReLU sums", value_kind::boolean, "true | false"},
                  [](accel_config& c, std::string_view t) { c.format.output_relu = parse_bool(t); },
                  [](const accel_config& c) { return std::string(c.format.output_relu ? "true" : "false"); }});
     for (file_kind kind : all_file_kinds) {
         const auto i = static_cast<std::size_t>(kind);
         k.push_back({{fmt::format("format.header.{}", to_string(kind)), M,
-                      fmt::format("header lines of the {} files (array of lines; [] none; \"auto\": header_lines)", to_string(kind))},
+                      fmt::format("header lines of the {} files (array of lines; [] none; \"auto\": header_lines)", to_string(kind)),
+                      value_kind::lines, "[\"line\", ...] | \"auto\""},
                      [i](accel_config& c, std::string_view t) { c.format.header_text[i] = parse_header_text(t); },
                      [i](const accel_config& c) { return header_text_string(c.format.header_text[i]); }});
     }
     enum_key("format.header_style", M, "header lines gen writes without text: \"short\" or \"canonical\"", header_style_names, [](accel_config& c) -> header_style& { return c.format.headers; });
-    k.push_back({{"format.acc_per_line", M, "acc addresses per line: 1 or k^2 (\"auto\": from the width)"},
+    k.push_back({{"format.acc_per_line", M, "acc addresses per line: 1 or k^2 (\"auto\": from the width)",
+                  value_kind::auto_or_whole, "\"auto\" | 1..225"},
                  [](accel_config& c, std::string_view t) {
                      c.format.acc_per_line = t == "auto" ? 0 : parse_unsigned(t, 1, 225);
                  },
@@ -239,7 +264,7 @@ std::vector<key_access> make_keys() {
 
     uint_key("array.rows", A, "PE rows (1 input channel each, 2 in 2-bit mode)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.rows; });
     uint_key("array.cols", A, "PE columns = output channels per pass", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.cols; });
-    k.push_back({{"clock.period_ns", A, "clock period in ns"},
+    k.push_back({{"clock.period_ns", A, "clock period in ns", value_kind::number, "0.001..1e6"},
                  [](accel_config& c, std::string_view t) { c.arch.clock_period_ns = parse_double(t, 1e-3, 1e6); },
                  [](const accel_config& c) { return format_double(c.arch.clock_period_ns); }});
     uint_key("xmem.words", A, "activation + weight SRAM depth", 2, big, [](accel_config& c) -> unsigned& { return c.arch.xmem.words; });
@@ -257,6 +282,9 @@ std::vector<key_access> make_keys() {
     enum_key("schedule.kind", A, "\"reference\" (measured testbench flow), \"overlapped\" or \"scalesim\" (SCALE-Sim v2 timing)", schedule_names, [](accel_config& c) -> schedule_kind& { return c.arch.schedule; });
     enum_key("dataflow.kind", A, "\"ws\" (weight-stationary)", dataflow_names, [](accel_config& c) -> dataflow_kind& { return c.arch.dataflow; });
     enum_key("model.fidelity", A, "\"cycle\" (clocked, sign-off) or \"lt\" (loosely timed)", fidelity_names, [](accel_config& c) -> fidelity& { return c.arch.model; });
+    uint_key("limits.memory_mb", A, "memory budget of a run in MiB (every configured capacity in full)", 1, 1u << 20, [](accel_config& c) -> unsigned& { return c.limits.memory_mb; });
+    uint_key("limits.gen_files", A, "most files `satlm gen` may write", 1, 1u << 30, [](accel_config& c) -> unsigned& { return c.limits.gen_files; });
+    uint_key("limits.gen_mb", A, "most MiB `satlm gen` may write", 1, 1u << 30, [](accel_config& c) -> unsigned& { return c.limits.gen_mb; });
     return k;
 }
 
@@ -287,16 +315,71 @@ const key_info* find_key(std::string_view dotted_key) {
     return a ? &a->info : nullptr;
 }
 
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string_view last_part(std::string_view key) {
+    const auto dot = key.rfind('.');
+    return dot == std::string_view::npos ? key : key.substr(dot + 1);
+}
+
+}  // namespace
+
+std::vector<std::string> nearest_keys(std::string_view unknown) {
+    std::vector<std::pair<std::size_t, std::string>> scored;
+    const std::size_t allowed = std::max<std::size_t>(2, unknown.size() / 4);
+    for (const auto& k : registry()) {
+        std::size_t d = edit_distance(unknown, k.info.name);
+        // The right name in the wrong section ("rows" or "pmem.rows" for array.rows).
+        if (last_part(unknown) == last_part(k.info.name)) d = std::min<std::size_t>(d, 1);
+        // A shortened name ("pmem.width" for pmem.width_bits).
+        if (unknown.size() >= 4 && k.info.name.rfind(unknown, 0) == 0) d = std::min<std::size_t>(d, 2);
+        if (d <= allowed) scored.emplace_back(d, k.info.name);
+    }
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<std::string> out;
+    for (const auto& [d, name] : scored)
+        if (out.size() < 3) out.push_back(name);
+    return out;
+}
+
+std::string did_you_mean(std::string_view unknown) {
+    const auto near = nearest_keys(unknown);
+    if (near.empty()) return {};
+    std::string s = " (did you mean ";
+    for (std::size_t i = 0; i < near.size(); ++i)
+        s += fmt::format("{}`{}`", i == 0 ? "" : i + 1 == near.size() ? " or " : ", ", near[i]);
+    return s + "?)";
+}
+
 void accel_config::set(std::string_view dotted_key, std::string_view value, key_source src,
                        const std::string& origin) {
     const key_access* a = find_access(dotted_key);
-    if (!a) throw config_error(fmt::format("{}: unknown key `{}`", origin, dotted_key));
+    if (!a) throw config_error(fmt::format("{}: unknown key `{}`{}", origin, dotted_key, did_you_mean(dotted_key)));
     try {
         a->set(*this, value);
     } catch (const std::invalid_argument& e) {
         throw config_error(fmt::format("{}: key `{}`: {}", origin, dotted_key, e.what()));
     }
     sources[std::string(dotted_key)] = src;
+    // The square shorthand and the two filter sides name the same values.
+    if (dotted_key == "layer.kernel") sources["layer.kernel_h"] = sources["layer.kernel_w"] = src;
+    if (dotted_key == "layer.kernel_h" || dotted_key == "layer.kernel_w") sources["layer.kernel"] = src;
 }
 
 std::string accel_config::get(std::string_view dotted_key) const {
@@ -318,12 +401,11 @@ std::vector<std::string> accel_config::problems() const {
     std::vector<std::string> p;
     auto bad = [&p](const char* key, const std::string& why) { p.push_back(fmt::format("key `{}`: {}", key, why)); };
     const auto& L = layer;
-    if (L.kernel % 2 == 0) bad("layer.kernel", fmt::format("expected an odd kernel size, got {}", L.kernel));
     if (L.act_bits != 4 && L.act_bits != 2) bad("layer.act_bits", fmt::format("expected 4 or 2, got {}", L.act_bits));
-    if (L.padded_height < L.kernel)
-        bad("layer.padded_height", fmt::format("expected at least the kernel size {}, got {}", L.kernel, L.padded_height));
-    if (L.padded_width < L.kernel)
-        bad("layer.padded_width", fmt::format("expected at least the kernel size {}, got {}", L.kernel, L.padded_width));
+    if (L.padded_height < L.kernel_h)
+        bad("layer.padded_height", fmt::format("expected at least the filter height layer.kernel_h = {}, got {}", L.kernel_h, L.padded_height));
+    if (L.padded_width < L.kernel_w)
+        bad("layer.padded_width", fmt::format("expected at least the filter width layer.kernel_w = {}, got {}", L.kernel_w, L.padded_width));
     const unsigned tin = tile_in_channels();
     if (L.act_bits == 2 && tin % 2 != 0)
         bad("tiles.in_channels", fmt::format("2-bit mode packs channels in pairs: expected an even count, got {}", tin));
@@ -375,12 +457,55 @@ std::string accel_config::describe() const {
 
 namespace {
 
-std::string toml_value_text(const toml::node& n, const std::string& where, bool lines_key) {
-    if (auto v = n.as_string()) {
-        // A header text given as one TOML string: its newlines separate the lines.
-        return v->get();
+const char* toml_type_name(const toml::node& n) {
+    if (n.is_string()) return "a string";
+    if (n.is_integer()) return "a whole number";
+    if (n.is_floating_point()) return "a floating-point number";
+    if (n.is_boolean()) return "a boolean";
+    if (n.is_array()) return "an array";
+    return "a date or time";
+}
+
+const char* expected_type(value_kind kind) {
+    switch (kind) {
+        case value_kind::whole: return "a whole number (no quotes, no decimal point)";
+        case value_kind::number: return "a number (no quotes)";
+        case value_kind::boolean: return "true or false (no quotes)";
+        case value_kind::text: return "a quoted string";
+        case value_kind::choice: return "a quoted string";
+        case value_kind::auto_or_whole: return "\"auto\" or a whole number";
+        case value_kind::whole_or_text: return "a whole number or a quoted \"HxW\"";
+        case value_kind::lines: return "an array of quoted lines, a quoted string or \"auto\"";
     }
-    if (const auto* arr = n.as_array(); arr && lines_key) {
+    return "?";
+}
+
+/// A TOML value of the key's own type only: "16" for a number or 16.0 for a whole number is a
+/// mistake the user should hear about, not a value to convert.
+void check_toml_type(const toml::node& n, value_kind kind, const std::string& where) {
+    bool ok = false;
+    switch (kind) {
+        case value_kind::whole: ok = n.is_integer(); break;
+        case value_kind::number: ok = n.is_integer() || n.is_floating_point(); break;
+        case value_kind::boolean: ok = n.is_boolean(); break;
+        case value_kind::text:
+        case value_kind::choice: ok = n.is_string(); break;
+        case value_kind::auto_or_whole:
+            ok = n.is_integer() || (n.is_string() && n.as_string()->get() == "auto");
+            break;
+        case value_kind::whole_or_text: ok = n.is_integer() || n.is_string(); break;
+        case value_kind::lines: ok = n.is_string() || n.is_array(); break;
+    }
+    if (ok) return;
+    std::string got = toml_type_name(n);
+    if (auto v = n.as_string()) got += fmt::format(" \"{}\"", v->get());
+    if (auto v = n.as_floating_point()) got += " " + format_double(v->get());
+    throw config_error(fmt::format("{}: expected {}, got {}", where, expected_type(kind), got));
+}
+
+std::string toml_value_text(const toml::node& n, const std::string& where) {
+    if (auto v = n.as_string()) return v->get();  // a header text string: newlines split its lines
+    if (const auto* arr = n.as_array()) {           // header lines, one string each
         std::string text;
         for (const auto& e : *arr) {
             const auto* line = e.as_string();
@@ -401,6 +526,8 @@ std::string toml_value_text(const toml::node& n, const std::string& where, bool 
     throw config_error(fmt::format("{}: expected a string, number or boolean", where));
 }
 
+constexpr std::uint64_t max_toml_bytes = std::uint64_t{1} << 20;  // a manifest is a few lines
+
 std::string join_lines(const std::vector<std::string>& lines) {
     std::string text;
     for (const auto& l : lines) text += (text.empty() ? "" : "\n") + l;
@@ -409,9 +536,14 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 void load_toml(accel_config& cfg, const std::string& path, key_section allowed, key_source src) {
     toml::table root;
-    if (!std::ifstream(path)) throw config_error(fmt::format("{}: cannot open the file", path));
+    std::string text;
     try {
-        root = toml::parse_file(path);
+        text = read_input_file(path, allowed == key_section::architecture ? "--config" : "", max_toml_bytes);
+    } catch (const input_error& e) {
+        throw config_error(e.what());
+    }
+    try {
+        root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
         throw config_error(fmt::format("{}:{}: TOML syntax error: {}", path, where.line, e.description()));
@@ -430,15 +562,15 @@ void load_toml(accel_config& cfg, const std::string& path, key_section allowed, 
                 }
                 const key_info* info = find_key(name);
                 if (!info) {
-                    problems.push_back(fmt::format("{}: unknown key", where));
+                    problems.push_back(fmt::format("{}: unknown key{}", where, did_you_mean(name)));
                 } else if (info->section != allowed) {
                     problems.push_back(fmt::format("{}: {} key not allowed here (it belongs in {})", where,
                                                    info->section == key_section::manifest ? "a manifest" : "an architecture",
                                                    info->section == key_section::manifest ? "vectorset.toml" : "the --config file"));
                 } else {
                     try {
-                        const bool lines_key = name.rfind("format.header.", 0) == 0;
-                        cfg.set(name, toml_value_text(node, where, lines_key), src, fmt::format("{}:{}", path, line));
+                        check_toml_type(node, info->kind, where);
+                        cfg.set(name, toml_value_text(node, where), src, fmt::format("{}:{}", path, line));
                     } catch (const config_error& e) {
                         problems.push_back(e.what());
                     }

@@ -36,21 +36,31 @@ struct layer_keys {
     unsigned out_channels = 8;   ///< output channels of the whole layer
     unsigned padded_height = 6;  ///< padded input rows (activation lines = height x width)
     unsigned padded_width = 6;   ///< padded input columns
-    unsigned kernel = 3;         ///< k x k kernel, k odd, stride 1
+    unsigned kernel_h = 3;       ///< filter rows (any size up to the map)
+    unsigned kernel_w = 3;       ///< filter columns
+    unsigned stride = 1;         ///< the same in both dimensions
     unsigned act_bits = 4;       ///< 4, or 2 (two activations per 4-bit lane)
     unsigned weight_bits = 4;    ///< two's-complement weight width
     unsigned psum_bits = 16;     ///< psum/accumulator width, wrap-around
 
-    unsigned out_height() const { return padded_height - kernel + 1; }
-    unsigned out_width() const { return padded_width - kernel + 1; }
+    /// floor((H_padded - F) / stride) + 1 per dimension (0 when the filter exceeds the map).
+    unsigned out_height() const { return out_size(padded_height, kernel_h); }
+    unsigned out_width() const { return out_size(padded_width, kernel_w); }
     unsigned positions() const { return padded_height * padded_width; }     ///< N (nij)
     unsigned out_positions() const { return out_height() * out_width(); }   ///< O (onij)
-    unsigned kernel_positions() const { return kernel * kernel; }           ///< k^2 (kij)
+    /// kh x kw (kij = ki x kernel_w + kj, row-major over the filter).
+    unsigned kernel_positions() const { return kernel_h * kernel_w; }
+    bool square_kernel() const { return kernel_h == kernel_w; }
     /// Input channels one 4-bit array lane carries: 1 (4-bit) or 2 (2-bit).
     unsigned channels_per_lane() const { return act_bits == 2 ? 2 : 1; }
     /// Useful MACs: out_ch x in_ch x k^2 x output pixels.
     std::uint64_t macs() const {
         return std::uint64_t{out_channels} * in_channels * kernel_positions() * out_positions();
+    }
+
+private:
+    unsigned out_size(unsigned padded, unsigned filter) const {
+        return padded >= filter && stride ? (padded - filter) / stride + 1 : 0;
     }
 };
 
@@ -124,6 +134,13 @@ struct arch_keys {
     }
 };
 
+/// Resource budgets (docs/safety.md): checked before anything is allocated or written.
+struct limits_keys {
+    unsigned memory_mb = 1024;  ///< limits.memory_mb: the model's memory need, all capacities in full
+    unsigned gen_files = 100000;  ///< limits.gen_files: files `satlm gen` may write
+    unsigned gen_mb = 1024;     ///< limits.gen_mb: megabytes `satlm gen` may write
+};
+
 /// Where a key's value came from (lowest to highest precedence).
 enum class key_source { built_in, inferred, config_file, manifest, command_line };
 const char* to_string(key_source s);
@@ -140,6 +157,7 @@ struct accel_config {
     file_keys files;
     format_keys format;
     arch_keys arch;
+    limits_keys limits;
 
     /// Source of each key that was set by anything but the built-in default.
     std::map<std::string, key_source> sources;
@@ -169,15 +187,24 @@ struct accel_config {
     std::string describe() const;
 };
 
+/// The type a key's value has in a TOML file.
+enum class value_kind { whole, number, boolean, text, choice, auto_or_whole, whole_or_text, lines };
+
 /// Static description of one key (for --help, describe(), the report and sweeps).
 struct key_info {
     std::string name;     ///< dotted name, e.g. "array.rows"
     key_section section;  ///< which file may hold it
     std::string doc;      ///< one-line meaning
+    value_kind kind = value_kind::text;  ///< TOML type
+    std::string range;    ///< allowed values, e.g. "1..1024" or "\"cycle\" | \"lt\""
 };
 /// Every key, in documentation order.
 const std::vector<key_info>& all_keys();
 const key_info* find_key(std::string_view dotted_key);
+/// Known keys nearest to a mistyped one (edit distance, at most three), for "did you mean".
+std::vector<std::string> nearest_keys(std::string_view unknown);
+/// " (did you mean `a` or `b`?)" for an unknown key, or "" when nothing is near.
+std::string did_you_mean(std::string_view unknown);
 
 /// Loads an architecture file (--config): only architecture keys allowed. Throws config_error
 /// "FILE: key `x`: ..." for unknown/misplaced keys, bad values, or TOML syntax errors.

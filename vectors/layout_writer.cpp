@@ -235,9 +235,10 @@ void layout_writer::acc(const std::vector<std::uint32_t>& given) {
         for (unsigned onij = 0; onij < m_L.out_positions(); ++onij)
             for (unsigned kij = 0; kij < k2; ++kij) {
                 const unsigned orow = onij / m_L.out_width(), ocol = onij % m_L.out_width();
-                const unsigned ki = kij / m_L.kernel, kj = kij % m_L.kernel;
+                const unsigned ki = kij / m_L.kernel_w, kj = kij % m_L.kernel_w;
                 addr.push_back(static_cast<std::uint32_t>(
-                    base + std::uint64_t{kij} * m_L.positions() + (orow + ki) * m_L.padded_width + (ocol + kj)));
+                    base + std::uint64_t{kij} * m_L.positions() +
+                    std::uint64_t{orow * m_L.stride + ki} * m_L.padded_width + (ocol * m_L.stride + kj)));
             }
     }
     if (addr.size() != total)
@@ -413,8 +414,8 @@ void check_layout(const accel_config& c) {
     }
     const unsigned per_line = c.format.acc_per_line;
     if (per_line > 1 && per_line != L.kernel_positions())
-        throw config_error(fmt::format("key `format.acc_per_line`: expected 1 or {} (k^2 of a {}x{} kernel), got {}",
-                                       L.kernel_positions(), L.kernel, L.kernel, per_line));
+        throw config_error(fmt::format("key `format.acc_per_line`: expected 1 or {} (the kernel positions of a {}x{} filter), got {}",
+                                       L.kernel_positions(), L.kernel_h, L.kernel_w, per_line));
 }
 
 std::vector<std::string> write_layout_set(const std::string& dir, const accel_config& layout,
@@ -422,7 +423,8 @@ std::vector<std::string> write_layout_set(const std::string& dir, const accel_co
     const layer_keys& L = layout.layer;
     const layer_keys& S = layer.shape;
     if (L.in_channels != S.in_channels || L.out_channels != S.out_channels ||
-        L.positions() != S.positions() || L.kernel != S.kernel || L.act_bits != S.act_bits ||
+        L.positions() != S.positions() || L.kernel_h != S.kernel_h || L.kernel_w != S.kernel_w ||
+        L.stride != S.stride || L.act_bits != S.act_bits ||
         L.weight_bits != S.weight_bits)
         throw std::invalid_argument("write_layout_set: layout.layer differs from the layer's shape");
     if (values.output.relu != layout.format.output_relu || values.output.out_channels != L.out_channels ||
@@ -460,8 +462,10 @@ std::string layout_manifest_text(const accel_config& c) {
     t += "dir = \".\"\n\n[layer]\n";
     t += fmt::format("in_channels = {}\nout_channels = {}\n", L.in_channels, L.out_channels);
     t += fmt::format("padded_height = {}\npadded_width = {}\n", L.padded_height, L.padded_width);
-    t += fmt::format("kernel = {}\nact_bits = {}\nweight_bits = {}\npsum_bits = {}\n", L.kernel, L.act_bits,
-                     L.weight_bits, L.psum_bits);
+    if (L.square_kernel()) t += fmt::format("kernel = {}\n", L.kernel_h);
+    else t += fmt::format("kernel_h = {}\nkernel_w = {}\n", L.kernel_h, L.kernel_w);
+    if (L.stride != 1) t += fmt::format("stride = {}\n", L.stride);
+    t += fmt::format("act_bits = {}\nweight_bits = {}\npsum_bits = {}\n", L.act_bits, L.weight_bits, L.psum_bits);
     t += fmt::format("\n[tiles]\nin_channels = {}\nout_channels = {}\n", tile_in(c), tile_out(c));
     t += "\n[files]\n";
     t += fmt::format("activation = {}\n", toml_quote(c.files.activation));

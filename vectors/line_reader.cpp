@@ -1,6 +1,7 @@
 #include "vectors/line_reader.h"
 
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 
 #include <fmt/format.h>
 
@@ -15,11 +16,37 @@ namespace satlm {
 
 namespace {
 
-bool is_binary(std::string_view s) {
+bool is_unknown_digit(char c) { return c == 'x' || c == 'X' || c == 'z' || c == 'Z'; }
+
+bool is_digit(char c, bool unknown_allowed) {
+    return c == '0' || c == '1' || (unknown_allowed && is_unknown_digit(c));
+}
+
+bool is_binary(std::string_view s, bool unknown_allowed) {
     if (s.empty()) return false;
     for (char c : s)
-        if (c != '0' && c != '1') return false;
+        if (!is_digit(c, unknown_allowed)) return false;
     return true;
+}
+
+/// A BOM or CR-only line ends would otherwise read as odd characters in a data line.
+void check_encoding(const std::string& path, std::string_view text) {
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF")
+        throw_format_error(path, 1,
+                           "starts with a UTF-8 byte-order mark (EF BB BF): expected plain ASCII "
+                           "text; save the file without the BOM");
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') ++line;
+        if (text[i] != '\r') continue;
+        std::size_t j = i;
+        while (j < text.size() && (text[j] == '\r' || text[j] == ' ' || text[j] == '\t')) ++j;
+        if (j < text.size() && text[j] != '\n')
+            throw_format_error(path, line,
+                               "carriage return without a line feed (CR-only line ends): expected "
+                               "LF or CRLF line ends");
+        i = j - 1;
+    }
 }
 
 std::string_view strip_trailing(std::string_view s) {
@@ -48,29 +75,6 @@ std::string why_suffix(const std::string& why) {
     return why.empty() ? "" : fmt::format(" ({})", why);
 }
 
-std::string read_whole_file(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const auto st = fs::status(path, ec);
-    if (ec || !fs::exists(st)) throw_format_error(path, 0, "cannot open: no such file");
-    if (fs::is_directory(st)) throw_format_error(path, 0, "is a folder, expected a vector file");
-    if (!fs::is_regular_file(st))
-        throw_format_error(path, 0, "not a regular file, expected a vector file");
-    const auto size = fs::file_size(path, ec);
-    if (ec) throw_format_error(path, 0, fmt::format("cannot read: {}", ec.message()));
-    if (size > max_vector_file_bytes)
-        throw_format_error(path, 0,
-                           fmt::format("file too large ({} bytes, at most {} expected)", size,
-                                       max_vector_file_bytes));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw_format_error(path, 0, "cannot open: permission denied or unreadable");
-    std::string text(static_cast<std::size_t>(size), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (in.bad()) throw_format_error(path, 0, "cannot read: I/O error");
-    return text;
-}
-
 }  // namespace
 
 std::string printable_char(char c) {
@@ -83,19 +87,53 @@ std::string printable_char(char c) {
 
 line_reader::line_reader(std::string path, int header_lines, const line_expectation& expect)
     : m_path(std::move(path)) {
-    parse(read_whole_file(m_path), header_lines, expect);
+    try {
+        m_text = read_input_file(m_path, "", max_vector_file_bytes);
+    } catch (const input_error& e) {
+        throw vector_format_error(e.what());  // a vector file's fault, as every other
+    }
+    parse(header_lines, expect);
 }
 
 line_reader line_reader::from_text(std::string name, std::string_view text, int header_lines,
                                    const line_expectation& expect) {
     line_reader r;
     r.m_path = std::move(name);
-    r.parse(text, header_lines, expect);
+    r.m_text = std::string(text);
+    r.parse(header_lines, expect);
     return r;
 }
 
-void line_reader::parse(std::string_view text, int header_lines, const line_expectation& expect) {
+line_reader::line_reader(const line_reader& other)
+    : m_path(other.m_path), m_text(other.m_text), m_lines(other.m_lines), m_width(other.m_width),
+      m_headers(other.m_headers), m_last_line(other.m_last_line) {
+    m_lines.m_text = &m_text;
+}
+
+line_reader::line_reader(line_reader&& other) noexcept
+    : m_path(std::move(other.m_path)), m_text(std::move(other.m_text)),
+      m_lines(std::move(other.m_lines)), m_width(other.m_width), m_headers(other.m_headers),
+      m_last_line(other.m_last_line) {
+    m_lines.m_text = &m_text;
+}
+
+line_reader& line_reader::operator=(line_reader other) noexcept {
+    m_path = std::move(other.m_path);
+    m_text = std::move(other.m_text);
+    m_lines = std::move(other.m_lines);
+    m_lines.m_text = &m_text;
+    m_width = other.m_width;
+    m_headers = other.m_headers;
+    m_last_line = other.m_last_line;
+    return *this;
+}
+
+void line_reader::parse(int header_lines, const line_expectation& expect) {
+    const std::string_view text = m_text;
+    m_lines.m_text = &m_text;
     if (text.empty()) throw_format_error(m_path, 0, "empty file, expected binary data lines");
+    check_encoding(m_path, text);
+    const bool unknown_ok = expect.unknown_bits;
     std::size_t pos = 0;
     std::size_t number = 0;
     std::size_t first_data = 0;  // line number of the first data line (0: none yet)
@@ -120,7 +158,7 @@ void line_reader::parse(std::string_view text, int header_lines, const line_expe
         ++number;
         if (line.empty()) continue;
         if (first_data == 0) {
-            const bool skip = header_lines < 0 ? !is_binary(line)
+            const bool skip = header_lines < 0 ? !is_binary(line, unknown_ok)
                                                : m_headers < static_cast<std::size_t>(header_lines);
             if (skip) {
                 ++m_headers;
@@ -137,7 +175,7 @@ void line_reader::parse(std::string_view text, int header_lines, const line_expe
             check_headers(m_width);
         }
         for (std::size_t c = 0; c < line.size(); ++c) {
-            if (line[c] != '0' && line[c] != '1') {
+            if (!is_digit(line[c], unknown_ok)) {
                 const std::string after =
                     number == first_data
                         ? (header_lines < 0
@@ -162,8 +200,10 @@ void line_reader::parse(std::string_view text, int header_lines, const line_expe
             throw_format_error(m_path, number,
                                fmt::format("expected {} data lines{}, found more", *expect.count,
                                            why_suffix(expect.count_why)));
-        m_lines.push_back({number, std::string(line)});
+        m_lines.m_offset.push_back(static_cast<std::uint32_t>(line.data() - text.data()));
+        m_lines.m_number.push_back(static_cast<std::uint32_t>(number));
     }
+    m_lines.m_width = m_width;
     m_last_line = number;
     if (m_lines.empty()) {
         if (expect.width) check_headers(*expect.width);
@@ -200,9 +240,29 @@ void line_reader::expect_width(std::size_t w, const std::string& why) const {
 }
 
 std::vector<std::uint64_t> line_reader::fields(std::size_t index, unsigned field_bits) const {
-    const data_line& l = m_lines.at(index);
+    if (index >= m_lines.size()) throw std::out_of_range("line_reader::fields: no such data line");
+    const data_line l = m_lines[index];
     try {
         return split_fields(l.bits, field_bits);
+    } catch (const std::invalid_argument& e) {
+        throw_format_error(m_path, l.number, e.what());
+    }
+}
+
+std::vector<std::uint64_t> line_reader::fields(std::size_t index, unsigned field_bits,
+                                               std::vector<std::uint64_t>& unknown) const {
+    if (index >= m_lines.size()) throw std::out_of_range("line_reader::fields: no such data line");
+    const data_line l = m_lines[index];
+    std::string known(l.bits);
+    std::string mask(l.bits.size(), '0');
+    for (std::size_t c = 0; c < known.size(); ++c)
+        if (is_unknown_digit(known[c])) {
+            known[c] = '0';
+            mask[c] = '1';
+        }
+    try {
+        unknown = split_fields(mask, field_bits);
+        return split_fields(known, field_bits);
     } catch (const std::invalid_argument& e) {
         throw_format_error(m_path, l.number, e.what());
     }

@@ -1,6 +1,8 @@
 #include "vectors/vector_set.h"
 
 #include "tlm/bits.h"
+#include "tlm/budget.h"
+#include "tlm/safe_file.h"
 #include "tlm/report.h"
 #include "vectors/file_pattern.h"
 #include "vectors/line_reader.h"
@@ -46,6 +48,16 @@ public:
 
     void infer_keys();
     void infer_headers();
+    const std::vector<std::string>& files_read() const { return m_read; }
+    /// The expected output files that exist but were not read (--no-check): still the set's
+    /// files, so no output may overwrite them.
+    std::vector<std::string> unread_expected_files() const {
+        std::vector<std::string> v;
+        if (m_check || !m_out) return v;
+        for (unsigned o = 0; o < (m_out->has_o() ? m_out_tiles : 1); ++o)
+            if (exists(m_out->expand(0, o, 0))) v.push_back(path_of(m_out->expand(0, o, 0)));
+        return v;
+    }
     layer_data decode_layer();
     expected_data decode_expected();
 
@@ -71,6 +83,14 @@ private:
         const std::string p = path_of(name);
         auto it = m_files.find(p);
         if (it == m_files.end()) {
+            try {
+                check_file_budget(m_cfg, p, double(check_input_file(p, "")));
+            } catch (const config_error&) {
+                throw;
+            } catch (const input_error& bad) {
+                throw vector_format_error(bad.what());
+            }
+            m_read.push_back(p);
             auto r = std::make_unique<line_reader>(p, m_cfg.format.header_lines_of(kind), e);
             auto& first = m_first_of_kind[static_cast<std::size_t>(kind)];
             if (!first) first = r.get();
@@ -106,8 +126,35 @@ private:
     std::string tile_why(unsigned i, unsigned o, unsigned k) const {
         if (i > 0) return in_tiles_why();
         if (o > 0) return out_tiles_why();
-        return fmt::format("layer.kernel = {} ({} kernel positions, this is {})",
-                           m_cfg.layer.kernel, kk(), k);
+        return fmt::format("{} ({} kernel positions, this is {})", kernel_text(false), kk(), k);
+    }
+    /// The filter keys as given or inferred: "layer.kernel = 3" or "layer.kernel_h x
+    /// layer.kernel_w = 3 x 1" (as "key `layer.kernel` = 3" ... when `key`).
+    std::string kernel_text(bool key) const {
+        const auto& L = m_cfg.layer;
+        if (L.square_kernel()) return fmt::format(key ? "key `layer.kernel` = {}" : "layer.kernel = {}", L.kernel_h);
+        return fmt::format(key ? "keys `layer.kernel_h` x `layer.kernel_w` = {} x {}"
+                               : "layer.kernel_h x layer.kernel_w = {} x {}",
+                           L.kernel_h, L.kernel_w);
+    }
+    bool kernel_h_given() const { return given("layer.kernel_h"); }
+    bool kernel_w_given() const { return given("layer.kernel_w"); }
+    bool kernel_given() const { return kernel_h_given() && kernel_w_given(); }
+    /// Whether `blocks` kernel positions can be the filter the keys allow: kernel_h x kernel_w
+    /// when both are given, a multiple of the one given, else k^2 with k odd (a square filter).
+    bool kernel_blocks_ok(std::uint64_t blocks, std::uint64_t& root) const {
+        const auto& L = m_cfg.layer;
+        if (kernel_given()) return blocks == kk();
+        if (kernel_h_given()) return blocks > 0 && blocks % L.kernel_h == 0;
+        if (kernel_w_given()) return blocks > 0 && blocks % L.kernel_w == 0;
+        return odd_square(blocks, root);
+    }
+    /// Sets the filter keys the manifest and --set left open from `blocks` kernel positions.
+    void infer_kernel(std::uint64_t blocks, std::uint64_t root, const std::string& from) {
+        const auto& L = m_cfg.layer;
+        if (kernel_h_given()) infer("layer.kernel_w", blocks / L.kernel_h, from);
+        else if (kernel_w_given()) infer("layer.kernel_h", blocks / L.kernel_w, from);
+        else infer("layer.kernel", root, from);
     }
     [[noreturn]] void contradiction(const std::string& file, std::size_t line,
                                     const std::string& what) const {
@@ -131,10 +178,12 @@ private:
     line_expectation act_expect() const;
     line_expectation weight_expect() const;
     line_expectation output_expect(bool per_tile) const;
+    void check_output_width_key(const line_reader& o0, std::size_t channels_per_line);
     line_expectation psum_expect(bool per_k) const;
     void check_tile_counts();
     void decode_acc(expected_data& e);
 
+    std::vector<std::string> m_read;  ///< every file read, in order
     accel_config& m_cfg;
     std::string m_dir;
     bool m_check;
@@ -178,13 +227,15 @@ line_expectation set_loader::weight_expect() const {
 line_expectation set_loader::output_expect(bool per_tile) const {
     const auto& L = m_cfg.layer;
     const unsigned ch = per_tile ? tout() : L.out_channels;
-    return {std::size_t{ch} * L.psum_bits,
-            fmt::format("{} channels x {} bits: {} x layer.psum_bits", ch, L.psum_bits,
-                        per_tile ? "tiles.out_channels" : "layer.out_channels"),
-            std::size_t{L.out_positions()},
-            fmt::format("{} x {} output positions of a {} x {} map and a {} x {} kernel",
-                        L.out_height(), L.out_width(), L.padded_height, L.padded_width, L.kernel,
-                        L.kernel)};
+    line_expectation e{std::size_t{ch} * L.psum_bits,
+                       fmt::format("{} channels x {} bits: {} x layer.psum_bits", ch, L.psum_bits,
+                                   per_tile ? "tiles.out_channels" : "layer.out_channels"),
+                       std::size_t{L.out_positions()},
+                       fmt::format("{} x {} output positions of a {} x {} map, a {} x {} kernel and stride {}",
+                                   L.out_height(), L.out_width(), L.padded_height, L.padded_width, L.kernel_h,
+                                   L.kernel_w, L.stride)};
+    e.unknown_bits = true;  // an RTL dump may hold x/z: counted as mismatches, not bad input
+    return e;
 }
 
 line_expectation set_loader::psum_expect(bool per_k) const {
@@ -205,9 +256,6 @@ line_expectation set_loader::psum_expect(bool per_k) const {
 void set_loader::infer_keys() {
     auto& L = m_cfg.layer;
     // Checks that the inference itself relies on, before any file is read.
-    if (given("layer.kernel") && L.kernel % 2 == 0)
-        throw config_error(
-            fmt::format("key `layer.kernel`: expected an odd kernel size, got {}", L.kernel));
     if (given("layer.act_bits") && L.act_bits != 2 && L.act_bits != 4)
         throw config_error(
             fmt::format("key `layer.act_bits`: expected 4 or 2, got {}", L.act_bits));
@@ -259,7 +307,7 @@ void set_loader::infer_keys() {
 
     // A given kernel against the map, before the kernel-position files are counted (a default
     // kernel is not checked yet: the files may still set it).
-    if (given("layer.kernel")) m_cfg.validate();
+    if (kernel_given()) m_cfg.validate();
 
     // Output tiles.
     const bool tout_given = given("tiles.out_channels");
@@ -276,7 +324,9 @@ void set_loader::infer_keys() {
     bool tout_known = tout_given;
     bool out_known = given("layer.out_channels");
     if (m_check) {
-        const line_reader& o0 = read(m_out->expand(0, 0, 0), file_kind::output);
+        line_expectation rtl_dump;
+        rtl_dump.unknown_bits = true;  // x/z in an expected output: mismatches, read on
+        const line_reader& o0 = read(m_out->expand(0, 0, 0), file_kind::output, rtl_dump);
         const std::size_t pb = L.psum_bits;
         // Output channels on one line of the output file (whole psum_bits fields).
         auto fields_per_line = [&] {
@@ -307,30 +357,35 @@ void set_loader::infer_keys() {
     // Kernel size, act_bits and output tile size from the weight files.
     const line_reader& w0 = read(m_wgt->expand(0, 0, 0), file_kind::weight);
     const std::uint64_t lw = w0.lines().size();
-    const bool k_given = given("layer.kernel");
+    // Kernel positions = kernel_h x kernel_w weight files ({k}) or blocks (no {k}); a square
+    // filter of odd size is inferred, a non-square or even one needs the keys.
+    const bool k_given = kernel_given();
     if (m_wgt->has_k() && !k_given) {
         const unsigned files = count_files(*m_wgt, 'k');
         std::uint64_t k = 0;
-        if (!odd_square(files, k))
+        if (!kernel_blocks_ok(files, k))
             throw config_error(fmt::format(
                 "{}: missing: found weight files for kernel positions {{k}} = 0..{} only, "
-                "expected k^2 of them with k odd (or give layer.kernel)",
-                path_of(m_wgt->expand(0, 0, files)), files - 1));
-        infer("layer.kernel", k, path_of(m_wgt->text()));
+                "expected {} (or give layer.kernel_h and layer.kernel_w)",
+                path_of(m_wgt->expand(0, 0, files)), files - 1,
+                kernel_h_given()   ? fmt::format("a multiple of layer.kernel_h = {} of them", L.kernel_h)
+                : kernel_w_given() ? fmt::format("a multiple of layer.kernel_w = {} of them", L.kernel_w)
+                                   : std::string("k^2 of them with k odd")));
+        infer_kernel(files, k, path_of(m_wgt->text()));
     }
     if (m_wgt->has_k() && k_given) {
         const unsigned files = count_files(*m_wgt, 'k');
         if (files < kk())
             throw config_error(fmt::format(
-                "{}: missing: key `layer.kernel` = {} needs {} weight files ({{k}} = 0..{})",
-                path_of(m_wgt->expand(0, 0, files)), L.kernel, kk(), kk() - 1));
-        // More kernel-position files than k^2: the key contradicts the files (a smaller kernel
-        // would silently ignore them).
+                "{}: missing: {} needs {} weight files ({{k}} = 0..{})",
+                path_of(m_wgt->expand(0, 0, files)), kernel_text(true), kk(), kk() - 1));
+        // More kernel-position files than kh x kw: the keys contradict the files (a smaller
+        // kernel would silently ignore them).
         if (files > kk())
             throw config_error(fmt::format(
-                "key `layer.kernel` = {}: expected {} weight file(s) ({{k}} = 0..{}), but {} "
+                "{}: expected {} weight file(s) ({{k}} = 0..{}), but {} "
                 "exists too ({} kernel-position files in all)",
-                L.kernel, kk(), kk() - 1, path_of(m_wgt->expand(0, 0, kk())), files));
+                kernel_text(true), kk(), kk() - 1, path_of(m_wgt->expand(0, 0, kk())), files));
     }
     const bool bits_given = given("layer.act_bits");
     if (!bits_given && tout_known) {
@@ -347,9 +402,9 @@ void set_loader::infer_keys() {
                 bits = 2;
         } else {
             std::uint64_t root = 0;
-            if (odd_square(q, root))
+            if (kernel_blocks_ok(q, root))
                 bits = 4;
-            else if (q % 2 == 0 && odd_square(q / 2, root))
+            else if (q % 2 == 0 && kernel_blocks_ok(q / 2, root))
                 bits = 2;
         }
         if (bits == 0)
@@ -375,13 +430,17 @@ void set_loader::infer_keys() {
     if (!m_wgt->has_k() && !k_given) {
         const std::uint64_t per = std::uint64_t{tout()} * cpl();
         std::uint64_t k = 0;
-        if (lw % per != 0 || !odd_square(lw / per, k))
+        if (lw % per != 0 || !kernel_blocks_ok(lw / per, k))
             contradiction(
                 w0.path(), w0.last_line(),
-                fmt::format("found {} data lines, expected k^2 blocks (k odd) of {} lines "
+                fmt::format("found {} data lines, expected {} blocks of {} lines "
                             "(tiles.out_channels x lines per channel) in kij order",
-                            lw, per));
-        infer("layer.kernel", k, w0.path());
+                            lw,
+                            kernel_h_given()   ? fmt::format("a multiple of layer.kernel_h = {}", L.kernel_h)
+                            : kernel_w_given() ? fmt::format("a multiple of layer.kernel_w = {}", L.kernel_w)
+                                               : std::string("k^2 (k odd)"),
+                            per));
+        infer_kernel(lw / per, k, w0.path());
     }
     w0.expect_count(*weight_expect().count, weight_expect().count_why);
 
@@ -457,7 +516,7 @@ void set_loader::decode_acc(expected_data& e) {
     const unsigned given_per_line = m_cfg.format.acc_per_line;
     if (given_per_line != 0 && given_per_line != 1 && given_per_line != kk())
         throw config_error(fmt::format("key `format.acc_per_line`: expected 1 or {} (k^2 of a {}x{} "
-                                       "kernel), got {}", kk(), L.kernel, L.kernel, given_per_line));
+                                       "kernel), got {}", kk(), L.kernel_h, L.kernel_w, given_per_line));
     const std::size_t per_line = given_per_line              ? given_per_line
                                  : r.width() == aw           ? 1
                                  : r.width() == std::size_t{aw} * kk() ? kk()
@@ -488,7 +547,8 @@ void set_loader::decode_acc(expected_data& e) {
             for (unsigned kij = 0; kij < kk() && n < acc.size(); ++kij, ++n) {
                 const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
                 same += acc[n] == base + std::uint64_t{kij} * L.positions() +
-                                      (orow + kij / L.kernel) * L.padded_width + ocol + kij % L.kernel;
+                                      std::uint64_t{orow * L.stride + kij / L.kernel_w} * L.padded_width +
+                                      ocol * L.stride + kij % L.kernel_w;
             }
         return 2 * same > acc.size();
     };
@@ -604,13 +664,19 @@ expected_data set_loader::decode_expected() {
         const line_reader& r = read(m_out->expand(0, o, 0), file_kind::output, output_expect(m_out->has_o()));
         const unsigned ch = m_out->has_o() ? to : L.out_channels;
         const unsigned first = m_out->has_o() ? o * to : 0;
+        e.output_file_channels = ch;
+        e.output_files.push_back(r.path());
+        e.output_lines.emplace_back();
+        std::vector<std::uint64_t> unknown;
         for (unsigned onij = 0; onij < out.out_positions; ++onij) {
-            const auto f = r.fields(onij, L.psum_bits);
+            const auto f = r.fields(onij, L.psum_bits, unknown);
+            e.output_lines.back().push_back(static_cast<std::uint32_t>(r.lines()[onij].number));
             for (unsigned j = 0; j < ch; ++j) {
                 const unsigned oc = first + (high ? ch - 1 - j : j);
                 if (oc < L.out_channels) {
                     out.at(onij, oc) = sign_extend(f[j], L.psum_bits);
-                } else if (f[j] != 0) {
+                    if (unknown[j]) e.output_unknown[std::size_t{onij} * L.out_channels + oc] = unknown[j];
+                } else if (f[j] != 0 || unknown[j] != 0) {
                     throw_format_error(
                         r.path(), r.lines()[onij].number,
                         fmt::format("padded output channel {} (layer.out_channels = {}) must be 0, "
@@ -732,6 +798,8 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     if (!manifest.empty()) load_manifest_file(cfg, manifest);
     for (const auto& [key, value] : overrides)
         cfg.set(key, value, key_source::command_line, "--set");
+    // The architecture's capacities alone, before any vector file is read.
+    check_memory_budget(cfg, false);
     const fs::path data = fs::path(cfg.dir).is_absolute() ? fs::path(cfg.dir) : base / cfg.dir;
     fs::path normal = data.lexically_normal();
     if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path())
@@ -747,10 +815,17 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     detect_file_names(cfg, data, check);
     set_loader loader(cfg, data_dir, check);
     loader.infer_keys();
+    // Everything the run will hold, with the layer's keys final and before its tensors exist.
+    check_memory_budget(cfg, true);
     layer_data layer = loader.decode_layer();
     expected_data expected = loader.decode_expected();
     loader.infer_headers();
-    return vector_set{std::move(cfg), data_dir, std::move(layer), std::move(expected)};
+    std::vector<std::string> files;
+    if (!manifest.empty()) files.push_back(manifest);
+    files.insert(files.end(), loader.files_read().begin(), loader.files_read().end());
+    for (auto& f : loader.unread_expected_files()) files.push_back(std::move(f));
+    return vector_set{std::move(cfg), data_dir, std::move(layer), std::move(expected), manifest,
+                      std::move(files)};
 }
 
 }  // namespace satlm

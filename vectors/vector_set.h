@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,6 +21,14 @@ struct expected_data {
     /// Values as stored (pre-ReLU when !format.output_relu), [onij][oc] over all out_channels,
     /// sign-extended from psum_bits.
     std::optional<layer_output> output;
+    /// Where each expected output value sits, for mismatch lines: the files (one per output
+    /// tile when files.output has {o}, else one), the line of each output pixel in each file, and
+    /// the output channels per file.
+    std::vector<std::string> output_files;
+    std::vector<std::vector<std::uint32_t>> output_lines;  ///< [file][onij]
+    unsigned output_file_channels = 0;
+    /// x/z digits of an RTL dump: value index (onij x out_channels + oc) -> mask of unknown bits.
+    std::map<std::size_t, std::uint64_t> output_unknown;
     /// One kernel position's psums of one file tile pair (the FILES' tiles, not the model's).
     struct psum_block {
         unsigned itile = 0;  ///< input tile of the file
@@ -43,6 +52,8 @@ struct vector_set {
     std::string data_dir;  ///< folder the data files were read from
     layer_data layer;      ///< activations and weights of the whole layer
     expected_data expected;
+    std::string manifest;             ///< the manifest file read, if any
+    std::vector<std::string> files;   ///< every file read (manifest and vector files)
 };
 
 /// Loads a vector set. `path`: a vector-set folder (with its vectorset.toml if present) or a

@@ -2,6 +2,7 @@
 
 #include "tlm/bits.h"
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 
 #include <fmt/format.h>
 
@@ -38,12 +39,9 @@ std::vector<unsigned> descending(unsigned top, unsigned step = 1) {
 
 const char* const dots_line = "#................#\n";
 
+// Through a temporary file renamed into place: a failed write never leaves a cut file behind.
 void write_text(const std::string& path, const std::string& text) {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) throw input_error(fmt::format("{}: cannot open for writing", path));
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.close();
-    if (!f) throw input_error(fmt::format("{}: write failed", path));
+    write_file_atomically(path, text, "");
 }
 
 std::string expand(std::string s, unsigned i, unsigned o, unsigned k) {
@@ -54,11 +52,13 @@ std::string expand(std::string s, unsigned i, unsigned o, unsigned k) {
     return s;
 }
 
-// kij x N + (orow + ki) x padded_width + (ocol + kj): the pmem word of psum(kij, input pixel).
+// kij x N + (orow x stride + ki) x padded_width + (ocol x stride + kj), ki = kij / kernel_w,
+// kj = kij % kernel_w: the pmem word of psum(kij, input pixel).
 std::uint64_t acc_word(const layer_keys& L, unsigned onij, unsigned kij) {
     const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
-    const unsigned ki = kij / L.kernel, kj = kij % L.kernel;
-    return std::uint64_t{kij} * L.positions() + (orow + ki) * L.padded_width + (ocol + kj);
+    const unsigned ki = kij / L.kernel_w, kj = kij % L.kernel_w;
+    return std::uint64_t{kij} * L.positions() + std::uint64_t{orow * L.stride + ki} * L.padded_width +
+           (ocol * L.stride + kj);
 }
 
 std::string psum_lines_header(unsigned channels) {
@@ -74,6 +74,10 @@ unsigned acc_address_width(const layer_keys& shape) {
 }
 
 void write_output_file(const std::string& path, const layer_output& output, unsigned psum_bits) {
+    write_text(path, output_file_text(output, psum_bits));
+}
+
+std::string output_file_text(const layer_output& output, unsigned psum_bits) {
     std::string text = psum_lines_header(output.out_channels);
     text.reserve(text.size() + std::size_t{output.out_positions} * (output.out_channels * psum_bits + 1));
     for (unsigned onij = 0; onij < output.out_positions; ++onij) {
@@ -81,7 +85,7 @@ void write_output_file(const std::string& path, const layer_output& output, unsi
             append_bits(text, to_field(output.at(onij, oc), psum_bits), psum_bits);
         text.push_back('\n');
     }
-    write_text(path, text);
+    return text;
 }
 
 void write_activation_file(const std::string& path, const layer_data& layer, unsigned itile,
@@ -168,8 +172,11 @@ void write_manifest(const std::string& path, const layer_keys& shape, unsigned t
     t += "dir = \".\"\n\n[layer]\n";
     t += fmt::format("in_channels = {}\nout_channels = {}\n", shape.in_channels, shape.out_channels);
     t += fmt::format("padded_height = {}\npadded_width = {}\n", shape.padded_height, shape.padded_width);
-    t += fmt::format("kernel = {}\nact_bits = {}\nweight_bits = {}\npsum_bits = {}\n", shape.kernel,
-                     shape.act_bits, shape.weight_bits, shape.psum_bits);
+    if (shape.square_kernel()) t += fmt::format("kernel = {}\n", shape.kernel_h);
+    else t += fmt::format("kernel_h = {}\nkernel_w = {}\n", shape.kernel_h, shape.kernel_w);
+    if (shape.stride != 1) t += fmt::format("stride = {}\n", shape.stride);
+    t += fmt::format("act_bits = {}\nweight_bits = {}\npsum_bits = {}\n", shape.act_bits,
+                     shape.weight_bits, shape.psum_bits);
     t += fmt::format("\n[tiles]\nin_channels = {}\nout_channels = {}\n", tile_in, tile_out);
     t += "\n[files]\n";
     t += fmt::format("activation = \"{}\"\n", canonical_names::activation);

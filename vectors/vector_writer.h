@@ -45,6 +45,8 @@ unsigned acc_address_width(const layer_keys& shape);
 /// highest channel first, psum_bits per field (two's complement). Throws input_error naming the
 /// path when it cannot be written.
 void write_output_file(const std::string& path, const layer_output& output, unsigned psum_bits);
+/// The text write_output_file writes.
+std::string output_file_text(const layer_output& output, unsigned psum_bits);
 
 /// Activation file of input tile `itile`: one line per padded position, `tile_in` fields of
 /// act_bits, highest channel first.

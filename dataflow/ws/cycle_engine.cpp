@@ -43,7 +43,8 @@ run_stats collect_stats(const accel_config& cfg, const layer_data& layer,
 /// Runs whose pmem holds every psum of the layer in the files' layout when they finish.
 bool memories_comparable(const accel_config& cfg, const tiling_plan& plan) {
     return cfg.arch.schedule == schedule_kind::reference && plan.in_tiles == 1 && plan.out_tiles == 1 &&
-           plan.bands.size() == 1;
+           plan.bands.size() == 1 && plan.kernel_groups.size() == 1 &&
+           plan.bands[0].positions() == cfg.layer.positions();
 }
 
 /// After the run: the psums pmem holds and the addresses the SFU read (see run_result).

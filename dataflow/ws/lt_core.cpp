@@ -72,7 +72,7 @@ bool lt_program::cut(const tiling_plan& sched_plan) {
     std::size_t body = m_steps.size();
     while (body > 0 && m_steps[body - 1].kind == step_kind::tail) --body;
     auto key = [&](std::size_t i) {
-        return lt_group{m_steps[i].otile, m_steps[i].itile, m_steps[i].band};
+        return lt_group{m_steps[i].otile, m_steps[i].itile, m_steps[i].band, m_steps[i].group};
     };
     auto add_range = [&](std::size_t first, std::size_t end) {
         range r;
@@ -98,14 +98,17 @@ bool lt_program::cut(const tiling_plan& sched_plan) {
     }
     add_range(body, m_steps.size());  // the tail (possibly empty)
     if (m_full) return true;
-    // Replay needs exactly one range per (otile, itile, band) of the reduced plan, in loop order.
-    const std::size_t groups = std::size_t{sched_plan.out_tiles} * sched_plan.in_tiles * sched_plan.bands.size();
+    // Replay needs exactly one range per (otile, band, itile, group) of the reduced plan, in
+    // loop order.
+    const std::size_t groups = std::size_t{sched_plan.out_tiles} * sched_plan.in_tiles * sched_plan.bands.size() *
+                               sched_plan.kernel_groups.size();
     if (m_ranges.size() != groups + 1) return false;
     std::size_t r = 0;
     for (unsigned ot = 0; ot < sched_plan.out_tiles; ++ot)
-        for (unsigned it = 0; it < sched_plan.in_tiles; ++it)
-            for (unsigned b = 0; b < sched_plan.bands.size(); ++b, ++r)
-                if (!(m_ranges[r].group == lt_group{ot, it, b})) return false;
+        for (unsigned b = 0; b < sched_plan.bands.size(); ++b)
+            for (unsigned it = 0; it < sched_plan.in_tiles; ++it)
+                for (unsigned kg = 0; kg < sched_plan.kernel_groups.size(); ++kg, ++r)
+                    if (!(m_ranges[r].group == lt_group{ot, it, b, kg})) return false;
     return true;
 }
 
@@ -150,15 +153,17 @@ lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_
     const auto& S = layer.shape;
     if (L.in_channels != S.in_channels || L.out_channels != S.out_channels ||
         L.padded_height != S.padded_height || L.padded_width != S.padded_width ||
-        L.kernel != S.kernel || L.psum_bits != S.psum_bits || L.act_bits != S.act_bits)
+        L.kernel_h != S.kernel_h || L.kernel_w != S.kernel_w || L.stride != S.stride || L.psum_bits != S.psum_bits || L.act_bits != S.act_bits)
         throw std::invalid_argument("lt_core: the layer tensors do not match cfg.layer");
-    if (plan.bands.empty()) throw std::invalid_argument("lt_core: the plan has no row band");
+    if (plan.bands.empty() || plan.kernel_groups.empty())
+        throw std::invalid_argument("lt_core: the plan has no band or no kernel group");
     m_k2 = L.kernel_positions();
+    for (const auto& g : plan.kernel_groups) m_slots = std::max(m_slots, g.count);
     m_cols = plan.pass_out_channels;
     m_out_pixels = L.out_positions();
     for (const auto& b : plan.bands)
         m_plane_stride = std::max<std::size_t>(m_plane_stride, plan.band_positions(b, L));
-    const std::size_t plane_words = std::size_t{m_k2} * m_cols * m_plane_stride;
+    const std::size_t plane_words = std::size_t{m_slots} * m_cols * m_plane_stride;
     const std::size_t acc_words = std::size_t{plan.out_tiles} * m_cols * m_out_pixels;
     if (m_pass.wide()) {
         m_planes32.assign(plane_words, 0);
@@ -167,13 +172,15 @@ lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_
         m_planes16.assign(plane_words, 0);
         m_acc16.assign(acc_words, 0);
     }
-    m_covered.assign(m_k2, 0);
-    m_folded.assign(std::size_t{plan.out_tiles} * plan.in_tiles * plan.bands.size(), 0);
+    m_covered.assign(m_slots, 0);
+    m_folded.assign(std::size_t{plan.out_tiles} * plan.in_tiles * plan.bands.size() * plan.kernel_groups.size(), 0);
 
     m_out.out_positions = m_out_pixels;
     m_out.out_channels = L.out_channels;
     m_out.relu = true;
     m_out.values.assign(std::size_t{m_out_pixels} * L.out_channels, 0);
+    m_sums = m_out;
+    m_sums.relu = false;
 
     m_stats = initial_stats(cfg);
 }
@@ -195,52 +202,60 @@ void lt_core::account(const lt_job& j) { add_job_stats(m_stats, j); }
 void lt_core::compute(const schedule_step& s, const lt_group& g) {
     if (m_pending && !(g == m_group)) fold();
     if (!m_pending) {
-        if (g.otile >= m_plan.out_tiles || g.itile >= m_plan.in_tiles || g.band >= m_plan.bands.size())
-            throw std::logic_error(fmt::format("lt_core: pass of otile {} itile {} band {} is outside the plan",
-                                               g.otile, g.itile, g.band));
-        const std::size_t id = (std::size_t{g.otile} * m_plan.in_tiles + g.itile) * m_plan.bands.size() + g.band;
-        if (m_folded[id])
-            throw std::logic_error(fmt::format("lt_core: otile {} itile {} band {} runs a pass after its accumulation",
-                                               g.otile, g.itile, g.band));
+        if (g.otile >= m_plan.out_tiles || g.itile >= m_plan.in_tiles || g.band >= m_plan.bands.size() ||
+            g.group >= m_plan.kernel_groups.size())
+            throw std::logic_error(fmt::format("lt_core: pass of otile {} itile {} band {} group {} is outside the plan",
+                                               g.otile, g.itile, g.band, g.group));
+        if (m_folded[folded_id(g)])
+            throw std::logic_error(fmt::format("lt_core: otile {} itile {} band {} group {} runs a pass after its "
+                                               "accumulation", g.otile, g.itile, g.band, g.group));
         m_group = g;
         m_pending = true;
         std::fill(m_covered.begin(), m_covered.end(), 0);
     }
-    if (s.kij >= m_k2)
-        throw std::logic_error(fmt::format("lt_core: kernel position {} out of range", s.kij));
+    const kernel_group& kg = m_plan.kernel_groups[m_group.group];
+    if (s.kij < kg.first || s.kij >= kg.first + kg.count)
+        throw std::logic_error(fmt::format("lt_core: kernel position {} outside group {}", s.kij, m_group.group));
     if (m_pass.wide()) compute_into(s, m_planes32);
     else compute_into(s, m_planes16);
-    m_covered[s.kij] += s.count;
+    m_covered[s.kij - kg.first] += s.count;
 }
 
 template <typename Acc>
 void lt_core::compute_into(const schedule_step& s, std::vector<Acc>& planes) {
     const auto& L = m_cfg.layer;
-    const row_band& b = m_plan.bands[m_group.band];
-    const unsigned positions = m_plan.band_positions(b, L);
+    const map_band& b = m_plan.bands[m_group.band];
+    const unsigned positions = b.positions();
     if (std::uint64_t{s.first} + s.count > positions)
         throw std::logic_error(fmt::format("lt_core: chunk [{}, {}) outside the band's {} positions",
                                            s.first, s.first + s.count, positions));
     if (s.count == 0) return;
-    Acc* out = planes.data() + std::size_t{s.kij} * m_cols * m_plane_stride + s.first;
-    m_pass.run<Acc>(m_group.otile, m_group.itile, s.kij, b.out_row0 * L.padded_width + s.first, s.count, out,
-                    m_plane_stride);
+    Acc* out = planes.data() + std::size_t{s.kij - m_plan.kernel_groups[m_group.group].first} * m_cols * m_plane_stride;
+    // Band positions are contiguous in the map only along one band row (whole rows when the band
+    // spans the map's width): one pass call per contiguous run.
+    for (unsigned p = s.first, end = s.first + s.count; p < end;) {
+        const unsigned run = b.in_cols == L.padded_width ? end - p : std::min(end - p, b.in_cols - p % b.in_cols);
+        m_pass.run<Acc>(m_group.otile, m_group.itile, s.kij, b.position(p, L.padded_width), run, out + p,
+                        m_plane_stride);
+        p += run;
+    }
 }
 
 void lt_core::fold() {
-    const auto& L = m_cfg.layer;
-    const row_band& b = m_plan.bands[m_group.band];
-    const unsigned positions = m_plan.band_positions(b, L);
-    for (unsigned kij = 0; kij < m_k2; ++kij)
-        if (m_covered[kij] != positions)
+    const map_band& b = m_plan.bands[m_group.band];
+    const unsigned positions = b.positions();
+    const kernel_group& kg = m_plan.kernel_groups[m_group.group];
+    for (unsigned q = 0; q < kg.count; ++q)
+        if (m_covered[q] != positions)
             throw std::logic_error(fmt::format(
                 "lt_core: otile {} itile {} band {} kij {}: {} of {} positions computed",
-                m_group.otile, m_group.itile, m_group.band, kij, m_covered[kij], positions));
-    const std::size_t per_otile = std::size_t{m_plan.in_tiles} * m_plan.bands.size();
-    const std::size_t id = m_group.otile * per_otile + std::size_t{m_group.itile} * m_plan.bands.size() + m_group.band;
-    if (m_group.itile > 0 && !m_folded[id - m_plan.bands.size()])
-        throw std::logic_error(fmt::format("lt_core: otile {} band {}: input tile {} before tile {}",
-                                           m_group.otile, m_group.band, m_group.itile, m_group.itile - 1));
+                m_group.otile, m_group.itile, m_group.band, kg.first + q, m_covered[q], positions));
+    // Contributions are ids in a row: (itile, group) follows the one before it.
+    const std::size_t id = folded_id(m_group);
+    if (!m_plan.first_contribution(m_group.itile, m_group.group) && !m_folded[id - 1])
+        throw std::logic_error(fmt::format("lt_core: otile {} band {}: input tile {} group {} before the "
+                                           "contribution ahead of it", m_group.otile, m_group.band,
+                                           m_group.itile, m_group.group));
     if (m_pass.wide()) fold_into(m_planes32, m_acc32);
     else fold_into(m_planes16, m_acc16);
     m_folded[id] = 1;
@@ -250,34 +265,43 @@ void lt_core::fold() {
 template <typename Acc>
 void lt_core::fold_into(const std::vector<Acc>& planes, std::vector<Acc>& acc) {
     const auto& L = m_cfg.layer;
-    const row_band& b = m_plan.bands[m_group.band];
-    const unsigned pw = L.padded_width, ow = L.out_width(), k = L.kernel;
+    const map_band& b = m_plan.bands[m_group.band];
+    const unsigned pw = b.in_cols, ow = L.out_width(), kw = L.kernel_w, st = L.stride;
     const unsigned cols = m_pass.columns(m_group.otile);
-    const bool first_tile = m_group.itile == 0;
-    const bool last_tile = m_group.itile + 1 == m_plan.in_tiles;
+    const kernel_group& kg = m_plan.kernel_groups[m_group.group];
+    const bool first = m_plan.first_contribution(m_group.itile, m_group.group);
+    const bool last = m_plan.last_contribution(m_group.itile, m_group.group);
     for (unsigned c = 0; c < cols; ++c) {
         Acc* a = acc.data() + (std::size_t{m_group.otile} * m_cols + c) * m_out_pixels;
         for (unsigned r = 0; r < b.out_rows; ++r) {
-            Acc* __restrict dst = a + std::size_t{b.out_row0 + r} * ow;
-            // The SFU: psum(kij, (orow + ki) * pw + ocol + kj) for kij = 0..k^2-1, wrapped, added
-            // to the partial sum of the earlier input tiles.
-            for (unsigned kij = 0; kij < m_k2; ++kij) {
-                const unsigned ki = kij / k, kj = kij % k;
-                const Acc* __restrict src = planes.data() +
-                                            (std::size_t{kij} * m_cols + c) * m_plane_stride +
-                                            std::size_t{r + ki} * pw + kj;
-                if (first_tile && kij == 0) std::copy(src, src + ow, dst);
-                else
-                    for (unsigned x = 0; x < ow; ++x) dst[x] = static_cast<Acc>(dst[x] + src[x]);
+            Acc* __restrict dst = a + std::size_t{b.out_row0 + r} * ow + b.out_col0;
+            // The SFU: psum(kij, (orow * s + ki) * pw + ocol * s + kj) for the group's kij,
+            // wrapped, added to the partial sum of the earlier contributions.
+            for (unsigned q = 0; q < kg.count; ++q) {
+                const unsigned kij = kg.first + q;
+                const unsigned ki = kij / kw, kj = kij % kw;
+                const Acc* __restrict src = planes.data() + (std::size_t{q} * m_cols + c) * m_plane_stride +
+                                            std::size_t{r * st + ki} * pw + kj;
+                if (first && q == 0) {
+                    for (unsigned x = 0; x < b.out_cols; ++x) dst[x] = src[std::size_t{x} * st];
+                } else if (st == 1) {
+                    for (unsigned x = 0; x < b.out_cols; ++x) dst[x] = static_cast<Acc>(dst[x] + src[x]);
+                } else {
+                    for (unsigned x = 0; x < b.out_cols; ++x)
+                        dst[x] = static_cast<Acc>(dst[x] + src[std::size_t{x} * st]);
+                }
             }
         }
-        if (last_tile) {
+        if (last) {
             const unsigned oc = m_group.otile * m_cols + c;
-            for (unsigned o = b.out_row0 * ow; o < (b.out_row0 + b.out_rows) * ow; ++o)
-                m_out.at(o, oc) = relu(m_pass.value(a[o]));
+            for (unsigned p = 0; p < b.out_positions(); ++p) {
+                const unsigned o = b.out_pixel(p, ow);
+                m_sums.at(o, oc) = m_pass.value(a[o]);
+                m_out.at(o, oc) = relu(m_sums.at(o, oc));
+            }
         }
     }
-    if (last_tile) ++m_finished_bands;
+    if (last) ++m_finished_bands;
 }
 
 run_result lt_core::finish() {
@@ -289,6 +313,7 @@ run_result lt_core::finish() {
     m_stats.simulated_seconds = double(m_stats.cycles.total()) * m_cfg.arch.clock_period_ns * 1e-9;
     run_result r;
     r.output = std::move(m_out);
+    r.sums = std::move(m_sums);
     r.stats = m_stats;
     r.plan = m_plan;
     return r;

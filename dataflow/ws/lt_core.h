@@ -6,15 +6,16 @@
 /// `lt_core::execute(job, group)` does what the array and SFU do in those steps, functionally:
 ///   * execute / stream steps: the pass's psums for the step's band positions, computed by
 ///     pe/pass_compute into the band's pmem image (one plane per kij, wrapped to psum_bits);
-///   * when a band's passes are complete (an accumulation step, or the next band's first pass):
-///     the SFU sum of the k^2 psums of each output pixel, added to the earlier input tiles'
-///     partial sums (wrap-around), ReLU after the last input tile.
+///   * when a pass group's passes are complete (an accumulation step, or the next group's first
+///     pass): the SFU sum of the group's psums of each output pixel, added to the earlier
+///     contributions' (input tiles', kernel groups') partial sums (wrap-around), ReLU after the
+///     last one.
 /// It returns the job's analytic cycles (the sum of its steps') and adds the steps' buckets and
 /// SRAM traffic to the run's statistics.
 ///
-/// `lt_program` keeps the per-pass cost off the schedule builder: the steps of a (otile, itile,
-/// band) group depend only on the band, on whether the input tile is the first, a middle or the
-/// last one, and on whether the output tile is the first. So it builds the schedule of at most
+/// `lt_program` keeps the per-pass cost off the schedule builder: the steps of a (otile, band,
+/// itile, kernel group) group depend only on the band, the kernel group, on whether the input
+/// tile is the first, a middle or the last one, and on whether the output tile is the first. So it builds the schedule of at most
 /// 2 output x 3 input tiles and replays those groups' jobs for every group of the layer (the
 /// cut is checked; if the schedule does not have that shape, the full schedule is used).
 ///
@@ -42,11 +43,11 @@
 
 namespace satlm {
 
-/// The (output tile, input tile, row band) a job belongs to.
+/// The (output tile, input tile, band, kernel group) a job belongs to.
 struct lt_group {
-    unsigned otile = 0, itile = 0, band = 0;
+    unsigned otile = 0, itile = 0, band = 0, group = 0;
     bool operator==(const lt_group& o) const {
-        return otile == o.otile && itile == o.itile && band == o.band;
+        return otile == o.otile && itile == o.itile && band == o.band && group == o.group;
     }
 };
 
@@ -81,12 +82,13 @@ public:
             return;
         }
         for (unsigned ot = 0; ot < m_plan.out_tiles; ++ot)
-            for (unsigned it = 0; it < m_plan.in_tiles; ++it)
-                for (unsigned b = 0; b < m_plan.bands.size(); ++b) {
-                    const range& r = m_ranges[template_range(ot, it, b)];
-                    const lt_group g{ot, it, b};
-                    for (std::size_t j = r.first_job; j < r.end_job; ++j) f(m_jobs[j], g);
-                }
+            for (unsigned b = 0; b < m_plan.bands.size(); ++b)
+                for (unsigned it = 0; it < m_plan.in_tiles; ++it)
+                    for (unsigned kg = 0; kg < m_plan.kernel_groups.size(); ++kg) {
+                        const range& r = m_ranges[template_range(ot, b, it, kg)];
+                        const lt_group g{ot, it, b, kg};
+                        for (std::size_t j = r.first_job; j < r.end_job; ++j) f(m_jobs[j], g);
+                    }
         const range& t = m_ranges.back();
         for (std::size_t j = t.first_job; j < t.end_job; ++j) f(m_jobs[j], t.group);
     }
@@ -103,10 +105,10 @@ private:
         lt_group group;
         std::size_t first_job = 0, end_job = 0;
     };
-    std::size_t template_range(unsigned ot, unsigned it, unsigned b) const {
+    std::size_t template_range(unsigned ot, unsigned b, unsigned it, unsigned kg) const {
         const unsigned t_ot = ot == 0 ? 0 : 1;
         const unsigned t_it = it == 0 ? 0 : (it + 1 == m_plan.in_tiles ? m_t_in - 1 : 1);
-        return (std::size_t{t_ot} * m_t_in + t_it) * m_plan.bands.size() + b;
+        return ((std::size_t{t_ot} * m_plan.bands.size() + b) * m_t_in + t_it) * m_plan.kernel_groups.size() + kg;
     }
     bool cut(const tiling_plan& sched_plan);
     void add_job(std::size_t first, std::size_t end);
@@ -136,6 +138,11 @@ public:
     std::uint64_t cycles() const { return m_stats.cycles.total(); }
 
 private:
+    /// Index of a pass group in m_folded: a band's contributions (itile, group) are consecutive.
+    std::size_t folded_id(const lt_group& g) const {
+        return ((std::size_t{g.otile} * m_plan.bands.size() + g.band) * m_plan.in_tiles + g.itile) *
+                   m_plan.kernel_groups.size() + g.group;
+    }
     void account(const lt_job& j);
     void compute(const schedule_step& s, const lt_group& g);
     void fold();
@@ -148,22 +155,24 @@ private:
     tiling_plan m_plan;
     pass_compute m_pass;
     unsigned m_k2 = 0;
+    unsigned m_slots = 0;            // kernel positions of the largest group
     unsigned m_cols = 0;
     unsigned m_out_pixels = 0;
     std::size_t m_plane_stride = 0;  // band positions of the largest band
 
     bool m_pending = false;                   // planes hold a group not yet folded
     lt_group m_group;                         // the group the planes belong to
-    std::vector<std::uint64_t> m_covered;     // positions computed per kij of m_group
-    std::vector<std::uint16_t> m_planes16;    // [kij][c][position], psum_bits <= 16
+    std::vector<std::uint64_t> m_covered;     // positions computed per kernel slot of m_group
+    std::vector<std::uint16_t> m_planes16;    // [kij - group first][c][position], psum_bits <= 16
     std::vector<std::uint32_t> m_planes32;    // same, psum_bits > 16
     std::vector<std::uint16_t> m_acc16;       // [otile][c][pixel]: SFU sums across input tiles
     std::vector<std::uint32_t> m_acc32;
-    std::vector<std::uint8_t> m_folded;       // [otile][itile][band]: folded once
+    std::vector<std::uint8_t> m_folded;       // [otile][band][itile][group]: folded once
     std::uint64_t m_finished_bands = 0;       // (otile, band) outputs produced
 
     run_stats m_stats;
-    layer_output m_out;
+    layer_output m_out;   ///< after ReLU
+    layer_output m_sums;  ///< the SFU accumulators before ReLU (run_result::sums)
 };
 
 /// The LT model without the SystemC kernel: the same jobs and accounting as run_lt_systemc.

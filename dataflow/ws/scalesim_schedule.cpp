@@ -10,11 +10,11 @@ scalesim_layer scalesim_shape(const layer_keys& L) {
     scalesim_layer s;
     s.ifmap_h = L.padded_height;
     s.ifmap_w = L.padded_width;
-    s.filter_h = L.kernel;
-    s.filter_w = L.kernel;
+    s.filter_h = L.kernel_h;
+    s.filter_w = L.kernel_w;
     s.channels = L.in_channels;
     s.filters = L.out_channels;
-    s.stride = 1;
+    s.stride = L.stride;
     return s;
 }
 

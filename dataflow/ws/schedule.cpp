@@ -43,15 +43,17 @@ std::uint64_t xmem_write_cycles(const accel_config& cfg) {
 
 unsigned weight_words(const accel_config& cfg) { return cfg.arch.cols * cfg.layer.channels_per_lane(); }
 
-layer_keys band_shape(const layer_keys& L, const row_band& b) {
+layer_keys band_shape(const layer_keys& L, const map_band& b) {
     layer_keys s = L;
-    s.padded_height = b.in_rows(L.kernel);
+    s.padded_height = b.in_rows;
+    s.padded_width = b.in_cols;
     return s;
 }
 
-std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan& plan, unsigned itile) {
-    const std::uint64_t reads = cfg.layer.kernel_positions() + (itile > 0 ? 1 : 0);
-    const std::uint64_t write_back = itile + 1 < plan.in_tiles ? 1 : 0;
+std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan& plan, unsigned itile,
+                                     unsigned group) {
+    const std::uint64_t reads = plan.kernel_groups.at(group).count + (plan.first_contribution(itile, group) ? 0 : 1);
+    const std::uint64_t write_back = plan.last_contribution(itile, group) ? 0 : 1;
     return 1 + 2 + reads + cfg.arch.pmem.read_latency + cfg.arch.sfu_latency + write_back;
 }
 
@@ -168,7 +170,7 @@ class step_writer {
 public:
     explicit step_writer(std::vector<schedule_step>& out) : m_out(out) {}
 
-    unsigned otile = 0, itile = 0, band = 0, kij = 0, chunk = 0;
+    unsigned otile = 0, itile = 0, band = 0, group = 0, kij = 0, chunk = 0;
 
     schedule_step& add(step_kind kind, std::uint64_t cycles, std::uint64_t cycle_buckets::*bucket) {
         schedule_step s;
@@ -179,6 +181,7 @@ public:
         s.otile = otile;
         s.itile = itile;
         s.band = band;
+        s.group = group;
         s.kij = kij;
         s.chunk = chunk;
         m_now += cycles;
@@ -205,38 +208,42 @@ schedule_step& add_writes(step_writer& w, step_kind kind, unsigned words, std::u
     return s;
 }
 
-/// The loop nest every schedule runs: output tiles, then input tiles, then row bands; `w` is
-/// pointed at each group before `f(itile, band)`.
+/// The loop nest every schedule runs: output tiles, then bands, then input tiles, then kernel
+/// groups (a band's contributions in a row, so its partial sums need one word per band pixel);
+/// `w` is pointed at each group before `f(itile, band, group)`.
 template <typename F>
 void for_each_group(const tiling_plan& plan, step_writer& w, F&& f) {
     for (unsigned ot = 0; ot < plan.out_tiles; ++ot)
-        for (unsigned it = 0; it < plan.in_tiles; ++it)
-            for (unsigned b = 0; b < plan.bands.size(); ++b) {
-                w.otile = ot;
-                w.itile = it;
-                w.band = b;
-                w.kij = 0;
-                w.chunk = 0;
-                f(it, b);
-            }
+        for (unsigned b = 0; b < plan.bands.size(); ++b)
+            for (unsigned it = 0; it < plan.in_tiles; ++it)
+                for (unsigned g = 0; g < plan.kernel_groups.size(); ++g) {
+                    w.otile = ot;
+                    w.itile = it;
+                    w.band = b;
+                    w.group = g;
+                    w.kij = 0;
+                    w.chunk = 0;
+                    f(it, b, g);
+                }
 }
 
 void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writer& w) {
     const layer_keys& L = cfg.layer;
     const arch_keys& A = cfg.arch;
     const unsigned cw = weight_words(cfg);
-    const unsigned k2 = L.kernel_positions();
     const std::uint64_t wc = xmem_write_cycles(cfg);
     const unsigned xl = A.xmem.read_latency;
     using B = cycle_buckets;
 
-    for_each_group(plan, w, [&](unsigned it, unsigned b) {
+    for_each_group(plan, w, [&](unsigned it, unsigned b, unsigned g) {
         const unsigned nb = plan.band_positions(plan.bands[b], L);
         const unsigned ob = plan.band_out_positions(plan.bands[b], L);
+        const kernel_group& kg = plan.kernel_groups[g];
         w.add(step_kind::reset, ref_reset_cycles, &B::idle);
         w.add(step_kind::idle, ref_reset_idle, &B::idle);
-        add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
-        for (unsigned q = 0; q < k2; ++q) {
+        // The band's activations stay in xmem for the input tile's later kernel groups.
+        if (g == 0) add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+        for (unsigned q = kg.first; q < kg.first + kg.count; ++q) {
             w.kij = q;
             w.chunk = 0;
             w.add(step_kind::reset, ref_reset_cycles, &B::idle);
@@ -287,19 +294,19 @@ void build_reference(const accel_config& cfg, const tiling_plan& plan, step_writ
         w.kij = 0;
         w.chunk = 0;
         w.add(step_kind::idle, 1, &B::idle);
-        const std::uint64_t pc = reference_pixel_cycles(cfg, plan, it);
-        const bool write_back = it + 1 < plan.in_tiles;
+        const std::uint64_t pc = reference_pixel_cycles(cfg, plan, it, g);
+        const bool write_back = !plan.last_contribution(it, g);
         for (unsigned o = 0; o <= ob; ++o) {
             auto& s = w.add(step_kind::accumulate_pixel, pc, &B::accumulate);
             s.first = o;
             if (o < ob) {  // the (O_b + 1)-th iteration is the tb's check of the last pixel
                 s.count = 1;
-                s.pmem_reads = k2 + (it > 0 ? 1 : 0);
+                s.pmem_reads = kg.count + (plan.first_contribution(it, g) ? 0 : 1);
                 s.pmem_writes = write_back ? 1 : 0;
             }
         }
     });
-    w.otile = w.itile = w.band = 0;
+    w.otile = w.itile = w.band = w.group = 0;
     w.add(step_kind::tail, ref_tail, &B::idle);
 }
 
@@ -327,15 +334,14 @@ void meter_reference(const accel_config& cfg, const std::vector<schedule_step>& 
 }  // namespace
 
 overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan& plan, unsigned itile,
-                                     unsigned band, std::uint64_t start) {
+                                     unsigned band, std::uint64_t start, unsigned group) {
     const layer_keys& L = cfg.layer;
     const arch_keys& A = cfg.arch;
-    const row_band& rb = plan.bands.at(band);
-    const unsigned nb = plan.band_positions(rb, L);
-    const unsigned ob = plan.band_out_positions(rb, L);
-    const unsigned ow = L.out_width();
-    const unsigned pw = L.padded_width;
-    const unsigned k = L.kernel;
+    const map_band& rb = plan.bands.at(band);
+    const kernel_group& kg = plan.kernel_groups.at(group);
+    const unsigned nb = rb.positions();
+    const unsigned pw = rb.in_cols;
+    const unsigned kw = L.kernel_w, s = L.stride;
     const unsigned cw = weight_words(cfg);
     const std::uint64_t wc = xmem_write_cycles(cfg);
     const unsigned xl = A.xmem.read_latency;
@@ -344,16 +350,16 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
     const std::uint64_t R = A.rows, C = A.cols;
 
     overlapped_band ob_plan;
-    ob_plan.acc_base = plan.in_tiles > 1 ? plan.partial_base + rb.out_row0 * ow : plan.psum_base;
-    ob_plan.words.reserve(std::size_t{L.kernel_positions()} * nb);
+    ob_plan.acc_base = plan.contributions() > 1 ? plan.partial_base : plan.psum_base;
+    ob_plan.words.reserve(std::size_t{kg.count} * nb);
 
     // pmem port occupancy of the drain (cycles with a read or a write).
     std::set<std::uint64_t> busy;
     std::uint64_t x = start;          // xmem free from here
     std::uint64_t last_write = 0;     // cycle of the previous drained word
     bool any_word = false;
-    for (unsigned q = 0; q < L.kernel_positions(); ++q) {
-        const unsigned ki = q / k, kj = q % k;
+    for (unsigned q = kg.first; q < kg.first + kg.count; ++q) {
+        const unsigned ki = q / kw, kj = q % kw;
         unsigned c = 0;
         for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
             overlapped_job j;
@@ -385,9 +391,11 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
                 overlapped_word wd;
                 const unsigned p = first + i;
                 const unsigned prow = p / pw, pcol = p % pw;
-                if (prow >= ki && pcol >= kj && prow - ki < rb.out_rows && pcol - kj < ow) {
-                    wd.pixel = static_cast<std::int32_t>((prow - ki) * ow + (pcol - kj));
-                    wd.first = itile == 0 && q == 0;
+                // Position (orow x stride + ki, ocol x stride + kj) holds pixel (orow, ocol)'s psum.
+                if (prow >= ki && pcol >= kj && (prow - ki) % s == 0 && (pcol - kj) % s == 0 &&
+                    (prow - ki) / s < rb.out_rows && (pcol - kj) / s < rb.out_cols) {
+                    wd.pixel = static_cast<std::int32_t>((prow - ki) / s * rb.out_cols + (pcol - kj) / s);
+                    wd.first = plan.first_contribution(itile, group) && q == kg.first;
                 }
                 std::uint64_t t = j.exec_start + 1 + R + C + i;
                 if (any_word) t = std::max(t, last_write + 1);
@@ -409,7 +417,6 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
         }
     }
     ob_plan.drain_end = std::max(x, any_word ? last_write + 1 : x);
-    (void)ob;
     return ob_plan;
 }
 
@@ -425,11 +432,12 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
                                        "needs l0.depth >= array.rows ({}), got {}", A.rows, A.l0_depth));
     w.add(step_kind::reset, ref_reset_cycles, &B::idle);
     w.add(step_kind::idle, ref_reset_idle, &B::idle);
-    for_each_group(plan, w, [&](unsigned it, unsigned b) {
+    for_each_group(plan, w, [&](unsigned it, unsigned b, unsigned g) {
         const unsigned nb = plan.band_positions(plan.bands[b], L);
         const unsigned ob = plan.band_out_positions(plan.bands[b], L);
-        add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
-        const overlapped_band tl = plan_overlapped_band(cfg, plan, it, b, w.now());
+        // The band's activations stay in xmem for the input tile's later kernel groups.
+        if (g == 0) add_writes(w, step_kind::write_act, nb, wc, &B::load_data);
+        const overlapped_band tl = plan_overlapped_band(cfg, plan, it, b, w.now(), g);
         const std::uint64_t R = A.rows;
         for (const auto& j : tl.jobs) {
             // L0 writes and reads are both one contiguous run (load, then execute).
@@ -473,21 +481,21 @@ void build_overlapped(const accel_config& cfg, const tiling_plan& plan, step_wri
             d.pmem_writes += 1;
             d.pmem_reads += tl.words[wi].first ? 0 : 1;
         }
-        if (it + 1 == plan.in_tiles) {
+        if (plan.last_contribution(it, g)) {
             auto& r = w.add(step_kind::readout, overlapped_readout_cycles(cfg, ob), &B::accumulate);
             r.count = ob;
             r.pmem_reads = ob;
         }
     });
-    w.otile = w.itile = w.band = 0;
+    w.otile = w.itile = w.band = w.group = 0;
     w.add(step_kind::tail, ref_tail, &B::idle);
 }
 
 }  // namespace
 
 std::vector<schedule_step> build_schedule(const accel_config& cfg, const tiling_plan& plan) {
-    if (plan.chunk == 0 || plan.bands.empty())
-        throw config_error("schedule: the tiling plan has no bands or a zero chunk size");
+    if (plan.chunk == 0 || plan.bands.empty() || plan.kernel_groups.empty())
+        throw config_error("schedule: the tiling plan has no bands, no kernel groups or a zero chunk size");
     if (weight_words(cfg) > cfg.arch.l0_depth && cfg.arch.schedule == schedule_kind::reference)
         throw config_error(fmt::format("l0.depth: the reference schedule loads {} weight words per kij into "
                                        "L0 and needs l0.depth >= {}, got {}", weight_words(cfg),
@@ -541,10 +549,11 @@ cycle_buckets total_cycles(const std::vector<schedule_step>& steps) {
 }
 
 std::uint64_t group_cycles(const std::vector<schedule_step>& steps, unsigned otile, unsigned itile,
-                           unsigned band) {
+                           unsigned band, unsigned group) {
     std::uint64_t n = 0;
     for (const auto& s : steps)
-        if (s.otile == otile && s.itile == itile && s.band == band && s.kind != step_kind::tail) n += s.cycles;
+        if (s.otile == otile && s.itile == itile && s.band == band && s.group == group && s.kind != step_kind::tail)
+            n += s.cycles;
     return n;
 }
 

@@ -60,6 +60,7 @@ struct schedule_step {
     std::uint64_t cycles = 0;  ///< exact length in cycles
     cycle_buckets buckets;     ///< where those cycles go; buckets.total() == cycles
     unsigned otile = 0, itile = 0, band = 0;
+    unsigned group = 0;        ///< kernel group (tiling_plan::kernel_groups) of the pass group
     unsigned kij = 0;          ///< kernel position (kij steps); 0 otherwise
     unsigned chunk = 0;        ///< chunk index within the kij (chunked steps)
     unsigned first = 0;        ///< first band position (act/chunk steps) or pixel (accumulate/readout)
@@ -79,10 +80,12 @@ std::uint64_t xmem_write_cycles(const accel_config& cfg);
 /// Weight words per kij: C (4-bit) or 2C (2-bit mode).
 unsigned weight_words(const accel_config& cfg);
 
-/// The band's layer shape: padded_height = the band's input rows (positions N_b).
-layer_keys band_shape(const layer_keys& L, const row_band& b);
+/// The band's layer shape: padded_height x padded_width = the band's input rows x columns
+/// (positions N_b).
+layer_keys band_shape(const layer_keys& L, const map_band& b);
 
-/// The whole run's steps in time order (otile, then itile, then band), ending with the tail.
+/// The whole run's steps in time order (otile, then band, then itile, then kernel group),
+/// ending with the tail.
 /// Throws config_error when the schedule cannot run on the configuration (e.g. "overlapped"
 /// with l0.depth <= array.rows).
 std::vector<schedule_step> build_schedule(const accel_config& cfg, const tiling_plan& plan);
@@ -103,9 +106,10 @@ std::uint64_t first_psum_latency(const accel_config& cfg, unsigned col);
 /// Sum of the steps' buckets (cycles.total() is the run's cycle count).
 cycle_buckets total_cycles(const std::vector<schedule_step>& steps);
 
-/// Sum of the cycles of the steps of one pass group (otile, itile, band), kij steps included.
+/// Sum of the cycles of the steps of one pass group (otile, itile, band, kernel group), kij
+/// steps included.
 std::uint64_t group_cycles(const std::vector<schedule_step>& steps, unsigned otile, unsigned itile,
-                           unsigned band);
+                           unsigned band, unsigned group = 0);
 
 // ---- Overlapped schedule detail (the sequencer replays the same timeline) ----
 
@@ -135,18 +139,22 @@ struct overlapped_band {
     std::vector<overlapped_job> jobs;
     std::vector<overlapped_word> words;
     std::uint64_t drain_end = 0;  ///< one past the last pmem write / pop of the pass
-    unsigned acc_base = 0;        ///< pmem word of pixel 0 (band-local, or partial_base + global)
+    unsigned acc_base = 0;        ///< pmem word of band pixel 0 (0, or partial_base with several contributions)
 };
 
-/// Plans one overlapped band pass. `itile` decides the first contribution and the pmem region.
+/// Plans one overlapped band pass of kernel group `group`. `itile` and `group` decide the first
+/// contribution.
 overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan& plan,
-                                     unsigned itile, unsigned band, std::uint64_t start);
+                                     unsigned itile, unsigned band, std::uint64_t start, unsigned group = 0);
 
 /// Cycles of the overlapped read-out of `pixels` output pixels (pipelined pmem -> SFU -> out).
 std::uint64_t overlapped_readout_cycles(const accel_config& cfg, unsigned pixels);
 
-/// Cycles of one reference SFU iteration (reset 1, idle 2, reads, adds, output step, write-back).
-std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan& plan, unsigned itile);
+/// Cycles of one reference SFU iteration of contribution (itile, group): reset 1, idle 2, the
+/// group's psum reads (and the partial read after the first contribution), adds, output step,
+/// partial write-back (before the last contribution).
+std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan& plan, unsigned itile,
+                                     unsigned group = 0);
 
 /// Cycles the reference flow adds to the 12-cycle gap between a kij's kernel load and its first
 /// activation prefetch, so that L0 row R-1, still popping the load's C' weights (the L0 skew),

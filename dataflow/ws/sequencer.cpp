@@ -45,21 +45,21 @@ void sequencer::emit_n(accel_core& core, const instruction& in, std::uint64_t n)
 
 const std::vector<std::uint8_t>& sequencer::prepare_acts(unsigned itile, unsigned band) {
     const layer_keys& L = m_layer.shape;
-    const row_band& b = m_plan.bands[band];
-    const unsigned nb = m_plan.band_positions(b, L);
-    const unsigned nij0 = b.out_row0 * L.padded_width;
+    const map_band& b = m_plan.bands[band];
+    const unsigned nb = b.positions();
     const unsigned cpl = L.channels_per_lane();
     const unsigned ic0 = itile * m_plan.pass_in_channels;
     m_acts.assign(std::size_t{nb} * m_xbytes, 0);
     for (unsigned p = 0; p < nb; ++p) {
         std::uint8_t* w = &m_acts[std::size_t{p} * m_xbytes];
+        const unsigned nij = b.position(p, L.padded_width);
         for (unsigned r = 0; r < m_cfg.arch.rows; ++r) {
             unsigned lane = 0;
             for (unsigned h = 0; h < cpl; ++h) {  // 2-bit: channel 2r low, 2r+1 high
                 const unsigned ic = ic0 + r * cpl + h;
-                if (ic < L.in_channels) lane |= unsigned{m_layer.act_at(ic, nij0 + p)} << (h * 2);
+                if (ic < L.in_channels) lane |= unsigned{m_layer.act_at(ic, nij)} << (h * 2);
             }
-            if (cpl == 1 && ic0 + r < L.in_channels) lane = m_layer.act_at(ic0 + r, nij0 + p);
+            if (cpl == 1 && ic0 + r < L.in_channels) lane = m_layer.act_at(ic0 + r, nij);
             sram_core::set_lane(w, r, 4, lane & 0xF);
         }
     }
@@ -89,7 +89,7 @@ void sequencer::prepare_weights(unsigned otile, unsigned itile, unsigned kij) {
 
 void sequencer::capture(const accel_core& core, unsigned band, unsigned pixel, unsigned otile) {
     const layer_keys& L = m_layer.shape;
-    const unsigned o = m_plan.bands[band].out_row0 * L.out_width() + pixel;
+    const unsigned o = m_plan.bands[band].out_pixel(pixel, L.out_width());
     for (unsigned c = 0; c < m_cfg.arch.cols; ++c) {
         const unsigned oc = otile * m_cfg.arch.cols + c;
         if (oc >= L.out_channels) break;
@@ -189,42 +189,44 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
             in = blank();
             in.ofifo_rd = true;
             in.pmem_en = in.pmem_wr = true;
-            in.pmem_addr = m_plan.psum_base + psum_address(s.kij, s.first + j, nb);
+            in.pmem_addr = m_plan.psum_base + psum_address(s.kij - m_plan.kernel_groups[s.group].first, s.first + j, nb);
             emit(core, in);
         }
         break;
     }
     case step_kind::accumulate_pixel: {
         const layer_keys bs = band_shape(L, m_plan.bands[s.band]);
-        const unsigned ow = L.out_width();
-        const bool last_itile = s.itile + 1 == m_plan.in_tiles;
+        const unsigned ow = m_plan.bands[s.band].out_cols;  // band-local pixel s.first
+        const kernel_group& kg = m_plan.kernel_groups[s.group];
+        const bool last = m_plan.last_contribution(s.itile, s.group);
         in.reset = true;
         emit(core, in);
         // The tb checks the previous pixel's sfp_out at the first cycle of the next iteration.
-        if (s.first > 0 && last_itile) capture(core, s.band, s.first - 1, s.otile);
+        if (s.first > 0 && last) capture(core, s.band, s.first - 1, s.otile);
         for (std::uint64_t c = 1; c < s.cycles; ++c) {
             in = blank();
             if (s.count) {
-                const unsigned pl = A.pmem.read_latency, k2 = L.kernel_positions();
-                const unsigned reads = k2 + (s.itile > 0 ? 1 : 0);
+                const unsigned pl = A.pmem.read_latency;
+                const unsigned reads = kg.count + (m_plan.first_contribution(s.itile, s.group) ? 0 : 1);
                 const std::uint64_t j = c - 3;  // cycles 1, 2: idle
                 if (c >= 3 && j < reads + pl) {
                     if (j < reads) {
                         in.pmem_en = true;
-                        if (j < k2) {
-                            in.pmem_addr = m_plan.psum_base + acc_address(s.first / ow, s.first % ow, static_cast<unsigned>(j), bs);
+                        if (j < kg.count) {
+                            in.pmem_addr = m_plan.psum_base + acc_address(s.first / ow, s.first % ow,
+                                                                          kg.first + static_cast<unsigned>(j), bs, kg.first);
                         } else {
-                            in.pmem_addr = m_plan.partial_base + m_plan.bands[s.band].out_row0 * ow + s.first;
+                            in.pmem_addr = m_plan.partial_base + s.first;
                         }
                     }
                     in.acc = j >= pl;
                 } else if (c >= 3 + reads + pl && c < 3 + reads + pl + A.sfu_latency) {
                     in.sfu_out = true;
-                    in.relu = last_itile;
+                    in.relu = last;
                 } else if (c >= 3 + reads + pl + A.sfu_latency) {  // partial write-back
                     in.pmem_en = in.pmem_wr = true;
                     in.pmem_src = pmem_source::sfu;
-                    in.pmem_addr = m_plan.partial_base + m_plan.bands[s.band].out_row0 * ow + s.first;
+                    in.pmem_addr = m_plan.partial_base + s.first;
                 }
             }
             emit(core, in);
@@ -260,8 +262,6 @@ void sequencer::run_overlapped(const schedule_step& s, accel_core& core) {
             in.xmem_data = &m_acts[std::size_t{j} * m_xbytes];
             emit(core, in);
         }
-        m_tl = plan_overlapped_band(m_cfg, m_plan, s.itile, s.band, core.cycle());
-        m_job = m_w_rd = m_w_wr = m_w_q = 0;
         return;
     case step_kind::readout: {
         const std::uint64_t t0 = core.cycle();
@@ -286,6 +286,18 @@ void sequencer::run_overlapped(const schedule_step& s, accel_core& core) {
         return;
     }
     case step_kind::stream:
+        // A pass group's first job plans its timeline, from the cycle the schedule did.
+        if (!m_tl_valid || s.otile != m_tl_otile || s.band != m_tl_band || s.itile != m_tl_itile ||
+            s.group != m_tl_group) {
+            m_tl = plan_overlapped_band(m_cfg, m_plan, s.itile, s.band, s.start, s.group);
+            m_job = m_w_rd = m_w_wr = m_w_q = 0;
+            m_tl_valid = true;
+            m_tl_otile = s.otile;
+            m_tl_band = s.band;
+            m_tl_itile = s.itile;
+            m_tl_group = s.group;
+        }
+        break;
     case step_kind::drain_tail:
         break;
     default:

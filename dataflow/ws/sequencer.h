@@ -58,6 +58,8 @@ private:
     layer_output m_out, m_sums;
     overlapped_band m_tl;
     std::size_t m_job = 0, m_w_rd = 0, m_w_wr = 0, m_w_q = 0;
+    bool m_tl_valid = false;  // m_tl is the timeline of pass group (otile, band, itile, group)
+    unsigned m_tl_otile = 0, m_tl_band = 0, m_tl_itile = 0, m_tl_group = 0;
     bool m_check_valid = false;
     std::function<void(const instruction&)> m_on_cycle;
 };

@@ -6,32 +6,186 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 namespace satlm {
 
 namespace {
 
-/// Words one band of `out_rows` output rows needs: N_b = (out_rows + k - 1) x padded_width.
-std::uint64_t band_words(unsigned out_rows, const layer_keys& L) {
-    return std::uint64_t{out_rows + L.kernel - 1} * L.padded_width;
+std::string plural(std::uint64_t n, const char* what) {
+    return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
+}
+
+/// Padded input rows (or columns) a band of n output rows reads: (n - 1) x stride + filter,
+/// or the whole padded dimension when the band spans all `out` output rows and `tail` is set.
+std::uint64_t in_extent(unsigned n, unsigned out, unsigned filter, unsigned padded, unsigned stride,
+                        bool tail) {
+    if (n == out && tail) return padded;
+    return std::uint64_t{n - 1} * stride + filter;
+}
+
+/// Splits `total` into `parts` as evenly as possible, the larger parts first.
+std::vector<unsigned> even_split(unsigned total, unsigned parts) {
+    std::vector<unsigned> v(parts, total / parts);
+    for (unsigned i = 0; i < total % parts; ++i) ++v[i];
+    return v;
+}
+
+/// The memory side of one candidate: a band of r x c output pixels with kernel groups of g.
+struct fit_model {
+    const layer_keys& L;
+    std::uint64_t act_have;    // activation words below the weight base
+    std::uint64_t pmem_words;
+    unsigned in_tiles;
+    bool tail = true;          // spanning bands read the whole padded dimension
+
+    std::uint64_t in_rows(unsigned r) const {
+        return in_extent(r, L.out_height(), L.kernel_h, L.padded_height, L.stride, tail);
+    }
+    std::uint64_t in_cols(unsigned c) const {
+        return in_extent(c, L.out_width(), L.kernel_w, L.padded_width, L.stride, tail);
+    }
+    std::uint64_t positions(unsigned r, unsigned c) const { return in_rows(r) * in_cols(c); }
+    unsigned groups(unsigned g) const { return static_cast<unsigned>(ceil_div(L.kernel_positions(), g)); }
+    /// Partial-output words: one per band pixel when a pixel gets more than one contribution.
+    std::uint64_t partial(unsigned r, unsigned c, unsigned g) const {
+        return std::uint64_t{in_tiles} * groups(g) > 1 ? std::uint64_t{r} * c : 0;
+    }
+    /// The band's activations (N_b + 1 words, the last prefetch reads one past) fit below the
+    /// weight base, and g psum slots of N_b words (+1 for the stale word the last OFIFO read
+    /// writes) fit below the partial region.
+    bool fits(unsigned r, unsigned c, unsigned g) const {
+        const std::uint64_t n = positions(r, c);
+        return n + 1 <= act_have && std::uint64_t{g} * n + 1 + partial(r, c, g) <= pmem_words;
+    }
+};
+
+/// Estimated cycles of a plan of r x c bands and kernel groups of g, after the reference flow's
+/// main terms (per band: activation writes; per kernel position: the fixed reset/weight phase
+/// and three cycles per streamed position plus a drain per chunk; per group: one SFU pass over
+/// the band's pixels). Only compares candidates; the schedule gives the real count.
+double estimate_cycles(const accel_config& cfg, const fit_model& m, unsigned r, unsigned c, unsigned g) {
+    const layer_keys& L = cfg.layer;
+    const arch_keys& A = cfg.arch;
+    const double bands = double(ceil_div(L.out_height(), r)) * double(ceil_div(L.out_width(), c));
+    const double n = double(m.positions(r, c));
+    const double k2 = L.kernel_positions();
+    const double cw = double(A.cols) * L.channels_per_lane();
+    const double chunks = std::ceil(n / std::min(A.l0_depth, A.ofifo_depth));
+    const double per_kij = 30 + 3 * cw + 3 * n + chunks * (A.rows + A.cols + 6);
+    const double per_group = 15 + (double(r) * c + 1) * (g + 7);
+    return bands * (n + k2 * per_kij + m.groups(g) * per_group);
+}
+
+struct shape_choice {
+    unsigned rows = 0, cols = 0, group = 0;
+};
+
+/// Row bands of full width with every kernel position in one group: the largest band height
+/// that fits (the map fits whole when it can; one output row must fit).
+bool plan_row_bands(const fit_model& m, shape_choice& best) {
+    const layer_keys& L = m.L;
+    const unsigned k2 = L.kernel_positions();
+    if (!m.fits(1, L.out_width(), k2)) return false;
+    unsigned lo = 1, hi = L.out_height();
+    while (lo < hi) {  // the constraints are monotonic in the band height
+        const unsigned mid = lo + (hi - lo + 1) / 2;
+        if (m.fits(mid, L.out_width(), k2)) lo = mid;
+        else hi = mid - 1;
+    }
+    best = {lo, L.out_width(), k2};
+    return true;
+}
+
+/// Bands in rows and columns, and kernel groups only when one output pixel's psums of every
+/// kernel position do not fit: the candidate with the fewest estimated cycles.
+bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) {
+    const layer_keys& L = m.L;
+    const unsigned k2 = L.kernel_positions();
+    std::vector<unsigned> group_sizes;
+    if (m.fits(1, 1, k2)) group_sizes.push_back(k2);
+    else
+        for (unsigned n = 2; n <= k2; ++n) {  // distinct sizes ceil(k2 / n), largest first
+            const unsigned g = static_cast<unsigned>(ceil_div(k2, n));
+            if (group_sizes.empty() || g != group_sizes.back()) group_sizes.push_back(g);
+        }
+    double best_cost = 0;
+    bool found = false;
+    for (unsigned g : group_sizes) {
+        if (!m.fits(1, 1, g)) continue;
+        for (unsigned r = 1; r <= L.out_height(); ++r) {
+            if (!m.fits(r, 1, g)) break;  // taller bands fit even less
+            unsigned lo = 1, hi = L.out_width();
+            while (lo < hi) {
+                const unsigned mid = lo + (hi - lo + 1) / 2;
+                if (m.fits(r, mid, g)) lo = mid;
+                else hi = mid - 1;
+            }
+            // As even as possible: the same band count with the smallest bands.
+            const unsigned rr = static_cast<unsigned>(ceil_div(L.out_height(), ceil_div(L.out_height(), r)));
+            const unsigned cc = static_cast<unsigned>(ceil_div(L.out_width(), ceil_div(L.out_width(), lo)));
+            const double cost = estimate_cycles(cfg, m, rr, cc, g);
+            if (!found || cost < best_cost) {
+                best = {rr, cc, g};
+                best_cost = cost;
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
+[[noreturn]] void impossible(const accel_config& cfg, const fit_model& m) {
+    const layer_keys& L = cfg.layer;
+    const std::uint64_t n = m.positions(1, 1);
+    if (n + 1 > m.act_have)
+        throw config_error(fmt::format(
+            "impossible geometry: xmem needs {} activation words below the weight base for a band "
+            "of one output pixel ({} x {} input positions + 1), has {} (xmem weight base)",
+            n + 1, m.in_rows(1), m.in_cols(1), m.act_have));
+    const std::uint64_t partial = m.partial(1, 1, 1);
+    throw config_error(fmt::format(
+        "impossible geometry: pmem needs {} words for one output pixel and one kernel position ({} "
+        "positions + 1{}), has {} (pmem.words{})",
+        n + 1 + partial, n, partial ? " + 1 partial-output word" : "", m.pmem_words,
+        cfg.arch.pmem.psum_base ? fmt::format(" - pmem.psum_base {}", cfg.arch.pmem.psum_base) : std::string()));
+    (void)L;
 }
 
 }  // namespace
 
 std::string tiling_plan::describe(const layer_keys& L) const {
-    auto plural = [](std::uint64_t n, const char* what) {
-        return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
+    (void)L;
+    // "9,9,8" for a few sizes; "60 x 2,1 x 1" (runs of equal sizes) for many.
+    auto sizes = [](const std::vector<unsigned>& v) {
+        std::string s;
+        if (v.size() <= 8) {
+            for (unsigned x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+            return s;
+        }
+        for (std::size_t i = 0; i < v.size();) {
+            std::size_t j = i;
+            while (j < v.size() && v[j] == v[i]) ++j;
+            s += fmt::format("{}{} x {}", s.empty() ? "" : ",", j - i, v[i]);
+            i = j;
+        }
+        return s;
     };
-    std::string rows;
-    for (const auto& b : bands) rows += (rows.empty() ? "" : ",") + std::to_string(b.out_rows);
+    std::vector<unsigned> rows, cols, groups;
+    for (unsigned b = 0; b < bands.size(); b += std::max(1u, col_bands)) rows.push_back(bands[b].out_rows);
+    for (unsigned b = 0; b < col_bands && b < bands.size(); ++b) cols.push_back(bands[b].out_cols);
+    for (const auto& g : kernel_groups) groups.push_back(g.count);
     unsigned max_positions = 0;
-    for (const auto& b : bands) max_positions = std::max(max_positions, band_positions(b, L));
+    for (const auto& b : bands) max_positions = std::max(max_positions, b.positions());
     const auto chunks_per_pass = chunk ? ceil_div(max_positions, chunk) : 0;
-    return fmt::format("{} x {} x {} ({} out rows), chunks of {} positions ({} per pass)",
-                       plural(out_tiles, "output tile"), plural(in_tiles, "input tile"),
-                       plural(bands.size(), "row band"), rows, chunk,
-                       chunks_per_pass);
+    std::string text = fmt::format("{} x {} x {} ({} out rows)", plural(out_tiles, "output tile"),
+                                   plural(in_tiles, "input tile"), plural(row_bands, "row band"), sizes(rows));
+    if (split_cols()) text += fmt::format(" x {} ({} out columns)", plural(col_bands, "column band"), sizes(cols));
+    if (split_kernel())
+        text += fmt::format(" x {} ({} kernel positions)", plural(kernel_groups.size(), "kernel group"),
+                            sizes(groups));
+    return text + fmt::format(", chunks of {} positions ({} per pass)", chunk, chunks_per_pass);
 }
 
 tiling_plan plan_tiling(const accel_config& cfg) {
@@ -46,10 +200,11 @@ tiling_plan plan_tiling(const accel_config& cfg) {
     if (p.chunk == 0)
         throw config_error(fmt::format("impossible geometry: l0.depth ({}) and ofifo.depth ({}) "
                                        "must both be at least 1", A.l0_depth, A.ofifo_depth));
-    if (L.kernel == 0 || L.padded_height < L.kernel || L.padded_width < L.kernel)
-        throw config_error(fmt::format("impossible geometry: a {0}x{0} kernel needs a padded map "
-                                       "of at least {0}x{0}, got {1}x{2}", L.kernel,
-                                       L.padded_height, L.padded_width));
+    if (L.kernel_h == 0 || L.kernel_w == 0 || L.stride == 0 || L.padded_height < L.kernel_h ||
+        L.padded_width < L.kernel_w)
+        throw config_error(fmt::format("impossible geometry: a {}x{} filter with stride {} needs a "
+                                       "padded map of at least {}x{}, got {}x{}", L.kernel_h, L.kernel_w,
+                                       L.stride, L.kernel_h, L.kernel_w, L.padded_height, L.padded_width));
 
     // Weights: C' words plus the stale word the (C'+1)-th read leaves behind.
     const unsigned weight_base = A.xmem_weight_base();
@@ -61,58 +216,52 @@ tiling_plan plan_tiling(const accel_config& cfg) {
             "(xmem.words {} - weight base {})",
             weight_need, weight_need - 1, weight_have, A.xmem.words, weight_base));
 
-    // Partial outputs of earlier input tiles live at the top of pmem (one word per pixel).
-    const std::uint64_t partial = p.in_tiles > 1 ? L.out_positions() : 0;
-    if (partial >= A.pmem.words)
-        throw config_error(fmt::format(
-            "impossible geometry: pmem needs {} words for the partial outputs of {} input tiles "
-            "plus the psums of a band, has {} (pmem.words)",
-            partial, p.in_tiles, A.pmem.words));
-    p.partial_base = static_cast<unsigned>(A.pmem.words - partial);
-    // The psums start at pmem.psum_base (words below it are left alone).
+    // Full-width row bands of every kernel position when one output row fits (a map that fits
+    // is never split); otherwise bands in rows and columns, and kernel groups when even one
+    // output pixel's psums of every kernel position do not fit. A band spanning a whole
+    // dimension reads its tail too (the rows past the last output's window), unless only the
+    // plan without that tail fits.
+    // The psums start at pmem.psum_base: the words below it are left alone.
     p.psum_base = A.pmem.psum_base;
-    const std::uint64_t psum_have = A.pmem.words - partial > p.psum_base ? A.pmem.words - partial - p.psum_base : 0;
-    const std::uint64_t k2 = L.kernel_positions();
+    fit_model m{L, weight_base, A.pmem.words > p.psum_base ? A.pmem.words - p.psum_base : 0, p.in_tiles};
+    shape_choice c;
+    bool planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
+    if (!planned) {
+        m.tail = false;
+        planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
+        if (!planned) {
+            m.tail = true;
+            impossible(cfg, m);
+        }
+    }
 
-    // A band fits when its activations (N_b + 1 words) fit below the weight base and its psums
-    // (k^2 x N_b + 1 words) fit below the partial region.
-    auto fits = [&](unsigned out_rows) {
-        const auto n = band_words(out_rows, L);
-        return n + 1 <= weight_base && k2 * n + 1 <= psum_have;
-    };
-    const unsigned out_rows = L.out_height();
-    if (!fits(1)) {
-        const auto n = band_words(1, L);
-        if (n + 1 > weight_base)
-            throw config_error(fmt::format(
-                "impossible geometry: xmem needs {} activation words below the weight base for a "
-                "band of one output row ({} input rows x {} + 1), has {} (xmem weight base)",
-                n + 1, L.kernel, L.padded_width, weight_base));
-        throw config_error(fmt::format(
-            "impossible geometry: pmem needs {} psum words for a band of one output row ({} "
-            "kernel positions x {} positions + 1), has {} (pmem.words {}{})",
-            k2 * n + 1, k2, n, psum_have, A.pmem.words,
-            (partial ? fmt::format(" - {} partial-output words", partial) : std::string()) +
-                (p.psum_base ? fmt::format(" - pmem.psum_base {}", p.psum_base) : std::string())));
+    const unsigned k2 = L.kernel_positions();
+    for (unsigned first = 0, n = m.groups(c.group), i = 0; i < n; ++i) {
+        const unsigned count = static_cast<unsigned>(ceil_div(k2 - first, n - i));  // even, larger first
+        p.kernel_groups.push_back({first, count});
+        first += count;
     }
-    // Largest band that fits (the constraints are monotonic in the band height).
-    unsigned lo = 1, hi = out_rows;
-    while (lo < hi) {
-        const unsigned mid = lo + (hi - lo + 1) / 2;
-        if (fits(mid)) lo = mid;
-        else hi = mid - 1;
-    }
-    const unsigned n_bands = static_cast<unsigned>(ceil_div(out_rows, lo));
-    // As even as possible: the first (out_rows % n_bands) bands get one row more.
-    const unsigned base = out_rows / n_bands, extra = out_rows % n_bands;
-    unsigned row = 0;
-    for (unsigned b = 0; b < n_bands; ++b) {
-        row_band band;
-        band.out_row0 = row;
-        band.out_rows = base + (b < extra ? 1 : 0);
-        row += band.out_rows;
-        p.bands.push_back(band);
-    }
+    const auto rows = even_split(L.out_height(), static_cast<unsigned>(ceil_div(L.out_height(), c.rows)));
+    const auto cols = even_split(L.out_width(), static_cast<unsigned>(ceil_div(L.out_width(), c.cols)));
+    p.row_bands = static_cast<unsigned>(rows.size());
+    p.col_bands = static_cast<unsigned>(cols.size());
+    unsigned max_pixels = 0;
+    for (unsigned r = 0, orow = 0; r < rows.size(); orow += rows[r++])
+        for (unsigned q = 0, ocol = 0; q < cols.size(); ocol += cols[q++]) {
+            map_band b;
+            b.out_row0 = orow;
+            b.out_rows = rows[r];
+            b.out_col0 = ocol;
+            b.out_cols = cols[q];
+            b.in_row0 = orow * L.stride;
+            b.in_rows = static_cast<unsigned>(m.in_rows(rows[r]));
+            b.in_col0 = ocol * L.stride;
+            b.in_cols = static_cast<unsigned>(m.in_cols(cols[q]));
+            max_pixels = std::max(max_pixels, b.out_positions());
+            p.bands.push_back(b);
+        }
+    // Partial outputs of earlier contributions live at the top of pmem (one word per pixel).
+    p.partial_base = A.pmem.words - (p.contributions() > 1 ? max_pixels : 0);
     return p;
 }
 

@@ -178,14 +178,39 @@ def test_scalesim_reports(a):
         print("ok: SCALE-Sim report files")
 
 
+def test_topologies(a):
+    """Every SCALE-Sim topology and GEMM file in tests/data/topologies runs unchanged on the default
+    memories in the LT fidelity: with data up to DATA_GMAC, timing alone above."""
+    DATA_GMAC = 8
+    base = os.path.join(ROOT, "tests", "data", "topologies")
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs if f.endswith(".csv"))
+    if len(files) < 20:
+        fail(f"expected the SCALE-Sim topologies in {base}, found {len(files)} files")
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in files:
+            rows = net_csv(a.satlm, [path, "--set", "model.fidelity=lt", "--no-data"], tmp, "timing")
+            gmac = sum(int(r["macs"]) for r in rows) / 1e9
+            if any(int(r["cycles_total"]) <= 0 for r in rows):
+                fail(f"{path}: a layer without cycles")
+            how = "timing only"
+            if gmac <= DATA_GMAC:
+                data = net_csv(a.satlm, [path, "--set", "model.fidelity=lt"], tmp, "data")
+                for d, n in zip(data, rows):
+                    if d["cycles_total"] != n["cycles_total"]:
+                        fail(f"{path} {d['layer']}: {d['cycles_total']} cycles with data, {n['cycles_total']} without")
+                how = "with data"
+            print(f"ok: {os.path.relpath(path, base)}: {len(rows)} layers, {gmac:.2f} GMAC, {how}")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("test", choices=["scalesim", "fidelities", "no-data", "report", "bad-input", "scalesim-reports"])
+    ap.add_argument("test", choices=["scalesim", "fidelities", "no-data", "report", "bad-input", "scalesim-reports",
+                                        "topologies"])
     ap.add_argument("--satlm", required=True)
     ap.add_argument("--shared", required=True)
     a = ap.parse_args()
     {"scalesim": test_scalesim, "fidelities": test_fidelities, "no-data": test_no_data, "report": test_report,
-     "bad-input": test_bad_input, "scalesim-reports": test_scalesim_reports}[a.test](a)
+     "bad-input": test_bad_input, "scalesim-reports": test_scalesim_reports, "topologies": test_topologies}[a.test](a)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,17 @@ add_test(NAME system/bad_input COMMAND bash ${SYS}/bad_input.sh $<TARGET_FILE:sa
 add_test(NAME system/gen_grid COMMAND bash ${SYS}/gen_grid.sh $<TARGET_FILE:satlm>)
 set_tests_properties(system/gen_grid PROPERTIES LABELS slow)
 add_test(NAME system/torch_export COMMAND bash ${SYS}/torch_export.sh $<TARGET_FILE:satlm>)
+# Hostile-input tier (docs/safety.md): one ctest per case of hostile_input.py (its @case lines).
+file(STRINGS ${SYS}/hostile_input.py hostile_lines REGEX "^@case\\(\"[a-z0-9_]+\"\\)")
+foreach(line IN LISTS hostile_lines)
+  string(REGEX REPLACE "^@case\\(\"([a-z0-9_]+)\"\\).*" "\\1" name "${line}")
+  add_test(NAME system/hostile/${name}
+           COMMAND ${Python3_EXECUTABLE} ${SYS}/hostile_input.py ${SYS_ARGS} --case ${name})
+endforeach()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${SYS}/hostile_input.py)
+# 200 random in-range key combinations: each runs or exits 2, none exits 3 or dies (4 GB of
+# address space).
+add_test(NAME system/key_property COMMAND ${Python3_EXECUTABLE} ${SYS}/key_property.py ${SYS_ARGS} --count 200)
 get_property(sys_tests DIRECTORY PROPERTY TESTS)
 foreach(t IN LISTS sys_tests)
   if(t MATCHES "^system/")
@@ -38,7 +49,7 @@ foreach(t IN LISTS sys_tests)
 endforeach()
 
 # `satlm net`: whole networks on the engine (tests/system/net_system.py).
-foreach(t scalesim fidelities no-data report bad-input scalesim-reports)
+foreach(t scalesim fidelities no-data report bad-input scalesim-reports topologies)
   add_test(NAME system/net/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/net_system.py ${t} ${SYS_ARGS})
   set_tests_properties(system/net/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
 endforeach()

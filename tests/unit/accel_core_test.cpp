@@ -73,9 +73,9 @@ BOOST_AUTO_TEST_CASE(random_geometries_both_schedules) {
         L.act_bits = rng() % 3 == 0 ? 2 : 4;
         L.in_channels = 1 + rng() % 40;
         L.out_channels = 1 + rng() % 40;
-        L.kernel = rng() % 4 == 0 ? 1 : 3;
-        L.padded_height = L.kernel + rng() % 12;
-        L.padded_width = L.kernel + rng() % 12;
+        L.kernel_h = L.kernel_w = rng() % 4 == 0 ? 1 : 3;
+        L.padded_height = L.kernel_h + rng() % 12;
+        L.padded_width = L.kernel_w + rng() % 12;
         const unsigned sizes[] = {4, 8, 16, 32, 64};
         cfg.arch.rows = sizes[rng() % 5];
         cfg.arch.cols = sizes[rng() % 4];

@@ -371,7 +371,8 @@ BOOST_AUTO_TEST_CASE(round_trips_through_the_vector_set_reader) {
             BOOST_TEST(vs.layer.shape.in_channels == p.in_ch);
             BOOST_TEST(vs.layer.shape.out_channels == p.out_ch);
             BOOST_TEST(vs.layer.shape.padded_height == layer.shape.padded_height);
-            BOOST_TEST(vs.layer.shape.kernel == p.k);
+            BOOST_TEST(vs.layer.shape.kernel_h == p.k);
+            BOOST_TEST(vs.layer.shape.kernel_w == p.k);
             BOOST_TEST(vs.layer.act == layer.act, boost::test_tools::per_element());
             BOOST_TEST(vs.layer.weight == layer.weight, boost::test_tools::per_element());
             BOOST_REQUIRE(vs.expected.output.has_value());
@@ -476,7 +477,9 @@ BOOST_AUTO_TEST_CASE(rejects_bad_options_with_one_line) {
         std::string expect;
     };
     const std::vector<bad> cases = {
-        {[](gen_options& o) { o.kernel = 4; }, "--kernel: expected an odd kernel size"},
+        {[](gen_options& o) { o.kernel = 0; }, "--kernel: expected 1..4096, got 0"},
+        {[](gen_options& o) { o.stride = 0; }, "--stride: expected 1..4096, got 0"},
+        {[](gen_options& o) { o.kernel_w = 7; }, "--kernel-w: a 3x7 kernel does not fit the padded 6x6 map"},
         {[](gen_options& o) { o.kernel = 7; o.pad = 0; }, "--kernel: a 7x7 kernel does not fit the padded 4x4 map"},
         {[](gen_options& o) { o.act_bits = 3; }, "--act-bits: expected 4 or 2, got 3"},
         {[](gen_options& o) { o.weight_bits = 8; }, "--weight-bits"},
@@ -630,12 +633,14 @@ BOOST_AUTO_TEST_CASE(builds_the_layer_from_npy_tensors) {
     alpha_on_int.weight_alpha = 1.0;
     gen_options two_bit = from("a_u8.npy", "w_i8.npy");
     two_bit.act_bits = 2;
+    gen_options kernel_given = from("a_u8.npy", "w_even.npy");  // 2x2 weights, --kernel 3
+    kernel_given.given = {"kernel"};
     const std::vector<bad> cases = {
         {from("a_bad.npy", "w_i8.npy"), "a_bad.npy: element [1, 1, 0] = 16 is out of range: expected 4-bit unsigned activations 0..15"},
         {two_bit, "a_u8.npy: element [0, 0, 4] = 4 is out of range: expected 2-bit unsigned activations 0..3"},
         {from("a_rank4.npy", "w_i8.npy"), "a_rank4.npy: expected an activation tensor [C, H, W] (rank 3), got shape (1, 3, 2, 5)"},
-        {from("a_u8.npy", "a_u8.npy"), "a_u8.npy: expected a weight tensor [K, C, k, k] (rank 4), got shape (3, 2, 5)"},
-        {from("a_u8.npy", "w_even.npy"), "w_even.npy: expected a square odd kernel"},
+        {from("a_u8.npy", "a_u8.npy"), "a_u8.npy: expected a weight tensor [K, C, kh, kw] (rank 4), got shape (3, 2, 5)"},
+        {kernel_given, "--kernel 3 contradicts"},
         {from("a_u8.npy", "w_ch.npy"), "w_ch.npy: expected 3 input channels (dimension 1) to match"},
         {from("missing.npy", "w_i8.npy"), "missing.npy: cannot open the .npy file"},
         {no_alpha, "a_f32.npy: a float32 tensor needs --act-alpha"},

@@ -22,25 +22,33 @@ layer_keys random_shape(std::mt19937_64& rng) {
     layer_keys L;
     L.in_channels = 1 + rng() % 20;
     L.out_channels = 1 + rng() % 20;
-    L.kernel = 1 + 2 * (rng() % 3);
-    L.padded_height = L.kernel + rng() % 7;
-    L.padded_width = L.kernel + rng() % 7;
+    // Square odd filters, and any other shape (even, non-square) with strides 1..4.
+    if (rng() % 2) {
+        L.kernel_h = L.kernel_w = 1 + 2 * (rng() % 3);
+    } else {
+        L.kernel_h = 1 + rng() % 5;
+        L.kernel_w = 1 + rng() % 5;
+        L.stride = 1 + rng() % 4;
+    }
+    L.padded_height = L.kernel_h + rng() % 9;
+    L.padded_width = L.kernel_w + rng() % 9;
     L.act_bits = rng() % 2 ? 4 : 2;
     L.weight_bits = 2 + rng() % 3;
     L.psum_bits = rng() % 3 == 0 ? 8 : 16;  // 8 bits: the wrap-around matters
     return L;
 }
 
-// The definition, loop by loop: out[o][oc] = sum_ic sum_kij W[oc][ic][kij] * act[ic][nij(o, kij)].
+// The definition, loop by loop: out[o][oc] = sum_ic sum_(ki,kj) W[oc][ic][ki * kw + kj] *
+// act[ic][(orow * stride + ki) * width + ocol * stride + kj].
 std::int64_t naive_sum(const layer_data& d, unsigned onij, unsigned oc) {
     const layer_keys& L = d.shape;
     const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
     std::int64_t s = 0;
     for (unsigned ic = 0; ic < L.in_channels; ++ic)
-        for (unsigned ki = 0; ki < L.kernel; ++ki)
-            for (unsigned kj = 0; kj < L.kernel; ++kj)
-                s += std::int64_t{d.weight_at(oc, ic, ki * L.kernel + kj)} *
-                     d.act_at(ic, (orow + ki) * L.padded_width + ocol + kj);
+        for (unsigned ki = 0; ki < L.kernel_h; ++ki)
+            for (unsigned kj = 0; kj < L.kernel_w; ++kj)
+                s += std::int64_t{d.weight_at(oc, ic, ki * L.kernel_w + kj)} *
+                     d.act_at(ic, (orow * L.stride + ki) * L.padded_width + ocol * L.stride + kj);
     return s;
 }
 
@@ -148,7 +156,7 @@ BOOST_AUTO_TEST_CASE(wraps_then_applies_relu) {
     layer_keys L;
     L.in_channels = 2;
     L.out_channels = 2;
-    L.kernel = 1;
+    L.kernel_h = L.kernel_w = 1;
     L.padded_height = 1;
     L.padded_width = 2;
     L.psum_bits = 8;

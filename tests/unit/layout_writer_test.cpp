@@ -109,7 +109,7 @@ std::vector<std::string> write_and_read_back(const fs::path& dir, accel_config l
             for (unsigned kij = 0; kij < L.kernel_positions(); ++kij, ++n) {
                 const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
                 const unsigned want_addr = layout.arch.pmem.psum_base + kij * L.positions() +
-                                           (orow + kij / L.kernel) * L.padded_width + ocol + kij % L.kernel;
+                                           (orow + kij / L.kernel_w) * L.padded_width + ocol + kij % L.kernel_w;
                 BOOST_TEST(vs.expected.acc->at(n) == want_addr);
             }
         BOOST_TEST(vs.config.arch.pmem.psum_base == layout.arch.pmem.psum_base);

@@ -106,9 +106,9 @@ BOOST_AUTO_TEST_CASE(matches_the_golden_on_tiled_banded_and_2_bit_layers) {
         L.psum_bits = psum_bits[t % 6];
         L.in_channels = 1 + rng() % 40;
         L.out_channels = 1 + rng() % 40;
-        L.kernel = t % 5 == 0 ? 1 : (t % 7 == 0 ? 5 : 3);
-        L.padded_height = L.kernel + rng() % 18;
-        L.padded_width = L.kernel + rng() % 18;
+        L.kernel_h = L.kernel_w = t % 5 == 0 ? 1 : (t % 7 == 0 ? 5 : 3);
+        L.padded_height = L.kernel_h + rng() % 18;
+        L.padded_width = L.kernel_w + rng() % 18;
         cfg.arch.rows = 4 + rng() % 29;
         cfg.arch.cols = 4 + rng() % 29;
         cfg.arch.schedule = rng() % 2 ? schedule_kind::overlapped : schedule_kind::reference;

@@ -2,6 +2,7 @@
 // layers and configurations. Every failure names the trial's seed and configuration; rerun one
 // trial by changing `first_seed` / the loop bounds.
 
+#include "support/random_layer.h"
 #include "support/sc_fixture.h"
 #include "testbench/golden.h"
 #include "engine/engine.h"
@@ -44,9 +45,9 @@ trial make_trial(unsigned seed) {
     L.psum_bits = pick(0, 4) == 0 ? pick(8, 32) : 16;
     L.in_channels = pick(1, 40);
     L.out_channels = pick(1, 40);
-    L.kernel = pick(0, 5) == 0 ? 1 : 3;
-    L.padded_height = std::max(L.kernel, pick(3, 20));
-    L.padded_width = std::max(L.kernel, pick(3, 20));
+    L.kernel_h = L.kernel_w = pick(0, 5) == 0 ? 1 : 3;
+    L.padded_height = std::max(L.kernel_h, pick(3, 20));
+    L.padded_width = std::max(L.kernel_w, pick(3, 20));
     A.rows = pick(4, 48);
     A.cols = pick(4, 32);
     A.schedule = pick(0, 1) ? schedule_kind::overlapped : schedule_kind::reference;
@@ -69,12 +70,50 @@ trial make_trial(unsigned seed) {
     for (auto& a : t.layer.act) a = static_cast<std::uint8_t>(act(rng));
     for (auto& x : t.layer.weight) x = static_cast<std::int8_t>(w(rng));
     t.text = fmt::format(
-        "seed {}: {}->{} ch {}x{} k{} act{} w{} psum{} on {}x{} {} l0 {} ofifo {} offchip {} "
+        "seed {}: {}->{} ch {}x{} k{}x{} s{} act{} w{} psum{} on {}x{} {} l0 {} ofifo {} offchip {} "
         "xmem {} pmem {}",
-        seed, L.in_channels, L.out_channels, L.padded_height, L.padded_width, L.kernel,
+        seed, L.in_channels, L.out_channels, L.padded_height, L.padded_width, L.kernel_h, L.kernel_w, L.stride,
         L.act_bits, L.weight_bits, L.psum_bits, A.rows, A.cols,
         A.schedule == schedule_kind::overlapped ? "overlapped" : "reference", A.l0_depth,
         A.ofifo_depth, A.offchip_bytes_per_cycle, A.xmem.words, A.pmem.words);
+    return t;
+}
+
+/// A random layer of any kind (strides 1..4; 1x1, 3x1, 1x3, 2x2, 5x5, 7x7 and other filters;
+/// fully connected layers; tests/support/random_layer.h) on an array of 4..32 x 4..32, either
+/// schedule and fidelity pair, with memories from the RTL's down to little more than one pass
+/// (column bands, kernel groups). Never impossible.
+trial make_conv_trial(unsigned seed) {
+    std::mt19937 rng(seed);
+    auto pick = [&rng](unsigned lo, unsigned hi) { return lo + unsigned(rng() % (hi - lo + 1)); };
+    trial t;
+    auto& L = t.cfg.layer;
+    auto& A = t.cfg.arch;
+    L = test::random_conv_shape(rng, 40, 14);
+    L.act_bits = pick(0, 3) == 0 ? 2 : 4;
+    L.weight_bits = pick(2, 4);
+    A.rows = pick(4, 32);
+    A.cols = pick(4, 32);
+    A.schedule = pick(0, 1) ? schedule_kind::overlapped : schedule_kind::reference;
+    const unsigned weight_words = A.cols * L.channels_per_lane();
+    A.l0_depth = std::max({weight_words, A.rows, pick(8, 64)});
+    A.ofifo_depth = pick(2, 64);
+    const unsigned window = L.kernel_h * L.kernel_w;  // one output pixel's positions
+    switch (pick(0, 2)) {
+    case 0: break;  // the RTL's memories
+    case 1:         // small xmem: column bands
+        A.xmem.words = 2 * std::max(weight_words + 1, window + 1 + pick(0, 6 * window + 30));
+        break;
+    default:  // small pmem: kernel groups
+        A.pmem.words = window + 2 + pick(0, 12 * window);
+        break;
+    }
+    t.layer = test::random_layer(L, rng);
+    t.text = fmt::format(
+        "conv seed {}: {}->{} ch {}x{} k{}x{} s{} act{} w{} on {}x{} {} l0 {} ofifo {} xmem {} pmem {}", seed,
+        L.in_channels, L.out_channels, L.padded_height, L.padded_width, L.kernel_h, L.kernel_w, L.stride, L.act_bits,
+        L.weight_bits, A.rows, A.cols, A.schedule == schedule_kind::overlapped ? "overlapped" : "reference",
+        A.l0_depth, A.ofifo_depth, A.xmem.words, A.pmem.words);
     return t;
 }
 
@@ -177,6 +216,39 @@ BOOST_AUTO_TEST_CASE(cycle_and_lt_agree_and_match_the_golden) {
     BOOST_TEST(two_bit >= 50);
     BOOST_TEST(overlapped >= 75);
     BOOST_TEST(waited >= 10);
+}
+
+BOOST_AUTO_TEST_CASE(every_layer_kind_agrees_and_matches_the_golden) {
+    // Strides, non-square and even filters, 1x1 and fully connected layers, column bands and
+    // kernel groups: outputs bit-exact in both fidelities, every statistic equal.
+    const unsigned first_seed = 9000;
+    int ran = 0, strided = 0, fc = 0, column_bands = 0, kernel_groups = 0, non_square = 0;
+    for (unsigned seed = first_seed; seed < first_seed + 120; ++seed) {
+        trial t = make_conv_trial(seed);
+        run_result cyc, lt;
+        BOOST_TEST_REQUIRE(run(t, fidelity::lt, lt), t.text);
+        BOOST_TEST_REQUIRE(run(t, fidelity::cycle, cyc), t.text);
+        const layer_output ref = golden_output(t.layer, true);
+        BOOST_TEST(mismatches(cyc.output, ref) == 0u, "cycle vs golden, " << t.text);
+        BOOST_TEST(mismatches(lt.output, ref) == 0u, "lt vs golden, " << t.text);
+        const std::string diff = stats_diff(cyc.stats, lt.stats);
+        BOOST_TEST(diff.empty(), "run_stats differ:" << diff << " " << t.text);
+        const auto& L = t.cfg.layer;
+        ++ran;
+        strided += L.stride > 1;
+        fc += L.positions() == 1;
+        non_square += !L.square_kernel();
+        column_bands += lt.plan.split_cols();
+        kernel_groups += lt.plan.split_kernel();
+    }
+    BOOST_TEST_MESSAGE(ran << " trials: " << strided << " strided, " << fc << " fully connected, " << non_square
+                           << " non-square, " << column_bands << " column bands, " << kernel_groups
+                           << " kernel groups");
+    BOOST_TEST(strided >= 60);
+    BOOST_TEST(fc >= 5);
+    BOOST_TEST(non_square >= 20);
+    BOOST_TEST(column_bands >= 10);
+    BOOST_TEST(kernel_groups >= 10);
 }
 
 BOOST_AUTO_TEST_CASE(lt_matches_the_golden_on_more_layers) {

@@ -44,9 +44,9 @@ BOOST_AUTO_TEST_CASE(matches_the_column_chain_on_random_passes) {
         L.psum_bits = bits[trial % 6];
         L.in_channels = 1 + rng() % 40;
         L.out_channels = 1 + rng() % 40;
-        L.kernel = (trial % 4 == 0) ? 1 : 3;
-        L.padded_height = L.kernel + rng() % 8;
-        L.padded_width = L.kernel + rng() % 8;
+        L.kernel_h = L.kernel_w = (trial % 4 == 0) ? 1 : 3;
+        L.padded_height = L.kernel_h + rng() % 8;
+        L.padded_width = L.kernel_w + rng() % 8;
         cfg.arch.rows = 1 + rng() % 20;
         cfg.arch.cols = 1 + rng() % 20;
         const auto d = random_layer(L, rng);

@@ -39,7 +39,7 @@ std::vector<std::uint32_t> rule(const layer_keys& L, unsigned base) {
     for (unsigned orow = 0; orow < L.out_height(); ++orow)
         for (unsigned ocol = 0; ocol < L.out_width(); ++ocol)
             for (unsigned kij = 0; kij < L.kernel_positions(); ++kij)
-                a.push_back(base + kij * L.positions() + (orow + kij / L.kernel) * L.padded_width + ocol + kij % L.kernel);
+                a.push_back(base + kij * L.positions() + (orow + kij / L.kernel_w) * L.padded_width + ocol + kij % L.kernel_w);
     return a;
 }
 

@@ -22,23 +22,53 @@ accel_config layer_cfg(unsigned in_ch, unsigned out_ch, unsigned padded, unsigne
 }
 
 unsigned total_rows(const tiling_plan& p) {
-    return std::accumulate(p.bands.begin(), p.bands.end(), 0u,
-                           [](unsigned s, const row_band& b) { return s + b.out_rows; });
+    unsigned rows = 0;
+    for (unsigned b = 0; b < p.bands.size(); b += p.col_bands) rows += p.bands[b].out_rows;
+    return rows;
 }
 
-/// Every band of the plan satisfies the SRAM limits the plan is built on.
+/// The plan covers every output pixel once with a row-major grid of bands, each band reads its
+/// pixels' windows (with halos) inside the map, the kernel groups cover every kernel position
+/// in order, and every band satisfies the SRAM limits the plan is built on.
 void check_bands_fit(const accel_config& c, const tiling_plan& p) {
     const auto& L = c.layer;
-    unsigned row = 0;
-    for (const auto& b : p.bands) {
-        BOOST_TEST(b.out_row0 == row);
-        BOOST_TEST(b.out_rows >= 1u);
-        row += b.out_rows;
-        const unsigned n = p.band_positions(b, L);
-        BOOST_TEST(n + 1 <= c.arch.xmem_weight_base());
-        BOOST_TEST(L.kernel_positions() * n + 1 <= p.partial_base);
+    BOOST_TEST_REQUIRE(p.bands.size() == std::size_t{p.row_bands} * p.col_bands);
+    unsigned next = 0, largest = 0;
+    for (const auto& g : p.kernel_groups) {
+        BOOST_TEST(g.first == next);
+        BOOST_TEST(g.count >= 1u);
+        next += g.count;
+        largest = std::max(largest, g.count);
     }
-    BOOST_TEST(row == L.out_height());
+    BOOST_TEST(next == L.kernel_positions());
+    unsigned max_pixels = 0;
+    for (unsigned r = 0, row = 0; r < p.row_bands; ++r) {
+        unsigned col = 0;
+        for (unsigned q = 0; q < p.col_bands; ++q) {
+            const map_band& b = p.bands[std::size_t{r} * p.col_bands + q];
+            BOOST_TEST(b.out_row0 == row);
+            BOOST_TEST(b.out_col0 == col);
+            BOOST_TEST(b.out_rows == p.bands[std::size_t{r} * p.col_bands].out_rows);
+            BOOST_TEST(b.out_cols == p.bands[q].out_cols);
+            BOOST_TEST(b.out_rows >= 1u);
+            BOOST_TEST(b.out_cols >= 1u);
+            col += b.out_cols;
+            BOOST_TEST(b.in_row0 == b.out_row0 * L.stride);
+            BOOST_TEST(b.in_col0 == b.out_col0 * L.stride);
+            BOOST_TEST(b.in_rows >= (b.out_rows - 1) * L.stride + L.kernel_h);
+            BOOST_TEST(b.in_cols >= (b.out_cols - 1) * L.stride + L.kernel_w);
+            BOOST_TEST(b.in_row0 + b.in_rows <= L.padded_height);
+            BOOST_TEST(b.in_col0 + b.in_cols <= L.padded_width);
+            const unsigned n = p.band_positions(b, L);
+            BOOST_TEST(n + 1 <= c.arch.xmem_weight_base());
+            BOOST_TEST(std::uint64_t{largest} * n + 1 <= p.partial_base);
+            max_pixels = std::max(max_pixels, b.out_positions());
+        }
+        BOOST_TEST(col == L.out_width());
+        row += p.bands[std::size_t{r} * p.col_bands].out_rows;
+    }
+    BOOST_TEST(total_rows(p) == L.out_height());
+    BOOST_TEST(p.partial_base == c.arch.pmem.words - (p.contributions() > 1 ? max_pixels : 0u));
 }
 
 template <typename F>
@@ -94,7 +124,7 @@ BOOST_AUTO_TEST_CASE(eighteen_by_eighteen_set_needs_chunks_and_bands) {
     BOOST_TEST(p.bands[0].out_rows == 8u);
     BOOST_TEST(p.bands[1].out_row0 == 8u);
     BOOST_TEST(p.bands[1].out_rows == 8u);
-    BOOST_TEST(p.bands[0].in_rows(3) == 10u);
+    BOOST_TEST(p.bands[0].in_rows == 10u);
     BOOST_TEST(p.band_positions(p.bands[0], c.layer) == 180u);
     BOOST_TEST(p.split_rows());
     check_bands_fit(c, p);
@@ -173,36 +203,64 @@ BOOST_AUTO_TEST_CASE(partial_region_shrinks_the_psum_space) {
     auto c = layer_cfg(8, 8, 16);
     c.layer.padded_width = 14;
     BOOST_TEST(plan_tiling(c).bands.size() == 1u);
-    // 2 input tiles: 168 partial words leave 1880 -> bands needed.
+    // 2 input tiles: a band's partial words (one per pixel) join its psums: 9 x 16 x 14 + 1 +
+    // 168 > 2048, so bands: r rows need 9 x (r + 2) x 14 + 1 + 12 r words -> at most 13 rows ->
+    // 2 bands of 7 rows, 84 partial words each.
     c.layer.in_channels = 16;
     const auto p = plan_tiling(c);
-    BOOST_TEST(p.partial_base == 2048u - 168u);
+    BOOST_TEST(p.partial_base == 2048u - 84u);
     BOOST_TEST(p.bands.size() == 2u);
+    BOOST_TEST(p.bands[0].out_rows == 7u);
     check_bands_fit(c, p);
 }
 
-BOOST_AUTO_TEST_CASE(rejects_maps_where_one_row_does_not_fit) {
+BOOST_AUTO_TEST_CASE(a_row_that_does_not_fit_runs_in_column_bands) {
     auto c = layer_cfg(8, 8, 6);
     c.layer.padded_width = 100;
     c.layer.padded_height = 5;
-    // 3 x 100 = 300 positions: 9 x 300 + 1 = 2701 > 2048 pmem words.
-    const auto msg = error_text([&] { plan_tiling(c); });
-    BOOST_TEST(msg.find("impossible geometry") == 0u);
-    BOOST_TEST(msg.find("pmem needs 2701") != std::string::npos);
-    BOOST_TEST(msg.find("has 2048") != std::string::npos);
-
+    // 3 x 100 = 300 positions: 9 x 300 + 1 = 2701 > 2048 pmem words, but one pixel's 9 x 9
+    // psums fit: column bands, every kernel position in one group.
+    const auto p = plan_tiling(c);
+    BOOST_TEST(p.split_cols());
+    BOOST_TEST(p.row_bands == 1u);
+    BOOST_TEST(!p.split_kernel());
+    check_bands_fit(c, p);
+    BOOST_TEST(p.describe(c.layer).find("column bands") != std::string::npos, p.describe(c.layer));
+    // Activations can force them too.
     c.arch.pmem.words = 1 << 16;
     c.arch.xmem.weight_base = 200;
-    const auto msg2 = error_text([&] { plan_tiling(c); });
-    BOOST_TEST(msg2.find("impossible geometry: xmem needs 301") == 0u);
-    BOOST_TEST(msg2.find("has 200") != std::string::npos);
+    const auto q = plan_tiling(c);
+    BOOST_TEST(q.split_cols());
+    check_bands_fit(c, q);
 }
 
-BOOST_AUTO_TEST_CASE(rejects_partial_region_larger_than_pmem) {
+BOOST_AUTO_TEST_CASE(a_pixel_that_does_not_fit_runs_in_kernel_groups) {
+    // 2 input tiles, pmem of 16 words: one pixel's 9 x 9 psums do not fit, kernel positions go
+    // in groups whose sums meet in one partial word per pixel: g x 9 + 1 + 1 <= 16 -> g = 1.
     auto c = layer_cfg(16, 8, 6);
-    c.arch.pmem.words = 16;  // 16 output pixels leave nothing for psums
+    c.arch.pmem.words = 16;
+    const auto p = plan_tiling(c);
+    BOOST_TEST(p.split_kernel());
+    BOOST_TEST(p.kernel_groups.size() == 9u);
+    BOOST_TEST(p.contributions() == 18u);
+    check_bands_fit(c, p);
+    BOOST_TEST(p.describe(c.layer).find("9 kernel groups (9 x 1 kernel positions)") != std::string::npos,
+               p.describe(c.layer));
+}
+
+BOOST_AUTO_TEST_CASE(rejects_memories_too_small_for_one_pass) {
+    // One pass: one output pixel's window (9 positions) and one kernel position.
+    auto c = layer_cfg(16, 8, 6);
+    c.arch.pmem.words = 10;  // 9 psums + 1 stale word + 1 partial word
     const auto msg = error_text([&] { plan_tiling(c); });
-    BOOST_TEST(msg.find("impossible geometry: pmem needs 16 words for the partial outputs") == 0u);
+    BOOST_TEST(msg.find("impossible geometry: pmem needs 11 words for one output pixel and one kernel position") == 0u,
+               msg);
+    c.arch.pmem.words = 2048;
+    c.arch.xmem.weight_base = 9;  // 9 positions + 1
+    c.arch.xmem.words = 64;
+    const auto msg2 = error_text([&] { plan_tiling(c); });
+    BOOST_TEST(msg2.find("impossible geometry: xmem needs 10 activation words") == 0u, msg2);
+    BOOST_TEST(msg2.find("has 9") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_a_weight_region_too_small) {

@@ -23,7 +23,8 @@ const std::string topologies = std::string(SATLM_SOURCE_DIR) + "/tests/data/topo
 const std::string shared_ref = std::string(SATLM_SHARED_DIR) + "/reference/scalesim-v2/";
 
 const std::string conv_header =
-    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+    "Strides,\n";
 
 /// The message parse_topology gives for `text`, or "" when it is accepted.
 std::string refusal(const std::string& text) {
@@ -35,8 +36,12 @@ std::string refusal(const std::string& text) {
     return "";
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 void check_same_scalesim_view(const net_layer& a, const net_layer& b) {
     BOOST_TEST(a.name == b.name);
@@ -53,14 +58,26 @@ void check_same_scalesim_view(const net_layer& a, const net_layer& b) {
 
 BOOST_AUTO_TEST_CASE(every_scalesim_conv_topology_parses) {
     // Layer counts read off the files: data lines that are not blank or comma-only.
-    const std::map<std::string, std::size_t> layers = {
-        {"FasterRCNN", 46},        {"Googlenet", 58},     {"MobileNet_4k_non_dw", 15},
-        {"Resnet18", 21},          {"Resnet50", 54},      {"Resnet50_4k_no_pool", 54},
-        {"Resnet_test", 1},        {"UNet_2d", 19},       {"UNet_maestro", 23},
-        {"alexnet", 5},            {"alexnet_full", 5},   {"alexnet_part", 1},
-        {"mobilenet", 27},         {"mobilnet_4k", 28},   {"mobilnet_paper", 28},
-        {"mobilnet_reduce_run", 11}, {"test", 1},         {"yolo", 22},
-        {"yolo_tiny", 9},          {"yolo_tiny_layer1", 1}};
+    const std::map<std::string, std::size_t> layers = {{"FasterRCNN", 46},
+                                                       {"Googlenet", 58},
+                                                       {"MobileNet_4k_non_dw", 15},
+                                                       {"Resnet18", 21},
+                                                       {"Resnet50", 54},
+                                                       {"Resnet50_4k_no_pool", 54},
+                                                       {"Resnet_test", 1},
+                                                       {"UNet_2d", 19},
+                                                       {"UNet_maestro", 23},
+                                                       {"alexnet", 5},
+                                                       {"alexnet_full", 5},
+                                                       {"alexnet_part", 1},
+                                                       {"mobilenet", 27},
+                                                       {"mobilnet_4k", 28},
+                                                       {"mobilnet_paper", 28},
+                                                       {"mobilnet_reduce_run", 11},
+                                                       {"test", 1},
+                                                       {"yolo", 22},
+                                                       {"yolo_tiny", 9},
+                                                       {"yolo_tiny_layer1", 1}};
     for (const auto& [name, count] : layers) {
         BOOST_TEST_CONTEXT(name) {
             const auto net = read_topology(topologies + "conv_nets/" + name + ".csv");
@@ -108,7 +125,8 @@ BOOST_AUTO_TEST_CASE(real_file_forms_keep_their_values) {
 
 BOOST_AUTO_TEST_CASE(every_scalesim_gemm_file_parses) {
     const std::map<std::string, std::size_t> layers = {
-        {"NCF", 12}, {"gnmt", 17}, {"gpt2", 6}, {"test_mnk_input", 1}, {"transformer_partial", 6}, {"unet2d", 19}};
+        {"NCF", 12},   {"gnmt", 17}, {"gpt2", 6}, {"test_mnk_input", 1}, {"transformer_partial", 6},
+        {"unet2d", 19}};
     for (const auto& [name, count] : layers) {
         BOOST_TEST_CONTEXT(name) {
             const auto net = read_topology(topologies + "GEMM_mnk/" + name + ".csv");
@@ -116,6 +134,10 @@ BOOST_AUTO_TEST_CASE(every_scalesim_gemm_file_parses) {
             BOOST_TEST(net.layers.size() == count);
         }
     }
+    // The largest accepted GEMM.
+    const auto big = parse_topology("g.csv", "Layer,M,N,K\nbig,1073741824,1,1\n");
+    BOOST_TEST(big.layers[0].ifmap_h == 1073741824u);
+    BOOST_TEST(big.layers[0].macs() == 1073741824u);
     // gpt2's "QKTV,1024,64,1024": M = 1024 positions, N = 64 filters, K = 1024 channels.
     const auto gpt2 = read_topology(topologies + "GEMM_mnk/gpt2.csv");
     const auto& l = gpt2.layers[1];
@@ -172,19 +194,22 @@ BOOST_AUTO_TEST_CASE(builtin_vgg16_cifar10) {
     }
     BOOST_TEST(macs == 313196544u);  // VGG16's convolutions on 32x32 inputs
     BOOST_TEST(builtin_network_names().size() == 2u);
-    BOOST_TEST(starts_with(error_of<config_error>([] { (void)builtin_network("vgg19"); }), "network 'vgg19'"));
+    BOOST_TEST(starts_with(error_of<config_error>([] { (void)builtin_network("vgg19"); }),
+                           "network 'vgg19'"));
 }
 
 BOOST_AUTO_TEST_CASE(row_forms_and_the_pad_column) {
-    const auto net = parse_topology("dir/my.net.csv",
-        "\xEF\xBB\xBFLayer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides, note, pad\r\n"
-        "# a comment line\r\n"
-        "a, 32, 30, 3, 1, 3, 64, 2, 7, 1,\r\n"
-        ",,,,,,,,,,\r\n"
-        "   \r\n"
-        "b,8,8,1,7,3,4,1\r\n"
-        "c, 5, 5, 5, 5, 2, 2, 1, # no pad cell: the row ends here\n"
-        "d, 1, 1, 1, 1, 10, 20, 1, , 0");
+    const auto net =
+        parse_topology("dir/my.net.csv",
+                       "\xEF\xBB\xBFLayer name, IFMAP Height, IFMAP Width, Filter Height, Filter "
+                       "Width, Channels, Num Filter, Strides, note, pad\r\n"
+                       "# a comment line\r\n"
+                       "a, 32, 30, 3, 1, 3, 64, 2, 7, 1,\r\n"
+                       ",,,,,,,,,,\r\n"
+                       "   \r\n"
+                       "b,8,8,1,7,3,4,1\r\n"
+                       "c, 5, 5, 5, 5, 2, 2, 1, # no pad cell: the row ends here\n"
+                       "d, 1, 1, 1, 1, 10, 20, 1, , 0");
     BOOST_TEST(net.name == "my.net");
     BOOST_TEST_REQUIRE(net.layers.size() == 4u);
     const auto& a = net.layers[0];
@@ -221,18 +246,31 @@ BOOST_AUTO_TEST_CASE(hostile_files_name_file_line_and_expectation) {
         {conv_header, "net.csv:1:", "expected at least one layer after the header"},
         {"c1, 34, 34, 3, 3, 3, 64, 1,\n", "net.csv:1:", "found a layer"},
         {conv_header + "c1, 34, 34, 3, 3, 3,\n", "net.csv:2:", "found 6 cells"},
-        {conv_header + "c1, 34, x, 3, 3, 3, 64, 1,\n", "net.csv:2:", "column 3 (ifmap_w): expected a positive integer, found 'x'"},
-        {conv_header + "c1, 34, 34, 3, 3, 3, 64, 0,\n", "net.csv:2:", "column 8 (stride): expected a positive integer, found 0"},
+        {conv_header + "c1, 34, x, 3, 3, 3, 64, 1,\n",
+         "net.csv:2:", "column 3 (ifmap_w): expected a positive integer, found 'x'"},
+        {conv_header + "c1, 34, 34, 3, 3, 3, 64, 0,\n",
+         "net.csv:2:", "column 8 (stride): expected a positive integer, found 0"},
         {conv_header + "c1, 34, 34, 3, 3, -3, 64, 1,\n", "net.csv:2:", "column 6 (channels)"},
         {conv_header + "c1, 34, 34, 3.5, 3, 3, 64, 1,\n", "net.csv:2:", "column 4 (filter_h)"},
-        {conv_header + "c1, 4, 34, 5, 3, 3, 64, 1,\n", "net.csv:2:", "the 5x3 filter is larger than the padded 4x34 IFMAP"},
-        {conv_header + "ok, 4, 4, 1, 1, 1, 1, 1,\n\n, 34, 34, 3, 3, 3, 64, 1,\n", "net.csv:4:", "found an empty name"},
-        {conv_header + "c1, 99999999999, 34, 3, 3, 3, 64, 1,\n", "net.csv:2:", "larger than the limit"},
-        {conv_header + "c1, 16777216, 16777216, 1, 1, 16777216, 16777216, 1,\n", "net.csv:2:", "2^62"},
-        {conv_header + std::string("c1, 34, 34, 3, 3, 3, 64, 1\0,\n", 29), "net.csv:2:", "column 8 (stride)"},
-        {"Layer name, h, w, fh, fw, c, n, s, pad\nc1, 32, 32, 3, 3, 3, 64, 1, one\n", "net.csv:2:", "column 9 (pad)"},
+        {conv_header + "c1, 4, 34, 5, 3, 3, 64, 1,\n",
+         "net.csv:2:", "the 5x3 filter is larger than the padded 4x34 IFMAP"},
+        {conv_header + "ok, 4, 4, 1, 1, 1, 1, 1,\n\n, 34, 34, 3, 3, 3, 64, 1,\n",
+         "net.csv:4:", "found an empty name"},
+        {conv_header + "c1, 99999999999, 34, 3, 3, 3, 64, 1,\n",
+         "net.csv:2:", "larger than the limit"},
+        {conv_header + "c1, 1073741825, 34, 3, 3, 3, 64, 1,\n",
+         "net.csv:2:", "1073741825 is larger than the limit 1073741824"},
+        {"Layer name, h, w, fh, fw, c, n, s, pad\nc1, 1073741824, 3, 3, 3, 3, 64, 1, 2\n",
+         "net.csv:2:", "the padded IFMAP is larger than the limit"},
+        {conv_header + "c1, 16777216, 16777216, 1, 1, 16777216, 16777216, 1,\n",
+         "net.csv:2:", "2^62"},
+        {conv_header + std::string("c1, 34, 34, 3, 3, 3, 64, 1\0,\n", 29),
+         "net.csv:2:", "column 8 (stride)"},
+        {"Layer name, h, w, fh, fw, c, n, s, pad\nc1, 32, 32, 3, 3, 3, 64, 1, one\n",
+         "net.csv:2:", "column 9 (pad)"},
         {conv_header + "c1\t34\t34\t3\t3\t3\t64\t1\n", "net.csv:2:", "found 1 cell"},
-        {"Layer,M,N,K,\ng1,20,10,\n", "net.csv:2:", "expected a GEMM `name, M, N, K,`, found 3 cells"},
+        {"Layer,M,N,K,\ng1,20,10,\n",
+         "net.csv:2:", "expected a GEMM `name, M, N, K,`, found 3 cells"},
         {"Layer,M,N,K,\ng1,20,0,5,\n", "net.csv:2:", "column 3 (N)"},
     };
     for (const auto& c : cases) {
@@ -248,8 +286,10 @@ BOOST_AUTO_TEST_CASE(hostile_files_name_file_line_and_expectation) {
 BOOST_AUTO_TEST_CASE(files_that_cannot_be_read) {
     temp_folder dir;
     const std::string missing = dir.path("missing.csv");
-    BOOST_TEST(contains(error_of<input_error>([&] { (void)read_topology(missing); }), missing + ": cannot open"));
-    BOOST_TEST(contains(error_of<input_error>([&] { (void)load_network(dir.dir.string()); }), "found a folder"));
+    BOOST_TEST(contains(error_of<input_error>([&] { (void)read_topology(missing); }),
+                        missing + ": cannot open"));
+    BOOST_TEST(contains(error_of<input_error>([&] { (void)load_network(dir.dir.string()); }),
+                        "found a folder"));
     const std::string file = dir.write("bad.csv", conv_header + "c1, 34\n");
     BOOST_TEST(starts_with(error_of<input_error>([&] { (void)load_network(file); }), file + ":2:"));
 }

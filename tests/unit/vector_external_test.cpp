@@ -42,7 +42,7 @@ std::int64_t naive_out(const layer_data& d, unsigned oc, unsigned onij) {
     const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
     std::int64_t s = 0;
     for (unsigned kij = 0; kij < L.kernel_positions(); ++kij) {
-        const unsigned nij = (orow + kij / L.kernel) * L.padded_width + ocol + kij % L.kernel;
+        const unsigned nij = (orow + kij / L.kernel_w) * L.padded_width + ocol + kij % L.kernel_w;
         for (unsigned ic = 0; ic < L.in_channels; ++ic)
             s += std::int64_t{d.weight_at(oc, ic, kij)} * d.act_at(ic, nij);
     }
@@ -130,8 +130,8 @@ void check_external_set(const std::string& set) {
             for (unsigned kij = 0; kij < L.kernel_positions(); ++kij, ++n) {
                 const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
                 const std::uint32_t want = kij * L.positions() +
-                                           (orow + kij / L.kernel) * L.padded_width + ocol +
-                                           kij % L.kernel;
+                                           (orow + kij / L.kernel_w) * L.padded_width + ocol +
+                                           kij % L.kernel_w;
                 acc_bad += acc[n] != want;
             }
         BOOST_TEST(acc_bad == 0u);

@@ -189,7 +189,7 @@ BOOST_AUTO_TEST_CASE(missing_empty_and_headers_only_files) {
         only +
             ": expected 5 header lines and then binary data lines, found only 3 non-blank lines");
     BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(t.dir.string()); }) ==
-               t.dir.string() + ": is a folder, expected a vector file");
+               t.dir.string() + ": is a folder, expected a regular file");
 }
 
 BOOST_AUTO_TEST_CASE(binary_garbage_gives_a_clean_one_line_error) {
@@ -238,6 +238,46 @@ BOOST_AUTO_TEST_CASE(fields_of_a_line_report_file_and_line) {
     const line_reader r(t.write("f.txt", "#\n010\n"));
     BOOST_TEST(error_of<vector_format_error>([&] { r.fields(0, 2); }) ==
                r.path() + ":2: expected a multiple of 2 binary digits, got 3");
+}
+
+BOOST_AUTO_TEST_CASE(bom_and_cr_only_line_ends_have_their_own_message) {
+    temp_folder t;
+    const auto bom = t.write("bom.txt", "\xEF\xBB\xBF" "0101\n1010\n");
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(bom); }) ==
+               bom + ":1: starts with a UTF-8 byte-order mark (EF BB BF): expected plain ASCII text; save "
+                     "the file without the BOM");
+    const auto cr = t.write("cr.txt", "#h\n0101\r1010\r");
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(cr); }) ==
+               cr + ":2: carriage return without a line feed (CR-only line ends): expected LF or CRLF line ends");
+    const line_reader crlf(t.write("crlf.txt", "0101\r\n1010 \r\r\n"));
+    BOOST_TEST(crlf.lines().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_bits_only_where_allowed) {
+    temp_folder t;
+    const auto p = t.write("out.txt", "#h\n0101\n1x0Z\n");
+    BOOST_TEST(error_of<vector_format_error>([&] { line_reader r(p); }) ==
+               p + ":3: non-binary character 'x' at column 2, expected only 0 and 1 (data since line 2)");
+    line_expectation e;
+    e.unknown_bits = true;
+    const line_reader r(p, -1, e);
+    BOOST_REQUIRE(r.lines().size() == 2u);
+    std::vector<std::uint64_t> unknown;
+    BOOST_TEST(r.fields(1, 2, unknown) == (std::vector<std::uint64_t>{2, 0}));
+    BOOST_TEST(unknown == (std::vector<std::uint64_t>{1, 1}));
+    BOOST_TEST(r.fields(0, 4, unknown) == (std::vector<std::uint64_t>{5}));
+    BOOST_TEST(unknown == (std::vector<std::uint64_t>{0}));
+}
+
+BOOST_AUTO_TEST_CASE(copies_keep_their_own_lines) {
+    temp_folder t;
+    line_reader a(t.write("a.txt", "0101\n1010\n"));
+    const line_reader b = a;
+    a = line_reader(t.write("c.txt", "11\n"));
+    BOOST_TEST(b.lines()[1].bits == "1010");
+    BOOST_TEST(a.lines()[0].bits == "11");
+    line_reader moved(std::move(a));
+    BOOST_TEST(moved.lines()[0].bits == "11");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -52,8 +52,8 @@ std::int64_t conv(const layer_data& d, unsigned oc, unsigned onij) {
     for (unsigned kij = 0; kij < L.kernel_positions(); ++kij)
         for (unsigned ic = 0; ic < L.in_channels; ++ic)
             s += d.weight_at(oc, ic, kij) *
-                 d.act_at(ic, (onij / L.out_width() + kij / L.kernel) * L.padded_width +
-                                  onij % L.out_width() + kij % L.kernel);
+                 d.act_at(ic, (onij / L.out_width() * L.stride + kij / L.kernel_w) * L.padded_width +
+                                  onij % L.out_width() * L.stride + kij % L.kernel_w);
     return wrap_signed(s, L.psum_bits);
 }
 
@@ -144,14 +144,15 @@ BOOST_AUTO_TEST_CASE(infers_every_key_of_a_canonical_folder) {
     temp_folder t;
     layer_keys L;
     L.padded_height = L.padded_width = 7;
-    L.kernel = 5;
+    L.kernel_h = L.kernel_w = 5;
     const layer_data d = random_layer(L, 1);
     const std::string files = write_set(t, d, {});
     t.write("vectorset.toml", files);
     const vector_set vs = load_vector_set(t.dir.string(), accel_config{}, {}, true);
     check_decoded(vs, d);
     BOOST_TEST(vs.config.layer.padded_height == 7u);
-    BOOST_TEST(vs.config.layer.kernel == 5u);
+    BOOST_TEST(vs.config.layer.kernel_h == 5u);
+    BOOST_TEST(vs.config.layer.kernel_w == 5u);
     for (const char* key :
          {"layer.padded_height", "layer.padded_width", "layer.kernel", "layer.act_bits",
           "tiles.in_channels", "tiles.out_channels", "layer.in_channels", "layer.out_channels"})
@@ -175,7 +176,8 @@ BOOST_AUTO_TEST_CASE(tiled_and_padded_channels_with_blocks_in_one_file) {
         t.write("m.toml", "[layer]\nin_channels = 12\nout_channels = 11\n" + files);
     const vector_set vs = load_vector_set(m, accel_config{}, {}, true);
     check_decoded(vs, d);
-    BOOST_TEST(vs.config.layer.kernel == 3u);
+    BOOST_TEST(vs.config.layer.kernel_h == 3u);
+    BOOST_TEST(vs.config.layer.kernel_w == 3u);
     BOOST_TEST((vs.config.source_of("layer.kernel") == key_source::inferred));
     BOOST_TEST(vs.config.tiles.out_channels == 8u);
 }
@@ -286,8 +288,8 @@ BOOST_AUTO_TEST_CASE(explicit_keys_contradicting_the_files) {
     BOOST_TEST(
         error_of<vector_format_error>([&] { load_vector_set(ks, accel_config{}, {}, true); }) ==
         t.path("out.txt") +
-            ":8: expected 4 data lines (2 x 2 output positions of a 6 x 6 map and a 5 x 5 "
-            "kernel), found 16 (this is data line 5)");
+            ":8: expected 4 data lines (2 x 2 output positions of a 6 x 6 map, a 5 x 5 "
+            "kernel and stride 1), found 16 (this is data line 5)");
 }
 
 BOOST_AUTO_TEST_CASE(bad_manifests_and_geometry) {
@@ -304,14 +306,14 @@ BOOST_AUTO_TEST_CASE(bad_manifests_and_geometry) {
     BOOST_TEST(error_of<config_error>([&] { load("[array]\nrows = 16\n"); }) ==
                m + ":2: key `array.rows`: an architecture key not allowed here (it belongs in the "
                    "--config file)");
-    BOOST_TEST(error_of<config_error>([&] { load("[layer]\nkernel = 99\n"); }) ==
-               m + ":2: key `layer.kernel`: expected 1..15, got 99");
+    BOOST_TEST(error_of<config_error>([&] { load("[layer]\nkernel = 0\n"); }) ==
+               m + ":2: key `layer.kernel`: expected 1..16777216, got 0");
     BOOST_TEST(error_of<config_error>([&] { load("[layer]\nkernel = 4\n" + files); }) ==
-               "key `layer.kernel`: expected an odd kernel size, got 4");
+               t.path("w_i0_o0_k9.txt") + ": missing: key `layer.kernel` = 4 needs 16 weight files ({k} = 0..15)");
     BOOST_TEST(
         error_of<config_error>([&] { load("[layer]\nkernel = 7\n" + files); }) ==
-        "configuration: key `layer.padded_height`: expected at least the kernel size 7, got 6\n"
-        "configuration: key `layer.padded_width`: expected at least the kernel size 7, got 6");
+        "configuration: key `layer.padded_height`: expected at least the filter height layer.kernel_h = 7, got 6\n"
+        "configuration: key `layer.padded_width`: expected at least the filter width layer.kernel_w = 7, got 6");
     BOOST_TEST(error_of<config_error>([&] { load("dir = \"nowhere\"\n"); }) ==
                m + ": key `dir`: data folder \"" + t.path("nowhere") + "\" does not exist");
     BOOST_TEST(error_of<config_error>([&] { load("[files]\nweight = \"w{x}.txt\"\n"); }) ==

@@ -10,7 +10,11 @@ run() {  # run TOPOLOGY_NAME INPUT_TYPE CFG
     (cd "$src" && PYTHONPATH="$src" /usr/bin/python3 -m scalesim.scale \
         -t "$here/$1.csv" -c "$here/$3" -p "$out" -i "$2" > /dev/null)
 }
-for cfg in "$here"/ws*_calc*.cfg; do
-    run shapes conv "$(basename "$cfg")"
-    run gemm gemm "$(basename "$cfg")"
+for cfg in ws4x4_calc ws8x8_calc ws16x16_calc ws32x8_calc ws8x32_calc ws8x32_calc_1k; do
+    run shapes conv $cfg.cfg
+    run gemm gemm $cfg.cfg
+done
+# Long folds and small SRAMs: the OFMAP write buffer drains many times per fold.
+for cfg in ws8x8_calc_1k ws4x4_calc_2k ws8x32_calc_1k ws16x16_calc; do
+    run long conv $cfg.cfg
 done

@@ -1,0 +1,74 @@
+#include "testbench/vcd_output.h"
+
+#include "tlm/report.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace satlm {
+
+vcd_output::vcd_output(const std::string& target) : m_file(target, "--vcd") {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw input_error(fmt::format("--vcd {}: cannot create a pipe: {}", target, std::strerror(errno)));
+    m_read_fd = fds[0];
+    m_write_fd = fds[1];
+    // A private folder holding "trace.vcd" -> the pipe's write end: the kernel opens it by name.
+    std::string folder = (std::filesystem::temp_directory_path() / "satlm-vcd-XXXXXX").string();
+    if (!::mkdtemp(folder.data())) {
+        const int e = errno;
+        stop_copy();
+        throw input_error(fmt::format("--vcd {}: cannot create a private folder: {}", target, std::strerror(e)));
+    }
+    m_folder = folder;
+    m_link = m_folder + "/trace.vcd";
+    const std::string fd_path = fmt::format("/proc/{}/fd/{}", ::getpid(), m_write_fd);
+    if (::symlink(fd_path.c_str(), m_link.c_str()) != 0) {
+        const int e = errno;
+        stop_copy();
+        throw input_error(fmt::format("--vcd {}: cannot link the trace pipe: {}", target, std::strerror(e)));
+    }
+    m_copier = std::thread([this] {
+        char buf[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(m_read_fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            if (!m_error.empty()) continue;  // keep draining so the kernel never blocks
+            try {
+                m_file.write(std::string_view(buf, static_cast<std::size_t>(n)));
+            } catch (const input_error& e) {
+                m_error = e.what();
+            }
+        }
+    });
+}
+
+void vcd_output::stop_copy() {
+    if (m_write_fd >= 0) ::close(m_write_fd);
+    m_write_fd = -1;
+    if (m_copier.joinable()) m_copier.join();
+    if (m_read_fd >= 0) ::close(m_read_fd);
+    m_read_fd = -1;
+    if (!m_link.empty()) ::unlink(m_link.c_str());
+    if (!m_folder.empty()) ::rmdir(m_folder.c_str());
+    m_link.clear();
+    m_folder.clear();
+}
+
+vcd_output::~vcd_output() { stop_copy(); }
+
+void vcd_output::finish() {
+    stop_copy();
+    if (!m_error.empty()) throw input_error(m_error);
+    m_file.commit();
+}
+
+}  // namespace satlm

@@ -1,0 +1,46 @@
+#pragma once
+/// The --vcd waveform as a checked output. SystemC writes its trace file through stdio and never
+/// reports a failed write, so the kernel is given a pipe instead of the file: a thread copies
+/// the pipe into a temp_output (tlm/safe_file.h) whose every write is checked. A full disk or a
+/// file-size limit becomes an input_error (exit 2), and the target appears only when complete.
+///
+/// \code
+///   satlm::vcd_output vcd(resolved_path);          // before elaboration: temp file + pipe
+///   run_result r = simulate(cfg, layer, vcd.kernel_path());
+///   vcd.finish();                                  // throws on a write error, else renames
+/// \endcode
+
+#include "tlm/safe_file.h"
+
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace satlm {
+
+class vcd_output {
+public:
+    /// `target`: the resolved --vcd path. Creates the temporary file and the pipe.
+    explicit vcd_output(const std::string& target);
+    /// Without finish(): stops the copy and removes the temporary file.
+    ~vcd_output();
+    vcd_output(const vcd_output&) = delete;
+    vcd_output& operator=(const vcd_output&) = delete;
+
+    /// The path to give the SystemC kernel (it ends in ".vcd"; the kernel appends nothing).
+    const std::string& kernel_path() const { return m_link; }
+    /// After the kernel closed its trace file: waits for the copy, throws input_error on any
+    /// write error, else renames the waveform into place.
+    void finish();
+
+private:
+    void stop_copy();
+    temp_output m_file;
+    std::string m_folder, m_link;
+    int m_write_fd = -1;
+    int m_read_fd = -1;
+    std::thread m_copier;
+    std::string m_error;  ///< first write error of the copier (its message)
+};
+
+}  // namespace satlm
