@@ -577,7 +577,7 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     sub.add_flag("--force", o.force,
                  "write into a non-empty folder: replaces only the files its vectorset.toml lists");
     sub.add_flag("--no-psums", o.no_psums, "do not write the psum files");
-    sub.add_option("--set", o.sets, "budget key: --set limits.gen_files=N, limits.gen_mb=N or limits.memory_mb=N")
+    sub.add_option("--set", o.sets, "KEY=VALUE: a layout key, pmem.psum_base, or a budget key limits.gen_files, limits.gen_mb, limits.memory_mb")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     shape(sub.add_option("--in-ch", o.in_channels, "input channels")->capture_default_str(), "in-ch");
@@ -620,7 +620,6 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     sub.add_option("--layout", o.layout_file, "manifest (*.toml) of the layout to write (files, headers, lane orders)");
     sub.add_option("--like", o.like, "write the layout of this set (folder or manifest), inferred as `satlm run` does");
     sub.add_option("--from-set", o.from_set, "take the tensors and expected values of this set (round trip)");
-    sub.add_option("--set", o.sets, "layout key or pmem.psum_base: KEY=VALUE (repeatable)")->take_all();
 }
 
 }  // namespace satlm
