@@ -166,7 +166,7 @@ int sc_main(int argc, char* argv[]) {
         if (*merge_cmd) return satlm::merge_command(merge);
         if (*export_cmd) return satlm::export_command(exp);
         if (*plot_cmd) return satlm::plot_command(plot);
-        satlm::run_generator(gen);
+        for (const auto& note : satlm::run_generator(gen).notes) fmt::print(stderr, "satlm: note: {}\n", note);
         return 0;
     } catch (const satlm::input_error& e) {
         return print_error_lines(e.what());

@@ -56,6 +56,7 @@ struct tiling_plan {
     /// pmem word of the partial-output region: one word per pixel of the band, holding the sum
     /// of the contributions so far when a pixel gets more than one (contributions() > 1).
     unsigned partial_base = 0;
+    unsigned psum_base = 0;          ///< pmem word of the first psum (pmem.psum_base)
 
     unsigned band_positions(const map_band& b, const layer_keys&) const { return b.positions(); }
     unsigned band_out_positions(const map_band& b, const layer_keys&) const { return b.out_positions(); }

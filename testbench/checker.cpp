@@ -98,7 +98,8 @@ void check_acc(const vector_set& vs, const run_result& result, check_report& rep
     for (unsigned orow = 0; orow < L.out_height(); ++orow)
         for (unsigned ocol = 0; ocol < L.out_width(); ++ocol)
             for (unsigned kij = 0; kij < L.kernel_positions(); ++kij, ++i) {
-                const unsigned got = measured ? result.acc_reads[i] : acc_address(orow, ocol, kij, L);
+                const unsigned got = measured ? result.acc_reads[i]
+                                              : vs.config.arch.pmem.psum_base + acc_address(orow, ocol, kij, L);
                 ++rep.acc_checked;
                 if (i < want.size() && want[i] == got) continue;
                 ++rep.acc_mismatches;

@@ -189,7 +189,7 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
             in = blank();
             in.ofifo_rd = true;
             in.pmem_en = in.pmem_wr = true;
-            in.pmem_addr = psum_address(s.kij - m_plan.kernel_groups[s.group].first, s.first + j, nb);
+            in.pmem_addr = m_plan.psum_base + psum_address(s.kij - m_plan.kernel_groups[s.group].first, s.first + j, nb);
             emit(core, in);
         }
         break;
@@ -213,8 +213,8 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
                     if (j < reads) {
                         in.pmem_en = true;
                         if (j < kg.count) {
-                            in.pmem_addr = acc_address(s.first / ow, s.first % ow, kg.first + static_cast<unsigned>(j),
-                                                       bs, kg.first);
+                            in.pmem_addr = m_plan.psum_base + acc_address(s.first / ow, s.first % ow,
+                                                                          kg.first + static_cast<unsigned>(j), bs, kg.first);
                         } else {
                             in.pmem_addr = m_plan.partial_base + s.first;
                         }

@@ -142,7 +142,7 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
     return found;
 }
 
-[[noreturn]] void impossible(const fit_model& m) {
+[[noreturn]] void impossible(const fit_model& m, unsigned psum_base) {
     const std::uint64_t n = m.positions(1, 1);
     if (n + 1 > m.act_have)
         throw config_error(fmt::format(
@@ -152,8 +152,9 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
     const std::uint64_t partial = m.partial(1, 1, 1);
     throw config_error(fmt::format(
         "impossible geometry: pmem needs {} words for one output pixel and one kernel position ({} "
-        "positions + 1{}), has {} (pmem.words)",
-        n + 1 + partial, n, partial ? " + 1 partial-output word" : "", m.pmem_words));
+        "positions + 1{}), has {} (pmem.words{})",
+        n + 1 + partial, n, partial ? " + 1 partial-output word" : "", m.pmem_words,
+        psum_base ? fmt::format(" above pmem.psum_base {}", psum_base) : std::string()));
 }
 
 }  // namespace
@@ -223,7 +224,9 @@ tiling_plan plan_tiling(const accel_config& cfg) {
     // output pixel's psums of every kernel position do not fit. A band spanning a whole
     // dimension reads its tail too (the rows past the last output's window), unless only the
     // plan without that tail fits.
-    fit_model m{L, weight_base, A.pmem.words, p.in_tiles};
+    // The psums start at pmem.psum_base: the words below it are left alone.
+    p.psum_base = A.pmem.psum_base;
+    fit_model m{L, weight_base, A.pmem.words > p.psum_base ? A.pmem.words - p.psum_base : 0, p.in_tiles};
     shape_choice c;
     bool planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
     if (!planned) {
@@ -231,7 +234,7 @@ tiling_plan plan_tiling(const accel_config& cfg) {
         planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
         if (!planned) {
             m.tail = true;
-            impossible(m);
+            impossible(m, p.psum_base);
         }
     }
 
