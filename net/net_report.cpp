@@ -125,9 +125,7 @@ nlohmann::json net_json(const net_result& r, const accel_config& arch) {
         if (k.section == key_section::architecture || k.name == "layer.act_bits" || k.name == "layer.weight_bits" ||
             k.name == "layer.psum_bits")
             config[k.name] = typed_value(k.name, used.get(k.name));
-    const double util = t.cycles.total()
-                            ? double(t.macs) / (double(arch.arch.rows) * arch.arch.cols * double(t.cycles.total()))
-                            : 0.0;
+    const double util = t.pe_utilization(arch.arch.rows, arch.arch.cols);
     return {{"network", r.net.name},
             {"source", r.net.source},
             {"cycles", cycles_json(t.cycles)},
@@ -153,9 +151,7 @@ void print_net_summary(std::FILE* out, const net_result& r, const accel_config& 
                    l.stats.macs, 100.0 * utilization(l), l.stats.xmem.reads, l.stats.pmem.writes, check);
     }
     const run_stats t = r.total();
-    const double util = t.cycles.total()
-                            ? double(t.macs) / (double(arch.arch.rows) * arch.arch.cols * double(t.cycles.total()))
-                            : 0.0;
+    const double util = t.pe_utilization(arch.arch.rows, arch.arch.cols);
     fmt::print(out, "\nnetwork          {} ({} layers), {}x{} array, {} fidelity\n", r.net.name, r.layers.size(),
                arch.arch.rows, arch.arch.cols, arch.get("model.fidelity"));
     fmt::print(out, "cycles           {}   (stall {})\n", t.cycles.total(), t.cycles.stall);

@@ -81,15 +81,8 @@ net_result run_vector_set(const sweep_network& n, const accel_config& cfg, const
     const check_report check = check_run(vs, run);
     const layer_keys& L = vs.config.layer;
     net_layer_result l;
-    l.layer.name = fs::path(n.path).filename().string();
-    if (l.layer.name.empty()) l.layer.name = n.name;
-    l.layer.ifmap_h = l.layer.height = L.padded_height;
-    l.layer.ifmap_w = l.layer.width = L.padded_width;
-    l.layer.filter_h = L.kernel_h;
-    l.layer.filter_w = L.kernel_w;
-    l.layer.stride = L.stride;
-    l.layer.channels = L.in_channels;
-    l.layer.filters = L.out_channels;
+    const std::string file = fs::path(n.path).filename().string();
+    l.layer = layer_record(file.empty() ? n.name : file, L);
     l.config = vs.config;
     l.stats = run.stats;
     l.plan = run.plan;

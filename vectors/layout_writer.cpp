@@ -457,7 +457,7 @@ std::string layout_manifest_text(const accel_config& c) {
                               c.format.lanes == canonical.format.lanes &&
                               c.format.output_lanes == canonical.format.output_lanes &&
                               c.format.weight_2bit_lines == canonical.format.weight_2bit_lines;
-    std::string t = is_canonical ? "# Canonical vector set written by satlm gen (SYSTEM.md section 3).\n"
+    std::string t = is_canonical ? "# Canonical vector set written by satlm gen (docs/vector-format.md).\n"
                                  : "# Vector set written by satlm gen (docs/vector-format.md).\n";
     t += "dir = \".\"\n\n[layer]\n";
     t += fmt::format("in_channels = {}\nout_channels = {}\n", L.in_channels, L.out_channels);

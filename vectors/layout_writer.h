@@ -52,7 +52,7 @@ std::vector<std::string> header_lines_for(const accel_config& layout, const file
 /// and has at most max_short_header_chars characters (docs/vector-format.md).
 std::vector<std::string> short_header(const accel_config& layout, const file_slot& slot);
 
-/// The instructor notebook's three header lines (VECTOR_FORMATS.md "Canonical header lines").
+/// The instructor notebook's three header lines (docs/vector-format.md "Canonical header lines").
 std::vector<std::string> canonical_header(const accel_config& layout, const file_slot& slot);
 
 /// Checks that `layout` (with layout.layer the layer's shape) can be written: valid patterns that

@@ -1,5 +1,5 @@
 #pragma once
-/// Reader for the text vector files: one binary string per line, MSB first (VECTOR_FORMATS.md).
+/// Reader for the text vector files: one binary string per line, MSB first (docs/vector-format.md).
 ///
 /// The file must be a regular file (tlm/safe_file.h); a UTF-8 byte-order mark and CR-only line
 /// ends are refused with their own message.

@@ -748,7 +748,7 @@ expected_data set_loader::decode_expected() {
 
 namespace {
 
-/// File names seen in real sets (VECTOR_FORMATS.md). A file key left at its default whose
+/// File names seen in real sets (docs/vector-format.md). A file key left at its default whose
 /// default file is absent takes the first of these that exists (recorded as inferred).
 struct name_candidates {
     const char* key;

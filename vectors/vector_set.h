@@ -1,5 +1,5 @@
 #pragma once
-/// Loads a vector set (SYSTEM.md sections 2-3, VECTOR_FORMATS.md): resolves the manifest, infers
+/// Loads a vector set (docs/vector-format.md): resolves the manifest, infers
 /// every key the manifest and --set leave open from the files, and decodes the files into
 /// whole-layer tensors that do not depend on the files' tiling or the model's array.
 
