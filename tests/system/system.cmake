@@ -45,18 +45,18 @@ add_test(NAME system/key_property COMMAND ${Python3_EXECUTABLE} ${SYS}/key_prope
 get_property(sys_tests DIRECTORY PROPERTY TESTS)
 foreach(t IN LISTS sys_tests)
   if(t MATCHES "^system/")
-    set_tests_properties(${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+    set_tests_properties(${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
   endif()
 endforeach()
 
 # `satlm net`: whole networks on the engine (tests/system/net_system.py).
 foreach(t scalesim fidelities no-data report bad-input scalesim-reports topologies)
   add_test(NAME system/net/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/net_system.py ${t} ${SYS_ARGS})
-  set_tests_properties(system/net/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+  set_tests_properties(system/net/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
 endforeach()
 
 # `satlm sweep`, `merge`, `export`, `plot` (tests/system/sweep_system.py; examples/ needs gnuplot and chromium).
 foreach(t validate resume signal shards failed vector-sets plot-axes examples)
   add_test(NAME system/sweep/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/sweep_system.py ${t} ${SYS_ARGS})
-  set_tests_properties(system/sweep/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+  set_tests_properties(system/sweep/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
 endforeach()
