@@ -6,7 +6,8 @@ cd "$(dirname "$0")"
 
 packages=(cmake ninja-build g++ pkg-config libsystemc-dev libeigen3-dev libfmt-dev
           libboost-test-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libtbb-dev
-          libbenchmark-dev libxtensor-dev python3 python3-dev pybind11-dev python3-numpy python3-torch python3-matplotlib
+          libbenchmark-dev libxtensor-dev libsqlite3-dev gnuplot-nox python3 python3-dev pybind11-dev python3-numpy
+          python3-torch python3-matplotlib chromium
           clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

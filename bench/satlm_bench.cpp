@@ -6,6 +6,8 @@
 //   net mode:    whole networks through `satlm net`'s runner (run_network) in both fidelities,
 //                check included, wall and CPU seconds and the process's peak memory.
 // The engine is reentrant, so nothing forks: each figure is the CPU time of the calls it names.
+// Sweeps (`satlm sweep`: --jobs scaling, memory of 2,000 points, per-point overhead) have their
+// own benchmark, bench/sweep_bench.py, since they are measured through the executable and its store.
 
 #include "engine/engine.h"
 #include "net/network_run.h"

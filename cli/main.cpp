@@ -3,6 +3,7 @@
 
 #include "cli/net_command.h"
 #include "cli/run_command.h"
+#include "cli/sweep_command.h"
 #include "gen/generator.h"
 #include "tlm/config.h"
 #include "tlm/report.h"
@@ -48,9 +49,10 @@ int print_out_of_memory() {
     return 2;
 }
 
-std::string key_list() {
+std::string key_list(const char* heading = "Keys for --set KEY=VALUE, the manifest and the --config file "
+                                           "(docs/blocks/config.md):") {
     const satlm::accel_config defaults;
-    std::string s = "\nKeys for --set KEY=VALUE, the manifest and the --config file (docs/blocks/config.md):\n";
+    std::string s = fmt::format("\n{}\n", heading);
     s += fmt::format("  {:<26} {:<24} {:<30} {}\n", "key", "default", "range", "meaning");
     for (const auto& k : satlm::all_keys()) {
         std::string def = defaults.get(k.name);
@@ -113,10 +115,29 @@ int sc_main(int argc, char* argv[]) {
     satlm::add_net_options(*net_cmd, net);
     net_cmd->footer(key_list());
 
+    satlm::sweep_cli_options sweep;
+    CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run a what-if sweep of networks and keys into a results store");
+    satlm::add_sweep_options(*sweep_cmd, sweep);
+    sweep_cmd->footer(key_list("Keys a sweep file can fix in [set] or vary in [grid], [zip] and [[points]]:"));
+
+    satlm::merge_cli_options merge;
+    CLI::App* merge_cmd = app.add_subcommand("merge", "Join the shard folders of a sweep into one");
+    satlm::add_merge_options(*merge_cmd, merge);
+
+    satlm::export_cli_options exp;
+    CLI::App* export_cmd = app.add_subcommand("export", "Export a sweep's store as CSV or JSON lines");
+    satlm::add_export_options(*export_cmd, exp);
+
+    satlm::plot_cli_options plot;
+    CLI::App* plot_cmd = app.add_subcommand("plot", "Figures and an HTML report of a sweep (gnuplot)");
+    satlm::add_plot_options(*plot_cmd, plot);
+
     const std::string first = argc > 1 ? argv[1] : "";
-    if (argc > 1 && argv[1][0] != '-' && first != "run" && first != "gen" && first != "net") {
-        fmt::print(stderr, "satlm: error: unknown command `{}`: expected `run`, `gen` or `net` (see satlm --help)\n",
-                   argv[1]);
+    const bool known = first == "run" || first == "gen" || first == "net" || first == "sweep" || first == "merge" ||
+                       first == "export" || first == "plot";
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+        fmt::print(stderr, "satlm: error: unknown command `{}`: expected `run`, `gen`, `net`, `sweep`, `merge`, "
+                   "`export` or `plot` (see satlm --help)\n", argv[1]);
         return 2;
     }
     try {
@@ -141,7 +162,11 @@ int sc_main(int argc, char* argv[]) {
     try {
         if (*run_cmd) return satlm::run_command(run);
         if (*net_cmd) return satlm::net_command(net);
-        satlm::run_generator(gen);
+        if (*sweep_cmd) return satlm::sweep_command(sweep);
+        if (*merge_cmd) return satlm::merge_command(merge);
+        if (*export_cmd) return satlm::export_command(exp);
+        if (*plot_cmd) return satlm::plot_command(plot);
+        for (const auto& note : satlm::run_generator(gen).notes) fmt::print(stderr, "satlm: note: {}\n", note);
         return 0;
     } catch (const satlm::input_error& e) {
         return print_error_lines(e.what());

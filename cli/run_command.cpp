@@ -97,6 +97,14 @@ std::string outcome_details(const vector_set& vs, const run_result& result, cons
     return d;
 }
 
+/// An output that could not be written after the run: its one line, exit 2. Returned, not
+/// thrown: exceptions after the SystemC kernel ran confuse AddressSanitizer's stack view.
+int output_error(const std::string& message) {
+    std::fflush(stdout);
+    fmt::print(stderr, "satlm: error: {}\n", message);
+    return 2;
+}
+
 }  // namespace
 
 int run_command(const run_options& opt) {
@@ -144,7 +152,8 @@ int run_command(const run_options& opt) {
         // code without the kernel (identical outputs and statistics).
         const run_result result = several ? run_layer(vs.config, vs.layer)
                                           : simulate(vs.config, vs.layer, vcd ? vcd->kernel_path() : "");
-        if (vcd) vcd->finish();
+        if (vcd)
+            if (const std::string error = vcd->finish(); !error.empty()) return output_error(error);
         const check_report check = check_run(vs, result);
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -165,7 +174,6 @@ int run_command(const run_options& opt) {
         }
         o.details = outcome_details(vs, result, check);
         o.report = make_report(vs, result, check, wall);
-        o.report["strict"] = opt.strict;
         if (!opt.dump_out.empty()) dump_text = output_file_text(result.output, vs.config.layer.psum_bits);
         outcomes.push_back(std::move(o));
     }
@@ -178,7 +186,9 @@ int run_command(const run_options& opt) {
         fmt::print(stdout, "\n{} sets: {} signed off, {} failed\n", outcomes.size(), outcomes.size() - failed, failed);
     }
     std::fflush(stdout);
-    if (!opt.dump_out.empty()) write_file_atomically(plan.output("--dump-out"), dump_text, "--dump-out");
+    if (!opt.dump_out.empty())
+        if (const auto error = try_write_file_atomically(plan.output("--dump-out"), dump_text, "--dump-out"); !error.empty())
+            return output_error(error);
     if (!opt.report.empty()) {
         nlohmann::json j;
         if (several) {
@@ -192,9 +202,14 @@ int run_command(const run_options& opt) {
         } else {
             j = outcomes.front().report;
         }
-        write_file_atomically(plan.output("--report"), j.dump(2) + "\n", "--report");
+        if (const auto error = try_write_file_atomically(plan.output("--report"), j.dump(2) + "\n", "--report");
+            !error.empty())
+            return output_error(error);
     }
-    if (!opt.junit.empty()) write_file_atomically(plan.output("--junit"), junit_xml(outcomes), "--junit");
+    if (!opt.junit.empty())
+        if (const auto error = try_write_file_atomically(plan.output("--junit"), junit_xml(outcomes), "--junit");
+            !error.empty())
+            return output_error(error);
     return code;
 }
 

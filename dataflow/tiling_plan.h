@@ -60,6 +60,7 @@ struct tiling_plan {
     /// The resource that forced the bands / the chunks ("pmem.words", "xmem.weight_base",
     /// "l0.depth", "ofifo.depth"); empty when the map runs as one band / a band as one chunk.
     std::string band_limit, chunk_limit;
+    unsigned psum_base = 0;          ///< pmem word of the first psum (pmem.psum_base)
 
     unsigned band_positions(const map_band& b, const layer_keys&) const { return b.positions(); }
     unsigned band_out_positions(const map_band& b, const layer_keys&) const { return b.out_positions(); }

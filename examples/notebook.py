@@ -10,6 +10,7 @@
 
 # %%
 import os
+import shutil
 import sys
 import tempfile
 
@@ -42,6 +43,7 @@ print(f"run_layer: {r.output.shape} outputs equal PyTorch's integer conv; {r.cyc
 
 # %% The memory files for an RTL testbench, signed off by the cycle model's checker
 set_dir = os.path.join(out_dir, "layer27")
+shutil.rmtree(set_dir, ignore_errors=True)  # gen writes only into a missing or empty folder: rerunnable
 satlm.gen(set_dir, act_q.numpy(), w_q.numpy(), pad=1)
 signed = satlm.run_set(set_dir)
 assert signed.mismatches == 0

@@ -1,10 +1,13 @@
 #include "gen/generator.h"
 
 #include "testbench/golden.h"
+#include "tlm/bits.h"
 #include "tlm/budget.h"
 #include "vectors/npy.h"
 #include "tlm/report.h"
+#include "vectors/layout_writer.h"
 #include "vectors/set_folder.h"
+#include "vectors/vector_set.h"
 #include "vectors/vector_writer.h"
 
 #include <CLI/CLI.hpp>
@@ -14,11 +17,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace satlm {
@@ -328,9 +334,8 @@ limits_keys gen_limits(const gen_options& o) {
         if (eq == std::string::npos || eq == 0)
             bad_option("--set", fmt::format("`{}`: expected KEY=VALUE, e.g. --set limits.gen_files=1000000", s));
         const std::string key = s.substr(0, eq);
-        if (key.rfind("limits.", 0) != 0 && find_key(key))
-            bad_option("--set", fmt::format("key `{}`: satlm gen takes only limits.* keys (the layer comes from its options)", key));
-        cfg.set(key, s.substr(eq + 1), key_source::command_line);
+        // The other keys are the layout's (gen_sets).
+        if (key.rfind("limits.", 0) == 0) cfg.set(key, s.substr(eq + 1), key_source::command_line);
     }
     return cfg.limits;
 }
@@ -350,46 +355,218 @@ void check_gen_memory(const layer_keys& L, unsigned tile_out, const set_size& si
                                        limits.memory_mb, format_bytes(need)));
 }
 
-}  // namespace
-
-void run_generator(const gen_options& o) {
-    const limits_keys limits = gen_limits(o);
-    validate_common(o);
-    tile_keys tiles;
-    tiles.in_channels = o.tile_in ? o.tile_in : 32 / o.act_bits;
-    tiles.out_channels = o.tile_out;
-    // The size of the set from the options alone, before any tensor exists (a .npy layer is
-    // sized once its files are read: they bound it themselves).
-    auto check_budget = [&](const layer_keys& shape) {
-        const set_size size = canonical_set_size(shape, tiles.in_channels, tiles.out_channels, !o.no_psums);
-        check_gen_budget(size, limits);
-        check_gen_memory(shape, tiles.out_channels, size, limits);
-    };
-    if (o.act_npy.empty()) {
-        validate_shape(o);
-        check_budget(shape_of(o));
+/// Splits the --set pairs: manifest keys and pmem.psum_base (the one architecture key that
+/// changes the files); every problem, one line each.
+std::vector<std::pair<std::string, std::string>> gen_sets(const std::vector<std::string>& sets) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string problems;
+    accel_config scratch;
+    for (const auto& s : sets) {
+        const auto eq = s.find('=');
+        try {
+            if (eq == std::string::npos || eq == 0)
+                throw config_error(fmt::format("--set `{}`: expected KEY=VALUE, e.g. --set files.output=out_tile{{o}}.txt", s));
+            const std::string key = s.substr(0, eq);
+            if (key.rfind("limits.", 0) == 0) continue;  // the budget's (gen_limits)
+            const key_info* info = find_key(key);
+            if (info && info->section == key_section::architecture && key != "pmem.psum_base")
+                throw config_error(fmt::format("--set: key `{}` does not change the files gen writes "
+                                               "(of the architecture keys only pmem.psum_base does)", key));
+            scratch.set(key, s.substr(eq + 1), key_source::command_line);
+            out.emplace_back(key, s.substr(eq + 1));
+        } catch (const config_error& e) {
+            problems += (problems.empty() ? "" : "\n") + std::string(e.what());
+        }
     }
-    const layer_data layer = make_generated_layer(o);
-    check_budget(layer.shape);
-    const written_set w = write_set_folder(o.out_dir, o.force, [&](const std::string& staging) {
-        psum_source psums;
-        if (!o.no_psums)
-            psums = [&layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
-                return golden_psums(layer, ic0, nic, oc0, noc, kij);
-            };
-        write_vector_set(staging, layer, tiles, golden_output(layer, true), psums);
+    if (!problems.empty()) throw config_error(problems);
+    return out;
+}
+
+bool from_layout(const accel_config& layout, const char* key) {
+    return layout.given_at_or_above(key, key_source::inferred);
+}
+
+/// The layout's [layer] and [tiles] keys fill the shape options not given on the command line.
+void apply_layout_shape(gen_options& o, const accel_config& layout) {
+    const layer_keys& L = layout.layer;
+    auto take = [&](const char* option, const char* key, unsigned& field, unsigned value) {
+        if (!o.given.count(option) && from_layout(layout, key)) field = value;
+    };
+    take("in-ch", "layer.in_channels", o.in_channels, L.in_channels);
+    take("out-ch", "layer.out_channels", o.out_channels, L.out_channels);
+    if (!o.given.count("kernel") && !o.given.count("kernel-h") && !o.given.count("kernel-w") &&
+        from_layout(layout, "layer.kernel_h")) {
+        o.kernel_h = L.kernel_h;
+        o.kernel_w = L.kernel_w;
+    }
+    if (!o.given.count("stride") && from_layout(layout, "layer.stride")) o.stride = L.stride;
+    take("act-bits", "layer.act_bits", o.act_bits, L.act_bits);
+    take("weight-bits", "layer.weight_bits", o.weight_bits, L.weight_bits);
+    take("tile-in", "tiles.in_channels", o.tile_in, layout.tiles.in_channels);
+    take("tile-out", "tiles.out_channels", o.tile_out, layout.tiles.out_channels);
+    auto side = [&](const char* option, const char* key, unsigned& field, unsigned padded) {
+        if (o.given.count(option) || !from_layout(layout, key)) return;
+        if (padded < 2 * o.pad + 1)
+            throw config_error(fmt::format("key `{}` = {}: leaves no input row or column inside a "
+                                           "zero ring of --pad {}", key, padded, o.pad));
+        field = padded - 2 * o.pad;
+    };
+    side("height", "layer.padded_height", o.height, L.padded_height);
+    side("width", "layer.padded_width", o.width, L.padded_width);
+}
+
+/// Number of positions where two value lists differ.
+std::size_t count_differences(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) n += a[i] != b[i];
+    return n + std::max(a.size(), b.size()) - std::min(a.size(), b.size());
+}
+
+psum_source golden_psum_source(const layer_data& layer) {
+    return [&layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
+        return golden_psums(layer, ic0, nic, oc0, noc, kij);
+    };
+}
+
+/// Writes the set safely (vectors/set_folder.h: staging folder, --force rules) and says what it
+/// wrote.
+gen_summary write_set(const std::string& out_dir, bool force, const accel_config& layout,
+                      const layer_data& layer, const set_values& values) {
+    check_layout(layout);  // a bad layout before the folder is touched
+    gen_summary summary;
+    const written_set w = write_set_folder(out_dir, force, [&](const std::string& staging) {
+        summary.files = write_layout_set(staging, layout, layer, values);
     });
     std::size_t psum_files = 0, weight_files = 0, act_files = 0;
-    for (const auto& f : w.files) {
-        psum_files += f.rfind("psum_", 0) == 0;
-        weight_files += f.rfind("weight_", 0) == 0;
-        act_files += f.rfind("activation_", 0) == 0;
+    for (const auto& f : summary.files) {
+        const auto name = std::filesystem::path(f).filename().string();
+        psum_files += name.find("psum") != std::string::npos;
+        weight_files += name.find("weight") != std::string::npos;
+        act_files += name.find("activation") != std::string::npos;
     }
     fmt::print("wrote {} files, {} bytes into {}: {} activation, {} weight, {} psum, out.txt, "
                "acc_address.txt, vectorset.toml{}\n",
-               w.files.size(), w.bytes, o.out_dir, act_files, weight_files, psum_files,
+               w.files.size(), w.bytes, out_dir, act_files, weight_files, psum_files,
                w.removed ? fmt::format(" (replaced {} files of the previous set)", w.removed) : "");
-    fmt::print("run it:  satlm run {}\n", o.out_dir);
+    fmt::print("run it:  satlm run {}\n", out_dir);
+    return summary;
+}
+
+}  // namespace
+
+accel_config resolve_layout(const gen_options& o) {
+    if (!o.like.empty() && !o.layout_file.empty())
+        throw input_error("--like and --layout: expected one layout, got both");
+    accel_config layout;
+    if (!o.like.empty()) {
+        layout = load_vector_set(o.like, accel_config{}, {}, true).config;
+        layout.dir = ".";
+    } else if (!o.layout_file.empty()) {
+        if (std::filesystem::path(o.layout_file).extension() != ".toml")
+            throw input_error(fmt::format("--layout {}: expected a manifest *.toml", o.layout_file));
+        load_manifest_file(layout, o.layout_file);
+    } else {
+        // The canonical layout, with the psum and acc files the reader checks when named.
+        layout.files.psum = canonical_names::psum;
+        layout.files.acc = canonical_names::acc;
+    }
+    for (const auto& [key, value] : gen_sets(o.sets)) layout.set(key, value, key_source::command_line);
+    return layout;
+}
+
+gen_summary run_generator(const gen_options& o) {
+    const limits_keys limits = gen_limits(o);
+    accel_config layout = resolve_layout(o);
+    if (o.no_psums) layout.files.psum.clear();
+    if (!o.from_set.empty()) {
+        for (const char* opt : {"in-ch", "out-ch", "height", "width", "kernel", "kernel-h", "kernel-w", "stride", "pad",
+                                "act-bits", "weight-bits", "seed"})
+            if (o.given.count(opt))
+                throw input_error(fmt::format("--{}: the tensors come from --from-set {}, expected no shape or seed option",
+                                              opt, o.from_set));
+        if (!o.act_npy.empty()) throw input_error("--from-npy and --from-set: expected one source of tensors");
+        if (o.out_dir.empty()) bad_option("--out", "expected the output folder");
+        if (o.given.count("tile-in")) layout.set("tiles.in_channels", std::to_string(o.tile_in), key_source::command_line, "--tile-in");
+        if (o.given.count("tile-out")) layout.set("tiles.out_channels", std::to_string(o.tile_out), key_source::command_line, "--tile-out");
+        return regenerate_set(o.from_set, layout, o.out_dir, o.force);
+    }
+    gen_options shaped = o;
+    apply_layout_shape(shaped, layout);
+    validate_common(shaped);
+    const unsigned tile_in = shaped.tile_in ? shaped.tile_in : 32 / shaped.act_bits;
+    // The size of the set from the options alone, before any tensor exists (a .npy layer is
+    // sized once its files are read: they bound it themselves).
+    auto check_budget = [&](const layer_keys& shape) {
+        const set_size size = canonical_set_size(shape, tile_in, shaped.tile_out, !layout.files.psum.empty());
+        check_gen_budget(size, limits);
+        check_gen_memory(shape, shaped.tile_out, size, limits);
+    };
+    if (shaped.act_npy.empty()) {
+        validate_shape(shaped);
+        check_budget(shape_of(shaped));
+    }
+    layer_data layer = make_generated_layer(shaped);
+    check_budget(layer.shape);
+    layer.shape.psum_bits = layout.layer.psum_bits;
+    layout.layer = layer.shape;
+    layout.tiles.in_channels = tile_in;
+    layout.tiles.out_channels = shaped.tile_out;
+    set_values values{golden_output(layer, layout.format.output_relu), golden_psum_source(layer), {}};
+    return write_set(o.out_dir, o.force, layout, layer, values);
+}
+
+gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir,
+                           bool force) {
+    const vector_set vs = load_vector_set(from_set, accel_config{}, {}, true);
+    const accel_config& src = vs.config;
+    layout.layer = src.layer;
+    // What the layout leaves open is the set's own (its tiling, psum base, acc addresses per line).
+    for (const char* key : {"tiles.in_channels", "tiles.out_channels", "pmem.psum_base", "format.acc_per_line"})
+        if (!layout.given_at_or_above(key, key_source::inferred)) layout.set(key, src.get(key), key_source::inferred, from_set);
+    const layer_data& layer = vs.layer;
+    gen_summary summary;
+    auto note = [&](std::size_t differ, std::size_t total, const char* what, const std::string& where) {
+        if (differ)
+            summary.notes.push_back(fmt::format("{}: {} of {} {} differ from the golden model; written as read",
+                                                where, differ, total, what));
+    };
+
+    const bool relu = layout.format.output_relu;
+    layer_output golden = golden_output(layer, relu);
+    layer_output out = golden;
+    if (vs.expected.output && (vs.expected.output->relu == relu || relu)) {
+        out = *vs.expected.output;
+        if (!out.relu && relu)
+            for (auto& v : out.values) v = satlm::relu(v);
+        out.relu = relu;
+        note(count_differences(out.values, golden.values), out.values.size(), "output values", vs.expected.output_desc);
+    }
+
+    psum_source psums = golden_psum_source(layer);
+    const bool same_tiling = src.tile_in_channels() == layout.tile_in_channels() &&
+                             src.tiles.out_channels == layout.tiles.out_channels;
+    if (!vs.expected.psums.empty() && same_tiling) {
+        std::map<std::tuple<unsigned, unsigned, unsigned>, const expected_data::psum_block*> blocks;
+        std::size_t differ = 0, total = 0;
+        for (const auto& b : vs.expected.psums) {
+            blocks[{b.itile, b.otile, b.kij}] = &b;
+            const unsigned to = layout.tiles.out_channels, ti = layout.tile_in_channels();
+            differ += count_differences(b.values, golden_psums(layer, b.itile * ti, ti, b.otile * to, to, b.kij));
+            total += b.values.size();
+        }
+        note(differ, total, "psums", from_set);
+        psums = [blocks, &layer](unsigned ic0, unsigned nic, unsigned oc0, unsigned noc, unsigned kij) {
+            const auto it = blocks.find({ic0 / nic, oc0 / noc, kij});
+            return it != blocks.end() ? it->second->values : golden_psums(layer, ic0, nic, oc0, noc, kij);
+        };
+    }
+    std::vector<std::uint32_t> acc;
+    if (vs.expected.acc && layout.arch.pmem.psum_base == src.arch.pmem.psum_base) acc = *vs.expected.acc;
+
+    set_values values{std::move(out), psums, std::move(acc)};
+    const gen_summary written = write_set(out_dir, force, layout, layer, values);
+    summary.files = written.files;
+    return summary;
 }
 
 void add_gen_options(CLI::App& sub, gen_options& o) {
@@ -400,7 +577,7 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     sub.add_flag("--force", o.force,
                  "write into a non-empty folder: replaces only the files its vectorset.toml lists");
     sub.add_flag("--no-psums", o.no_psums, "do not write the psum files");
-    sub.add_option("--set", o.sets, "budget key: --set limits.gen_files=N, limits.gen_mb=N or limits.memory_mb=N")
+    sub.add_option("--set", o.sets, "KEY=VALUE: a layout key, pmem.psum_base, or a budget key limits.gen_files, limits.gen_mb, limits.memory_mb")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     shape(sub.add_option("--in-ch", o.in_channels, "input channels")->capture_default_str(), "in-ch");
@@ -410,14 +587,15 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
     shape(sub.add_option("--kernel", o.kernel, "kernel size k of a k x k filter")->capture_default_str(), "kernel");
     shape(sub.add_option("--kernel-h", o.kernel_h, "filter rows (default --kernel)"), "kernel-h");
     shape(sub.add_option("--kernel-w", o.kernel_w, "filter columns (default --kernel)"), "kernel-w");
-    sub.add_option("--stride", o.stride, "stride in both dimensions")->capture_default_str();
-    sub.add_option("--pad", o.pad, "zero padding around the map")->capture_default_str();
-    sub.add_option("--act-bits", o.act_bits, "activation bits: 4 or 2")->capture_default_str();
-    sub.add_option("--weight-bits", o.weight_bits, "weight bits (two's complement)")->capture_default_str();
-    sub.add_option("--tile-in", o.tile_in, "channels per activation line (default 32 / act-bits)");
-    sub.add_option("--tile-out", o.tile_out, "output channels per weight/psum file")->capture_default_str();
+    shape(sub.add_option("--stride", o.stride, "stride in both dimensions")->capture_default_str(), "stride");
+    shape(sub.add_option("--pad", o.pad, "zero padding around the map")->capture_default_str(), "pad");
+    shape(sub.add_option("--act-bits", o.act_bits, "activation bits: 4 or 2")->capture_default_str(), "act-bits");
+    shape(sub.add_option("--weight-bits", o.weight_bits, "weight bits (two's complement)")->capture_default_str(), "weight-bits");
+    shape(sub.add_option("--tile-in", o.tile_in, "channels per activation line (default 32 / act-bits)"), "tile-in");
+    shape(sub.add_option("--tile-out", o.tile_out, "output channels per weight/psum file")->capture_default_str(), "tile-out");
     // CLI11 converts "-1" to 2^64-1 and saturates overflow: accept only plain digits that fit.
-    sub.add_option("--seed", o.seed, "seed of the random tensors (0..2^64-1)")
+    shape(sub.add_option("--seed", o.seed, "seed of the random tensors (0..2^64-1)"), "seed");
+    sub.get_option("--seed")
         ->capture_default_str()
         ->check(
             [](const std::string& v) -> std::string {
@@ -439,6 +617,9 @@ void add_gen_options(CLI::App& sub, gen_options& o) {
         ->check(positive_number_check(), "POSITIVE");
     sub.add_option("--weight-alpha", o.weight_alpha, "clip value of float weights (quantizes them)")
         ->check(positive_number_check(), "POSITIVE");
+    sub.add_option("--layout", o.layout_file, "manifest (*.toml) of the layout to write (files, headers, lane orders)");
+    sub.add_option("--like", o.like, "write the layout of this set (folder or manifest), inferred as `satlm run` does");
+    sub.add_option("--from-set", o.from_set, "take the tensors and expected values of this set (round trip)");
 }
 
 }  // namespace satlm

@@ -1,6 +1,8 @@
 #pragma once
-/// `satlm gen`: builds a layer (seeded random tensors, or tensors from .npy files) and writes a
-/// complete canonical vector set computed by the golden model (SYSTEM.md section 2).
+/// `satlm gen`: builds a layer (seeded random tensors, tensors from .npy files, or the tensors
+/// of an existing set) and writes a complete vector set computed by the golden model (SYSTEM.md
+/// section 2), in the canonical layout or in any layout the reader reads (--layout, --like,
+/// --set; docs/generator.md).
 ///
 /// \code
 ///   satlm::gen_options o;
@@ -8,6 +10,7 @@
 ///   satlm::run_generator(o);
 /// \endcode
 
+#include "tlm/config.h"
 #include "tlm/layer.h"
 
 #include <cstdint>
@@ -44,15 +47,27 @@ struct gen_options {
     std::string weight_npy;      ///< --from-npy ... WEIGHT.npy: [K, C, kh, kw]
     double act_alpha = 0;        ///< --act-alpha for float activations (0: not given)
     double weight_alpha = 0;     ///< --weight-alpha for float weights (0: not given)
+    std::string layout_file;     ///< --layout MANIFEST.toml: the layout to write
+    std::string like;            ///< --like SET: the layout of an existing set (inferred)
+    std::string from_set;        ///< --from-set SET: that set's tensors and expected values
     bool force = false;          ///< --force: replace the set the folder's vectorset.toml lists
-    bool no_psums = false;       ///< --no-psums: no psum files
-    std::vector<std::string> sets;  ///< --set limits.KEY=VALUE (the gen budget and memory)
-    /// Shape options given explicitly ("in-ch", "out-ch", "height", "width", "kernel",
-    /// "kernel-h", "kernel-w"); with --from-npy they must agree with the tensors' shapes.
+    bool no_psums = false;       ///< --no-psums: no psum files (as --set files.psum=)
+    /// --set KEY=VALUE: limits.* (the gen budget and memory), layout keys and pmem.psum_base.
+    std::vector<std::string> sets;
+    /// Options given explicitly ("in-ch", "out-ch", "height", "width", "kernel", "kernel-h",
+    /// "kernel-w", "pad", "act-bits", "weight-bits", "tile-in", "tile-out", "seed"); with
+    /// --from-npy the shape options must agree with the tensors' shapes, and they win over the
+    /// layout's [layer] keys.
     std::set<std::string> given;
 
     unsigned filter_h() const { return kernel_h ? kernel_h : kernel; }
     unsigned filter_w() const { return kernel_w ? kernel_w : kernel; }
+};
+
+/// What a generator run wrote.
+struct gen_summary {
+    std::vector<std::string> files;  ///< data files, relative to the output folder
+    std::vector<std::string> notes;  ///< one line each, e.g. values of --from-set kept as read
 };
 
 /// A --seed value: plain decimal digits that fit 64 bits (no sign, no wrap); nullopt otherwise.
@@ -66,10 +81,24 @@ void add_gen_options(CLI::App& sub, gen_options& o);
 /// expected.
 layer_data make_generated_layer(const gen_options& o);
 
-/// Checks the budget (limits.gen_files, limits.gen_mb, limits.memory_mb) before anything is
-/// generated, then make_generated_layer, then writes the set (golden outputs and psums) into
-/// o.out_dir through a staging folder (vectors/set_folder.h) and prints what it wrote.
-void run_generator(const gen_options& o);
+/// The layout `satlm gen` writes (shape keys still open): the canonical one with psum and acc
+/// files, or the one --like infers (as `satlm run` does) or --layout describes; then --set.
+/// Throws config_error naming the key or file.
+accel_config resolve_layout(const gen_options& o);
+
+/// make_generated_layer (or the tensors of --from-set), then writes the set in the resolved
+/// layout into o.out_dir: golden outputs and psums, acc addresses from pmem.psum_base, and
+/// vectorset.toml.
+gen_summary run_generator(const gen_options& o);
+
+/// Round trip: decodes the set at `from_set` (folder or manifest, as `satlm run` reads it) and
+/// writes its tensors in `layout` into `out_dir`. Expected values the layout can hold as the set
+/// holds them (same relu-ness; psums in the same file tiling; acc addresses from the same base)
+/// are written as read, so a set comes back line for line; the others come from the golden
+/// model. layout.layer and layout.tiles are taken from the set unless `layout` gives them.
+/// The folder is written as run_generator writes it (a non-empty folder needs `force`).
+gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir,
+                           bool force = false);
 
 /// round_half_even(clip(x, 0, alpha) / alpha x (2^bits - 1)).
 std::int64_t quantize_activation(double x, double alpha, unsigned bits);

@@ -29,6 +29,17 @@ double utilization(const net_layer_result& l) {
     return l.stats.pe_utilization(l.config);
 }
 
+/// The network's share of MAC slots used: its MACs over the MAC slots of all its layers (a
+/// layer's slots follow its own activation width).
+double network_utilization(const net_result& r) {
+    double macs = 0, slots = 0;
+    for (const auto& l : r.layers) {
+        macs += double(l.stats.macs);
+        slots += l.stats.mac_slots(l.config);
+    }
+    return slots > 0 ? macs / slots : 0.0;
+}
+
 /// A CSV cell: quoted when it holds a comma or a quote.
 std::string csv_cell(const std::string& s) {
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -132,9 +143,7 @@ nlohmann::json net_json(const net_result& r, const accel_config& arch) {
         if (k.section == key_section::architecture || k.name == "layer.act_bits" || k.name == "layer.weight_bits" ||
             k.name == "layer.psum_bits")
             config[k.name] = typed_value(k.name, used.get(k.name));
-    const double util = t.cycles.total()
-                            ? double(t.macs) / (double(arch.arch.rows) * arch.arch.cols * double(t.cycles.total()))
-                            : 0.0;
+    const double util = network_utilization(r);
     return {{"network", r.net.name},
             {"source", r.net.source},
             {"cycles", cycles_json(t.cycles)},
@@ -160,9 +169,7 @@ void print_net_summary(std::FILE* out, const net_result& r, const accel_config& 
                    l.stats.macs, 100.0 * utilization(l), l.stats.xmem.reads, l.stats.pmem.writes, check);
     }
     const run_stats t = r.total();
-    const double util = t.cycles.total()
-                            ? double(t.macs) / (double(arch.arch.rows) * arch.arch.cols * double(t.cycles.total()))
-                            : 0.0;
+    const double util = network_utilization(r);
     fmt::print(out, "\nnetwork          {} ({} layers), {}x{} array, {} fidelity\n", r.net.name, r.layers.size(),
                arch.arch.rows, arch.arch.cols, arch.get("model.fidelity"));
     fmt::print(out, "cycles           {}   (stall {})\n", t.cycles.total(), t.cycles.stall);

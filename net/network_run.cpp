@@ -115,6 +115,19 @@ accel_config layer_config(const accel_config& arch, const net_layer& nl) {
     return c;
 }
 
+net_layer layer_record(const std::string& name, const layer_keys& L) {
+    net_layer n;
+    n.name = name;
+    n.ifmap_h = n.height = L.padded_height;
+    n.ifmap_w = n.width = L.padded_width;
+    n.filter_h = L.kernel_h;
+    n.filter_w = L.kernel_w;
+    n.stride = L.stride;
+    n.channels = L.in_channels;
+    n.filters = L.out_channels;
+    return n;
+}
+
 run_stats net_result::total() const {
     run_stats t;
     for (const auto& l : layers) {

@@ -49,6 +49,10 @@ struct net_result {
     std::optional<std::uint64_t> mismatches() const;  ///< summed; empty without check
 };
 
+/// The network-layer record of a layer given by its keys (a vector set, a Python call): padding
+/// unknown, so the unpadded sizes equal the padded ones.
+net_layer layer_record(const std::string& name, const layer_keys& L);
+
 /// The layer keys of one network layer under `arch` (channels, padded map, filter, stride and
 /// the bit widths of arch.layer). Throws config_error naming the layer when it cannot run.
 accel_config layer_config(const accel_config& arch, const net_layer& layer);

@@ -103,10 +103,7 @@ result make_result(const accel_config& cfg, const satlm::run_result& r) {
     out.output = to_kohw(r.output, L.out_height(), L.out_width());
     out.pre_relu = r.sums.values.empty() ? py::array_t<std::int64_t>() : to_kohw(r.sums, L.out_height(), L.out_width());
     satlm::net_layer_result l;
-    l.layer.name = "layer";
-    l.layer.ifmap_h = L.padded_height, l.layer.ifmap_w = L.padded_width;
-    l.layer.filter_h = L.kernel_h, l.layer.filter_w = L.kernel_w, l.layer.stride = L.stride;
-    l.layer.channels = L.in_channels, l.layer.filters = L.out_channels;
+    l.layer = satlm::layer_record("layer", L);
     l.config = cfg;
     l.stats = r.stats;
     l.plan = r.plan;

@@ -98,7 +98,8 @@ void check_acc(const vector_set& vs, const run_result& result, check_report& rep
     for (unsigned orow = 0; orow < L.out_height(); ++orow)
         for (unsigned ocol = 0; ocol < L.out_width(); ++ocol)
             for (unsigned kij = 0; kij < L.kernel_positions(); ++kij, ++i) {
-                const unsigned got = measured ? result.acc_reads[i] : acc_address(orow, ocol, kij, L);
+                const unsigned got = measured ? result.acc_reads[i]
+                                              : vs.config.arch.pmem.psum_base + acc_address(orow, ocol, kij, L);
                 ++rep.acc_checked;
                 if (i < want.size() && want[i] == got) continue;
                 ++rep.acc_mismatches;
@@ -157,16 +158,17 @@ void check_psums(const vector_set& vs, const run_result& result, check_report& r
 std::uint64_t count_wrapped(const layer_data& layer) {
     const layer_keys& L = layer.shape;
     const std::int64_t hi = (std::int64_t{1} << (L.psum_bits - 1)) - 1, lo = -hi - 1;
-    const unsigned ow = L.out_width(), kw = L.kernel_w, k2 = L.kernel_positions(), st = L.stride;
+    const unsigned ow = L.out_width(), kw = L.kernel_w, k2 = L.kernel_positions(), stride = L.stride;
     std::uint64_t wrapped = 0;
     std::vector<std::int64_t> psum(k2);
     for (unsigned oc = 0; oc < L.out_channels; ++oc)
         for (unsigned o = 0; o < L.out_positions(); ++o) {
             std::fill(psum.begin(), psum.end(), 0);
-            const unsigned orow = o / ow, ocol = o % ow;
+            // The window of output (orow, ocol) starts at input (orow x stride, ocol x stride).
+            const unsigned row0 = o / ow * stride, col0 = o % ow * stride;
             for (unsigned ic = 0; ic < L.in_channels; ++ic)
                 for (unsigned kij = 0; kij < k2; ++kij) {
-                    const unsigned nij = (orow * st + kij / kw) * L.padded_width + ocol * st + kij % kw;
+                    const unsigned nij = (row0 + kij / kw) * L.padded_width + col0 + kij % kw;
                     psum[kij] += std::int64_t{layer.weight_at(oc, ic, kij)} * layer.act_at(ic, nij);
                 }
             std::int64_t sum = 0;

@@ -41,12 +41,8 @@ vcd_output::vcd_output(const std::string& target) : m_file(target, "--vcd") {
             const ssize_t n = ::read(m_read_fd, buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
-            if (!m_error.empty()) continue;  // keep draining so the kernel never blocks
-            try {
-                m_file.write(std::string_view(buf, static_cast<std::size_t>(n)));
-            } catch (const input_error& e) {
-                m_error = e.what();
-            }
+            if (m_error) continue;  // keep draining so the kernel never blocks
+            m_error = m_file.try_write(std::string_view(buf, static_cast<std::size_t>(n)));
         }
     });
 }
@@ -65,10 +61,10 @@ void vcd_output::stop_copy() {
 
 vcd_output::~vcd_output() { stop_copy(); }
 
-void vcd_output::finish() {
+std::string vcd_output::finish() {
     stop_copy();
-    if (!m_error.empty()) throw input_error(m_error);
-    m_file.commit();
+    if (m_error) return m_file.failure(fmt::format("cannot write: {}", std::strerror(m_error)));
+    return m_file.try_commit();
 }
 
 }  // namespace satlm

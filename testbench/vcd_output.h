@@ -29,9 +29,10 @@ public:
 
     /// The path to give the SystemC kernel (it ends in ".vcd"; the kernel appends nothing).
     const std::string& kernel_path() const { return m_link; }
-    /// After the kernel closed its trace file: waits for the copy, throws input_error on any
-    /// write error, else renames the waveform into place.
-    void finish();
+    /// After the kernel closed its trace file: waits for the copy, then renames the waveform
+    /// into place. Returns "" when done, else the one-line message of the write error (no
+    /// exception: it runs after the kernel, see try_write_file_atomically).
+    std::string finish();
 
 private:
     void stop_copy();
@@ -40,7 +41,7 @@ private:
     int m_write_fd = -1;
     int m_read_fd = -1;
     std::thread m_copier;
-    std::string m_error;  ///< first write error of the copier (its message)
+    int m_error = 0;  ///< errno of the copier's first failed write (the thread never throws)
 };
 
 }  // namespace satlm

@@ -34,7 +34,16 @@ double address_space_left() {
     return double(rl.rlim_cur) - used;
 }
 
-double physical_memory() {
+/// Memory the machine can give now without swapping (MemAvailable), else its total.
+double available_memory() {
+    if (std::FILE* f = std::fopen("/proc/meminfo", "r")) {
+        char line[256];
+        unsigned long kib = 0;
+        while (std::fgets(line, sizeof line, f))
+            if (std::sscanf(line, "MemAvailable: %lu kB", &kib) == 1) break;
+        std::fclose(f);
+        if (kib > 0) return double(kib) * 1024;
+    }
     const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
     return pages > 0 && size > 0 ? double(pages) * double(size) : INFINITY;
 }
@@ -101,14 +110,14 @@ void check_memory_budget(const accel_config& cfg, bool with_layer) {
     if (total <= budget) {
         // Within the budget the user set, but more than this process or machine can give: refused
         // the same way, before an allocation fails half-way.
-        const double room = std::min(address_space_left(), physical_memory());
+        const double room = std::min(address_space_left(), available_memory());
         const double want = total * slack_factor + slack_bytes;
         if (want <= room) return;
         throw config_error(fmt::format("this configuration needs {} of model memory ({}), more than the {} this "
                                        "process can allocate ({}); lower those keys",
                                        format_bytes(total), parts, format_bytes(room),
-                                       address_space_left() < physical_memory() ? "its address-space limit, ulimit -v"
-                                                                                : "the machine's memory"));
+                                       address_space_left() < available_memory() ? "its address-space limit, ulimit -v"
+                                                                                 : "the machine's available memory"));
     }
     throw config_error(fmt::format("key `limits.memory_mb` = {}: this configuration needs {} of model "
                                    "memory ({}); lower those keys or raise limits.memory_mb",

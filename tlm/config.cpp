@@ -28,6 +28,17 @@ const char* to_string(key_source s) {
     return "?";
 }
 
+const char* to_string(file_kind k) {
+    switch (k) {
+        case file_kind::activation: return "activation";
+        case file_kind::weight: return "weight";
+        case file_kind::output: return "output";
+        case file_kind::psum: return "psum";
+        case file_kind::acc: return "acc";
+    }
+    return "?";
+}
+
 namespace {
 
 /// Accessors of one key: parse text into the config, print it back.
@@ -95,6 +106,8 @@ const std::initializer_list<std::pair<const char*, lane_order>> lane_names = {
     {"high_first", lane_order::high_first}, {"low_first", lane_order::low_first}};
 const std::initializer_list<std::pair<const char*, weight_2bit_order>> w2_names = {
     {"even_first", weight_2bit_order::even_first}, {"odd_first", weight_2bit_order::odd_first}};
+const std::initializer_list<std::pair<const char*, header_style>> header_style_names = {
+    {"short", header_style::short_lines}, {"canonical", header_style::canonical}};
 const std::initializer_list<std::pair<const char*, schedule_kind>> schedule_names = {
     {"reference", schedule_kind::reference}, {"overlapped", schedule_kind::overlapped},
     {"scalesim", schedule_kind::scalesim}};
@@ -104,6 +117,43 @@ const std::initializer_list<std::pair<const char*, fidelity>> fidelity_names = {
     {"cycle", fidelity::cycle}, {"lt", fidelity::lt}};
 
 constexpr unsigned big = 1u << 24;  // generous upper bound for sizes
+
+/// Header text in its one-line form: lines separated by a newline or by the two characters
+/// `\n` (as --set writes it); "auto" means unset. A blank line cannot be a header line (the
+/// reader skips blank lines), nor can one hold only 0/1 (that is a data line).
+std::optional<std::vector<std::string>> parse_header_text(std::string_view text) {
+    if (text == "auto") return std::nullopt;
+    std::vector<std::string> lines;
+    if (text.empty()) return lines;
+    std::string cur;
+    for (std::size_t p = 0; p <= text.size(); ++p) {
+        const bool escape = p + 1 < text.size() && text[p] == '\\' && text[p + 1] == 'n';
+        if (p == text.size() || text[p] == '\n' || escape) {
+            while (!cur.empty() && (cur.back() == ' ' || cur.back() == '\t' || cur.back() == '\r'))
+                cur.pop_back();
+            if (cur.empty())
+                throw std::invalid_argument(fmt::format(
+                    "header line {} is blank: expected text (blank lines are not header lines)",
+                    lines.size() + 1));
+            if (cur.find_first_not_of("01") == std::string::npos)
+                throw std::invalid_argument(fmt::format(
+                    "header line {} (`{}`) holds only 0 and 1: that is a data line", lines.size() + 1, cur));
+            lines.push_back(cur);
+            cur.clear();
+            if (escape) ++p;
+        } else {
+            cur.push_back(text[p]);
+        }
+    }
+    return lines;
+}
+
+std::string header_text_string(const std::optional<std::vector<std::string>>& lines) {
+    if (!lines) return "auto";
+    std::string s;
+    for (const auto& l : *lines) s += (s.empty() ? "" : "\\n") + l;
+    return s;
+}
 
 std::string format_double(double v) {
     std::string s = fmt::format("{}", v);
@@ -153,7 +203,8 @@ std::vector<key_access> make_keys() {
     uint_key("layer.padded_width", M, "padded input columns", 1, big, [](accel_config& c) -> unsigned& { return c.layer.padded_width; });
     // The square shorthand: sets both kernel_h and kernel_w; reads back "HxW" when they differ
     // (a value it also accepts, so every report's config can be fed back).
-    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; \"HxW\" for a non-square one)", value_kind::whole, ""},
+    k.push_back({{"layer.kernel", M, "k of a k x k filter (sets kernel_h and kernel_w; reads back \"HxW\" for a non-square one)",
+                  value_kind::whole_or_text, fmt::format("1..{} or \"HxW\"", big)},
                  [](accel_config& c, std::string_view t) {
                      const auto x = t.find('x');
                      if (x == std::string_view::npos) {
@@ -194,6 +245,23 @@ std::vector<key_access> make_keys() {
     k.push_back({{"format.output_relu", M, "false: output files hold pre-ReLU sums", value_kind::boolean, "true | false"},
                  [](accel_config& c, std::string_view t) { c.format.output_relu = parse_bool(t); },
                  [](const accel_config& c) { return std::string(c.format.output_relu ? "true" : "false"); }});
+    for (file_kind kind : all_file_kinds) {
+        const auto i = static_cast<std::size_t>(kind);
+        k.push_back({{fmt::format("format.header.{}", to_string(kind)), M,
+                      fmt::format("header lines of the {} files (array of lines; [] none; \"auto\": header_lines)", to_string(kind)),
+                      value_kind::lines, "[\"line\", ...] | \"auto\""},
+                     [i](accel_config& c, std::string_view t) { c.format.header_text[i] = parse_header_text(t); },
+                     [i](const accel_config& c) { return header_text_string(c.format.header_text[i]); }});
+    }
+    enum_key("format.header_style", M, "header lines gen writes without text: \"short\" or \"canonical\"", header_style_names, [](accel_config& c) -> header_style& { return c.format.headers; });
+    k.push_back({{"format.acc_per_line", M, "acc addresses per line: 1 or k^2 (\"auto\": from the width)",
+                  value_kind::auto_or_whole, "\"auto\" | 1..225"},
+                 [](accel_config& c, std::string_view t) {
+                     c.format.acc_per_line = t == "auto" ? 0 : parse_unsigned(t, 1, 225);
+                 },
+                 [](const accel_config& c) {
+                     return c.format.acc_per_line == 0 ? std::string("auto") : std::to_string(c.format.acc_per_line);
+                 }});
 
     uint_key("array.rows", A, "PE rows (1 input channel each, 2 in 2-bit mode)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.rows; });
     uint_key("array.cols", A, "PE columns = output channels per pass", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.cols; });
@@ -206,6 +274,7 @@ std::vector<key_access> make_keys() {
     uint_key("xmem.read_latency", A, "xmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.xmem.read_latency; });
     uint_key("pmem.words", A, "psum SRAM depth", 2, big, [](accel_config& c) -> unsigned& { return c.arch.pmem.words; });
     uint_key("pmem.width_bits", A, "pmem word width (0: psum_bits x array.cols)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.pmem.width_bits; });
+    uint_key("pmem.psum_base", A, "pmem word of the first psum (psum(kij, nij) at base + kij x N + nij)", 0, big, [](accel_config& c) -> unsigned& { return c.arch.pmem.psum_base; });
     uint_key("pmem.read_latency", A, "pmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.pmem.read_latency; });
     uint_key("pmem.banks", A, "pmem banks (a power of two; word a in bank a % banks)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.pmem.banks; });
     uint_key("pmem.ports", A, "pmem accesses per bank and cycle", 1, 16, [](accel_config& c) -> unsigned& { return c.arch.pmem.ports; });
@@ -360,6 +429,8 @@ std::vector<std::string> accel_config::problems() const {
         bad("l0.depth", fmt::format("an L0 row must hold one weight per column ({} in this mode), got {}", load_words, a.l0_depth));
     if (a.pmem.banks & (a.pmem.banks - 1))
         bad("pmem.banks", fmt::format("expected a power of two, got {}", a.pmem.banks));
+    if (a.pmem.psum_base >= a.pmem.words)
+        bad("pmem.psum_base", fmt::format("expected less than pmem.words ({}), got {}", a.pmem.words, a.pmem.psum_base));
     if (a.xmem.width_bits % 8 != 0)
         bad("xmem.width_bits", fmt::format("expected a multiple of 8, got {}", a.xmem.width_bits));
     if (a.pmem.width_bits % 8 != 0)
@@ -410,6 +481,8 @@ const char* expected_type(value_kind kind) {
         case value_kind::text: return "a quoted string";
         case value_kind::choice: return "a quoted string";
         case value_kind::auto_or_whole: return "\"auto\" or a whole number";
+        case value_kind::whole_or_text: return "a whole number or a quoted \"HxW\"";
+        case value_kind::lines: return "an array of quoted lines, a quoted string or \"auto\"";
     }
     return "?";
 }
@@ -427,6 +500,10 @@ void check_toml_type(const toml::node& n, value_kind kind, const std::string& wh
         case value_kind::auto_or_whole:
             ok = n.is_integer() || (n.is_string() && n.as_string()->get() == "auto");
             break;
+        case value_kind::whole_or_text:  // 3, or "3x5" for a non-square filter; not "3"
+            ok = n.is_integer() || (n.is_string() && n.as_string()->get().find('x') != std::string::npos);
+            break;
+        case value_kind::lines: ok = n.is_string() || n.is_array(); break;
     }
     if (ok) return;
     std::string got = toml_type_name(n);
@@ -436,7 +513,19 @@ void check_toml_type(const toml::node& n, value_kind kind, const std::string& wh
 }
 
 std::string toml_value_text(const toml::node& n, const std::string& where) {
-    if (auto v = n.as_string()) return v->get();
+    if (auto v = n.as_string()) return v->get();  // a header text string: newlines split its lines
+    if (const auto* arr = n.as_array()) {           // header lines, one string each
+        std::string text;
+        for (const auto& e : *arr) {
+            const auto* line = e.as_string();
+            if (!line) throw config_error(fmt::format("{}: expected an array of strings (one per header line)", where));
+            if (line->get().find_first_of("\r\n") != std::string::npos)
+                throw config_error(fmt::format("{}: a header line holds a line break: give one string per line", where));
+            text += (text.empty() ? "" : "\n") + line->get();
+        }
+        // An empty array is no header lines; one empty string would be a blank line.
+        return arr->empty() ? std::string() : text.empty() ? std::string("\n") : text;
+    }
     if (auto v = n.as_integer()) {
         if (v->get() < 0) throw config_error(fmt::format("{}: expected a non-negative value, got {}", where, v->get()));
         return std::to_string(v->get());

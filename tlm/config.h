@@ -4,7 +4,9 @@
 /// each settable by its dotted name. Defaults are the canonical format and the RTL's sizes.
 
 #include <cstdint>
+#include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,16 @@ enum class lane_order { high_first, low_first };
 enum class weight_2bit_order { even_first, odd_first };
 enum class schedule_kind { reference, overlapped, scalesim };
 enum class fidelity { cycle, lt };
+/// Header lines `satlm gen` writes where the manifest gives no text: short lines (at most 29
+/// characters, no spaces) or the instructor notebook's canonical lines.
+enum class header_style { short_lines, canonical };
+/// The kinds of vector file; each may have its own header text (format.header.<kind>).
+enum class file_kind { activation, weight, output, psum, acc };
+constexpr std::array<file_kind, 5> all_file_kinds = {file_kind::activation, file_kind::weight,
+                                                     file_kind::output, file_kind::psum,
+                                                     file_kind::acc};
+/// "activation", "weight", "output", "psum" or "acc" (the [files] key of the kind).
+const char* to_string(file_kind k);
 /// The dataflow behind the seam (dataflow/dataflow.h); output- and input-stationary will join.
 enum class dataflow_kind { ws };
 
@@ -74,6 +86,21 @@ struct format_keys {
     lane_order output_lanes = lane_order::high_first;  ///< out/psum lines
     weight_2bit_order weight_2bit_lines = weight_2bit_order::even_first;
     bool output_relu = true;                        ///< false: output files hold pre-ReLU sums
+    /// format.header.<kind>: the exact header lines of every file of that kind (none when
+    /// empty); unset: header_lines applies (and the writer uses `headers`).
+    std::array<std::optional<std::vector<std::string>>, all_file_kinds.size()> header_text;
+    header_style headers = header_style::short_lines;  ///< format.header_style (writer only)
+    unsigned acc_per_line = 0;                      ///< acc addresses per line: 1 or k^2; 0 = auto
+
+    const std::optional<std::vector<std::string>>& header_of(file_kind k) const {
+        return header_text[static_cast<std::size_t>(k)];
+    }
+    /// Header lines the reader skips in a file of kind `k`: the count of its header text when
+    /// given, else header_lines (-1 = auto).
+    int header_lines_of(file_kind k) const {
+        const auto& t = header_of(k);
+        return t ? static_cast<int>(t->size()) : header_lines;
+    }
 };
 
 /// One SRAM macro (xmem or pmem).
@@ -81,6 +108,7 @@ struct sram_keys {
     unsigned words = 2048;       ///< depth in words
     unsigned width_bits = 0;     ///< 0: derived (xmem 4 x rows, pmem psum_bits x cols)
     unsigned weight_base = 0;    ///< xmem only: first weight word; 0 = words / 2
+    unsigned psum_base = 0;      ///< pmem only: word of the first psum (psum(kij, nij) at base + kij x N + nij)
     unsigned read_latency = 1;   ///< cycles from read address to data
     unsigned banks = 1;          ///< pmem only (pmem.banks): a power of two; word a is in bank a % banks
     unsigned ports = 1;          ///< pmem only (pmem.ports): accesses each bank takes per cycle
@@ -166,7 +194,7 @@ struct accel_config {
 };
 
 /// The type a key's value has in a TOML file.
-enum class value_kind { whole, number, boolean, text, choice, auto_or_whole };
+enum class value_kind { whole, number, boolean, text, choice, auto_or_whole, whole_or_text, lines };
 
 /// Static description of one key (for --help, describe(), the report and sweeps).
 struct key_info {

@@ -186,6 +186,13 @@ std::string file_plan::output(const std::string& option) const {
     return {};
 }
 
+temp_output::temp_output(std::string target, std::string what, int fd, std::string temp)
+    : m_target(std::move(target)), m_what(std::move(what)), m_temp(std::move(temp)), m_fd(fd) {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(m_fd, 0666 & ~mask);
+}
+
 temp_output::temp_output(std::string target, std::string what)
     : m_target(std::move(target)), m_what(std::move(what)) {
     std::string pattern = join(folder_of(m_target), "." + name_of(m_target) + ".satlm-XXXXXX");
@@ -202,43 +209,67 @@ temp_output::~temp_output() {
     if (!m_done && !m_temp.empty()) ::unlink(m_temp.c_str());
 }
 
-void temp_output::fail(const char* action, int error) {
+std::string temp_output::failure(const std::string& why) {
     if (m_fd >= 0) ::close(m_fd);
     m_fd = -1;
-    ::unlink(m_temp.c_str());
+    if (!m_temp.empty()) ::unlink(m_temp.c_str());
     m_done = true;
-    refuse(m_what, m_target, fmt::format("cannot {}: {}", action, std::strerror(error)));
+    return m_what.empty() ? fmt::format("{}: {}", m_target, why) : fmt::format("{} {}: {}", m_what, m_target, why);
 }
 
-void temp_output::write(std::string_view bytes) {
+void temp_output::fail(const char* action, int error) {
+    throw input_error(failure(fmt::format("cannot {}: {}", action, std::strerror(error))));
+}
+
+int temp_output::try_write(std::string_view bytes) {
+    if (m_fd < 0) return EBADF;
     while (!bytes.empty()) {
         const ssize_t n = ::write(m_fd, bytes.data(), bytes.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) fail("write", n < 0 ? errno : ENOSPC);
+        if (n <= 0) return n < 0 ? errno : ENOSPC;
         bytes.remove_prefix(static_cast<std::size_t>(n));
         m_bytes += static_cast<std::uint64_t>(n);
     }
+    return 0;
+}
+
+void temp_output::write(std::string_view bytes) {
+    if (const int error = try_write(bytes)) fail("write", error);
+}
+
+std::string temp_output::try_commit() {
+    if (m_done || m_fd < 0) return failure("cannot write: the file was abandoned");
+    if (::fsync(m_fd) != 0 && errno != EINVAL) return failure(fmt::format("cannot write: {}", std::strerror(errno)));
+    const int fd = m_fd;
+    m_fd = -1;
+    if (::close(fd) != 0) return failure(fmt::format("cannot write: {}", std::strerror(errno)));
+    // The target may have changed since it was checked: never rename over a non-regular file.
+    struct stat st {};
+    if (::lstat(m_target.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        return failure(kind_of(st.st_mode) + ", expected a regular file");
+    if (::rename(m_temp.c_str(), m_target.c_str()) != 0)
+        return failure(fmt::format("cannot rename the finished file into place: {}", std::strerror(errno)));
+    m_done = true;
+    return {};
 }
 
 void temp_output::commit() {
-    if (::fsync(m_fd) != 0 && errno != EINVAL) fail("write", errno);
-    const int fd = m_fd;
-    m_fd = -1;
-    if (::close(fd) != 0) {
-        const int e = errno;
-        ::unlink(m_temp.c_str());
-        m_done = true;
-        refuse(m_what, m_target, fmt::format("cannot write: {}", std::strerror(e)));
+    const std::string error = try_commit();
+    if (!error.empty()) throw input_error(error);
+}
+
+std::string try_write_file_atomically(const std::string& resolved_target, std::string_view text,
+                                      const std::string& what) {
+    std::string pattern = join(folder_of(resolved_target), "." + name_of(resolved_target) + ".satlm-XXXXXX");
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) {
+        const std::string why = fmt::format("cannot create a file in its folder: {}", std::strerror(errno));
+        return what.empty() ? fmt::format("{}: {}", resolved_target, why)
+                            : fmt::format("{} {}: {}", what, resolved_target, why);
     }
-    // The target may have changed since it was checked: never rename over a non-regular file.
-    struct stat st {};
-    if (::lstat(m_target.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-        ::unlink(m_temp.c_str());
-        m_done = true;
-        refuse(m_what, m_target, kind_of(st.st_mode) + ", expected a regular file");
-    }
-    if (::rename(m_temp.c_str(), m_target.c_str()) != 0) fail("rename the finished file into place", errno);
-    m_done = true;
+    temp_output out(resolved_target, what, fd, pattern);
+    if (const int error = out.try_write(text)) return out.failure(fmt::format("cannot write: {}", std::strerror(error)));
+    return out.try_commit();
 }
 
 void write_file_atomically(const std::string& target, std::string_view text, const std::string& what) {

@@ -71,13 +71,24 @@ public:
     temp_output& operator=(const temp_output&) = delete;
 
     void write(std::string_view bytes);
+    /// write() without exceptions (for a thread that must not throw): 0, or the errno of the
+    /// first failed write; report it later with fail("write", error).
+    int try_write(std::string_view bytes);
     /// Flushes to disk, closes and renames over the target; throws on any failure.
     void commit();
+    /// commit() without exceptions: "" when done, else the one-line message (the temporary file
+    /// is then removed).
+    std::string try_commit();
+    /// Removes the temporary file and throws input_error "WHAT TARGET: cannot ACTION: reason".
+    [[noreturn]] void fail(const char* action, int error);
+    /// Removes the temporary file and returns "WHAT TARGET: WHY" (no exception).
+    std::string failure(const std::string& why);
+    /// Adopts a temporary file already created (fd open for writing, its path).
+    temp_output(std::string target, std::string what, int fd, std::string temp);
     const std::string& temp_path() const { return m_temp; }
     std::uint64_t bytes_written() const { return m_bytes; }
 
 private:
-    [[noreturn]] void fail(const char* action, int error);
     std::string m_target, m_what, m_temp;
     int m_fd = -1;
     std::uint64_t m_bytes = 0;
@@ -87,6 +98,12 @@ private:
 /// Writes `text` to `target` through a temp_output (resolved first) and commits it.
 void write_file_atomically(const std::string& target, std::string_view text,
                            const std::string& what);
+
+/// The same for a target already resolved, without exceptions: "" when written, else the
+/// one-line message. For code that runs after the SystemC kernel: an exception thrown there
+/// confuses AddressSanitizer's view of the stack (SystemC switches coroutine stacks).
+std::string try_write_file_atomically(const std::string& resolved_target, std::string_view text,
+                                      const std::string& what);
 
 /// Makes a file-size limit (SIGXFSZ) fail the write call, which temp_output reports as an error,
 /// instead of killing the process. Call once at start.

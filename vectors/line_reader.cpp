@@ -162,6 +162,7 @@ void line_reader::parse(int header_lines, const line_expectation& expect) {
                                                : m_headers < static_cast<std::size_t>(header_lines);
             if (skip) {
                 ++m_headers;
+                m_header_text.emplace_back(line);
                 if (header_lines < 0) headers.emplace_back(number, line);
                 continue;
             }

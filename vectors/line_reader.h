@@ -1,5 +1,5 @@
 #pragma once
-/// Reader for the text vector files: one binary string per line, MSB first (VECTOR_FORMATS.md).
+/// Reader for the text vector files: one binary string per line, MSB first (docs/vector-format.md).
 ///
 /// The file must be a regular file (tlm/safe_file.h); a UTF-8 byte-order mark and CR-only line
 /// ends are refused with their own message.
@@ -78,6 +78,8 @@ public:
     const data_lines& lines() const { return m_lines; }
     std::size_t width() const { return m_width; }           ///< binary digits per data line
     std::size_t header_count() const { return m_headers; }  ///< header lines skipped
+    /// The header lines skipped, trailing spaces, tabs and `\r` stripped.
+    const std::vector<std::string>& header_text() const { return m_header_text; }
     std::size_t last_line() const { return m_last_line; }   ///< number of the file's last line
 
     /// Throws unless there are exactly `n` data lines: "expected n data lines (why), found m".
@@ -100,6 +102,7 @@ private:
     data_lines m_lines;
     std::size_t m_width = 0;
     std::size_t m_headers = 0;
+    std::vector<std::string> m_header_text;
     std::size_t m_last_line = 0;
 };
 

@@ -2,14 +2,15 @@
 
 #include "tlm/bits.h"
 #include "tlm/budget.h"
-#include "tlm/safe_file.h"
 #include "tlm/report.h"
+#include "tlm/safe_file.h"
 #include "vectors/file_pattern.h"
 #include "vectors/line_reader.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,8 +20,8 @@ namespace satlm {
 
 namespace fs = std::filesystem;
 
-unsigned acc_address_bits(const layer_keys& layer) {
-    const std::uint64_t last = std::uint64_t{layer.kernel_positions()} * layer.positions();
+unsigned acc_address_bits(const layer_keys& layer, unsigned psum_base) {
+    const std::uint64_t last = psum_base + std::uint64_t{layer.kernel_positions()} * layer.positions();
     return std::max(11u, bits_for(last == 0 ? 0 : last - 1));
 }
 
@@ -46,6 +47,7 @@ public:
         : m_cfg(cfg), m_dir(std::move(dir)), m_check(check) {}
 
     void infer_keys();
+    void infer_headers();
     const std::vector<std::string>& files_read() const { return m_read; }
     /// The expected output files that exist but were not read (--no-check): still the set's
     /// files, so no output may overwrite them.
@@ -75,7 +77,9 @@ private:
         return fs::exists(path_of(name), ec);
     }
     /// Reads (once) and returns a file; later calls apply the expectation to the cached lines.
-    const line_reader& read(const std::string& name, const line_expectation& e = {}) {
+    /// `kind` decides the header lines (format.header.<kind>, else format.header_lines); the
+    /// first file of each kind gives its header text when no key gives it (see infer_headers).
+    const line_reader& read(const std::string& name, file_kind kind, const line_expectation& e = {}) {
         const std::string p = path_of(name);
         auto it = m_files.find(p);
         if (it == m_files.end()) {
@@ -87,7 +91,10 @@ private:
                 throw vector_format_error(bad.what());
             }
             m_read.push_back(p);
-            auto r = std::make_unique<line_reader>(p, m_cfg.format.header_lines, e);
+            auto r = std::make_unique<line_reader>(p, m_cfg.format.header_lines_of(kind), e);
+            // Copied now: a decoded file is released before infer_headers runs.
+            auto& first = m_first_of_kind[static_cast<std::size_t>(kind)];
+            if (!first) first = first_header{r->path(), r->header_text()};
             it = m_files.emplace(p, std::move(r)).first;
         } else {
             if (e.width) it->second->expect_width(*e.width, e.width_why);
@@ -95,6 +102,8 @@ private:
         }
         return *it->second;
     }
+    /// Frees a decoded file's text: a set is held in memory one file at a time.
+    void release(const std::string& name) { m_files.erase(path_of(name)); }
     /// How many files the pattern names for n = 0, 1, ... until one is missing.
     unsigned count_files(const file_pattern& p, char which) const {
         unsigned n = 0;
@@ -172,15 +181,21 @@ private:
     line_expectation act_expect() const;
     line_expectation weight_expect() const;
     line_expectation output_expect(bool per_tile) const;
-    void check_output_width_key(const line_reader& o0, std::size_t channels_per_line);
     line_expectation psum_expect(bool per_k) const;
     void check_tile_counts();
+    void decode_acc(expected_data& e);
 
     std::vector<std::string> m_read;  ///< every file read, in order
     accel_config& m_cfg;
     std::string m_dir;
     bool m_check;
     std::map<std::string, std::unique_ptr<line_reader>> m_files;
+    /// The header lines of the first file read of each kind, and that file's path.
+    struct first_header {
+        std::string path;
+        std::vector<std::string> lines;
+    };
+    std::array<std::optional<first_header>, all_file_kinds.size()> m_first_of_kind{};
     std::optional<file_pattern> m_act, m_wgt, m_out, m_psum;
     unsigned m_in_tiles = 1;
     unsigned m_out_tiles = 1;
@@ -266,7 +281,7 @@ void set_loader::infer_keys() {
         for (unsigned i = 1; i < m_in_tiles; ++i) need_file(m_act->expand(i, 0, 0), in_tiles_why());
     } else
         m_in_tiles = std::max(1u, count_files(*m_act, 'i'));
-    const line_reader& a0 = read(m_act->expand(0, 0, 0));
+    const line_reader& a0 = read(m_act->expand(0, 0, 0), file_kind::activation);
     const std::uint64_t n = a0.lines().size();
     const bool h_given = given("layer.padded_height"), w_given = given("layer.padded_width");
     if (h_given && w_given) {
@@ -318,7 +333,7 @@ void set_loader::infer_keys() {
     if (m_check) {
         line_expectation rtl_dump;
         rtl_dump.unknown_bits = true;  // x/z in an expected output: mismatches, read on
-        const line_reader& o0 = read(m_out->expand(0, 0, 0), rtl_dump);
+        const line_reader& o0 = read(m_out->expand(0, 0, 0), file_kind::output, rtl_dump);
         const std::size_t pb = L.psum_bits;
         // Output channels on one line of the output file (whole psum_bits fields).
         auto fields_per_line = [&] {
@@ -347,7 +362,7 @@ void set_loader::infer_keys() {
     }
 
     // Kernel size, act_bits and output tile size from the weight files.
-    const line_reader& w0 = read(m_wgt->expand(0, 0, 0));
+    const line_reader& w0 = read(m_wgt->expand(0, 0, 0), file_kind::weight);
     const std::uint64_t lw = w0.lines().size();
     // Kernel positions = kernel_h x kernel_w weight files ({k}) or blocks (no {k}); a square
     // filter of odd size is inferred, a non-square or even one needs the keys.
@@ -496,6 +511,87 @@ void set_loader::check_tile_counts() {
     }
 }
 
+/// The acc-address file: 1 or k^2 addresses per line (format.acc_per_line, else from the
+/// width), each as wide as the last address needs. The first address (output pixel 0, kij 0)
+/// is the pmem word of the first psum: it sets pmem.psum_base unless --config or --set gives it.
+void set_loader::decode_acc(expected_data& e) {
+    const auto& L = m_cfg.layer;
+    const std::size_t total = std::size_t{L.out_positions()} * kk();
+    const line_reader& r = read(m_cfg.files.acc, file_kind::acc);
+    const bool base_given = given("pmem.psum_base");
+    unsigned aw = acc_address_bits(L, base_given ? m_cfg.arch.pmem.psum_base : 0);
+    const unsigned given_per_line = m_cfg.format.acc_per_line;
+    if (given_per_line != 0 && given_per_line != 1 && given_per_line != kk())
+        throw config_error(fmt::format("key `format.acc_per_line`: expected 1 or {} (k^2 of a {}x{} "
+                                       "kernel), got {}", kk(), L.kernel_h, L.kernel_w, given_per_line));
+    const std::size_t per_line = given_per_line              ? given_per_line
+                                 : r.width() == aw           ? 1
+                                 : r.width() == std::size_t{aw} * kk() ? kk()
+                                                             : 0;
+    if (per_line == 0)
+        throw_format_error(
+            r.path(), r.lines().front().number,
+            fmt::format(
+                "expected {} or {} binary digits (1 or {} acc addresses of {} bits), got {}",
+                aw, std::size_t{aw} * kk(), kk(), aw, r.width()));
+    if (given_per_line)
+        r.expect_width(std::size_t{aw} * per_line,
+                       fmt::format("{} acc address(es) of {} bits: format.acc_per_line", per_line, aw));
+    else if (kk() > 1)
+        infer("format.acc_per_line", per_line, r.path());
+    r.expect_count(
+        total / per_line,
+        fmt::format("{} output positions x {} kernel positions, {} address(es) per line",
+                    L.out_positions(), kk(), per_line));
+    std::vector<std::uint32_t> acc;
+    acc.reserve(total);
+    for (std::size_t n = 0; n < r.lines().size(); ++n)
+        for (auto v : r.fields(n, aw)) acc.push_back(static_cast<std::uint32_t>(v));
+    // A base explains the file when most addresses follow it (one corrupt first entry does not).
+    auto follows = [&](std::uint64_t base) {
+        std::size_t n = 0, same = 0;
+        for (unsigned onij = 0; onij < L.out_positions(); ++onij)
+            for (unsigned kij = 0; kij < kk() && n < acc.size(); ++kij, ++n) {
+                const unsigned orow = onij / L.out_width(), ocol = onij % L.out_width();
+                same += acc[n] == base + std::uint64_t{kij} * L.positions() +
+                                      std::uint64_t{orow * L.stride + kij / L.kernel_w} * L.padded_width +
+                                      ocol * L.stride + kij % L.kernel_w;
+            }
+        return 2 * same > acc.size();
+    };
+    if (!base_given && !acc.empty() && acc.front() != 0 && follows(acc.front())) {
+        m_cfg.set("pmem.psum_base", std::to_string(acc.front()), key_source::inferred,
+                  fmt::format("inferred from the first address in {}", r.path()));
+        // The addresses are still as wide as the base-0 rule says, so the base must keep them so.
+        if (acc_address_bits(L, acc.front()) != aw)
+            throw_format_error(
+                r.path(), r.lines().front().number,
+                fmt::format("the first acc address {} puts the psums at pmem words {}..{}, which "
+                            "need {}-bit addresses, got {} (give pmem.psum_base)",
+                            acc.front(), acc.front(), acc.front() + L.positions() * kk() - 1,
+                            acc_address_bits(L, acc.front()), aw));
+    }
+    e.acc = std::move(acc);
+    e.acc_desc = r.path();
+}
+
+/// Header text of each file kind from the first file of that kind read, unless a key gives it
+/// (recorded as inferred, so `satlm gen --like` writes the same lines back).
+void set_loader::infer_headers() {
+    for (file_kind kind : all_file_kinds) {
+        const auto& r = m_first_of_kind[static_cast<std::size_t>(kind)];
+        const std::string key = fmt::format("format.header.{}", to_string(kind));
+        if (!r || m_cfg.source_of(key) != key_source::built_in) continue;
+        std::string text;
+        for (const auto& l : r->lines) text += (text.empty() ? "" : "\n") + l;
+        try {
+            m_cfg.set(key, text, key_source::inferred, "inferred from " + r->path);
+        } catch (const config_error&) {
+            // A header line the key cannot hold (e.g. one with a literal `\n`): keep the count only.
+        }
+    }
+}
+
 layer_data set_loader::decode_layer() {
     const auto& L = m_cfg.layer;
     const auto& F = m_cfg.format;
@@ -503,7 +599,7 @@ layer_data set_loader::decode_layer() {
     const unsigned ti = tin();
     for (unsigned i = 0; i < m_in_tiles; ++i) {
         need_file(m_act->expand(i, 0, 0), in_tiles_why());
-        const line_reader& r = read(m_act->expand(i, 0, 0), act_expect());
+        const line_reader& r = read(m_act->expand(i, 0, 0), file_kind::activation, act_expect());
         for (unsigned nij = 0; nij < L.positions(); ++nij) {
             const auto f = r.fields(nij, L.act_bits);
             for (unsigned c = 0; c < ti; ++c) {
@@ -515,6 +611,7 @@ layer_data set_loader::decode_layer() {
                                    L.in_channels, static_cast<std::int64_t>(f[c]), c);
             }
         }
+        release(m_act->expand(i, 0, 0));
     }
     const unsigned to = tout();
     const unsigned lanes = ti / cpl();  // fields per weight line
@@ -522,7 +619,7 @@ layer_data set_loader::decode_layer() {
         for (unsigned o = 0; o < m_out_tiles; ++o)
             for (unsigned k = 0; k < kk(); ++k) {
                 need_file(m_wgt->expand(i, o, k), tile_why(i, o, k));
-                const line_reader& r = read(m_wgt->expand(i, o, k), weight_expect());
+                const line_reader& r = read(m_wgt->expand(i, o, k), file_kind::weight, weight_expect());
                 const std::size_t base = m_wgt->has_k() ? 0 : std::size_t{k} * to * cpl();
                 for (unsigned c = 0; c < to; ++c) {
                     const unsigned oc = o * to + c;
@@ -553,6 +650,8 @@ layer_data set_loader::decode_layer() {
                         }
                     }
                 }
+                // A file without {k} holds every kernel position: kept until the last.
+                if (m_wgt->has_k() || k + 1 == kk()) release(m_wgt->expand(i, o, k));
             }
     return d;
 }
@@ -572,7 +671,7 @@ expected_data set_loader::decode_expected() {
     const unsigned files = m_out->has_o() ? m_out_tiles : 1;
     for (unsigned o = 0; o < files; ++o) {
         need_file(m_out->expand(0, o, 0), out_tiles_why());
-        const line_reader& r = read(m_out->expand(0, o, 0), output_expect(m_out->has_o()));
+        const line_reader& r = read(m_out->expand(0, o, 0), file_kind::output, output_expect(m_out->has_o()));
         const unsigned ch = m_out->has_o() ? to : L.out_channels;
         const unsigned first = m_out->has_o() ? o * to : 0;
         e.output_file_channels = ch;
@@ -597,6 +696,7 @@ expected_data set_loader::decode_expected() {
             }
         }
         e.output_desc += (e.output_desc.empty() ? "" : ", ") + r.path();
+        release(m_out->expand(0, o, 0));
     }
     // A ReLU'd file never holds a negative value; one that does holds pre-ReLU sums.
     if (!given("format.output_relu") && m_cfg.format.output_relu &&
@@ -613,7 +713,7 @@ expected_data set_loader::decode_expected() {
                 for (unsigned k = 0; k < kk(); ++k) {
                     need_file(m_psum->expand(i, o, k), tile_why(i, o, k));
                     const line_reader& r =
-                        read(m_psum->expand(i, o, k), psum_expect(m_psum->has_k()));
+                        read(m_psum->expand(i, o, k), file_kind::psum, psum_expect(m_psum->has_k()));
                     const std::size_t base = m_psum->has_k() ? 0 : std::size_t{k} * L.positions();
                     expected_data::psum_block b;
                     b.itile = i;
@@ -636,33 +736,11 @@ expected_data set_loader::decode_expected() {
                         }
                     }
                     e.psums.push_back(std::move(b));
+                    if (m_psum->has_k() || k + 1 == kk()) release(m_psum->expand(i, o, k));
                 }
     }
 
-    if (!m_cfg.files.acc.empty()) {
-        const unsigned aw = acc_address_bits(L);
-        const std::size_t total = std::size_t{L.out_positions()} * kk();
-        const line_reader& r = read(m_cfg.files.acc);
-        const std::size_t per_line = r.width() == aw                       ? 1
-                                     : r.width() == std::size_t{aw} * kk() ? kk()
-                                                                           : 0;
-        if (per_line == 0)
-            throw_format_error(
-                r.path(), r.lines().front().number,
-                fmt::format(
-                    "expected {} or {} binary digits (1 or {} acc addresses of {} bits), got {}",
-                    aw, std::size_t{aw} * kk(), kk(), aw, r.width()));
-        r.expect_count(
-            total / per_line,
-            fmt::format("{} output positions x {} kernel positions, {} address(es) per line",
-                        L.out_positions(), kk(), per_line));
-        std::vector<std::uint32_t> acc;
-        acc.reserve(total);
-        for (std::size_t n = 0; n < r.lines().size(); ++n)
-            for (auto v : r.fields(n, aw)) acc.push_back(static_cast<std::uint32_t>(v));
-        e.acc = std::move(acc);
-        e.acc_desc = r.path();
-    }
+    if (!m_cfg.files.acc.empty()) decode_acc(e);
     return e;
 }
 
@@ -670,7 +748,7 @@ expected_data set_loader::decode_expected() {
 
 namespace {
 
-/// File names seen in real sets (VECTOR_FORMATS.md). A file key left at its default whose
+/// File names seen in real sets (docs/vector-format.md). A file key left at its default whose
 /// default file is absent takes the first of these that exists (recorded as inferred).
 struct name_candidates {
     const char* key;
@@ -753,6 +831,7 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
     check_memory_budget(cfg, true);
     layer_data layer = loader.decode_layer();
     expected_data expected = loader.decode_expected();
+    loader.infer_headers();
     std::vector<std::string> files;
     if (!manifest.empty()) files.push_back(manifest);
     files.insert(files.end(), loader.files_read().begin(), loader.files_read().end());

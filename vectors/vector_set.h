@@ -1,5 +1,5 @@
 #pragma once
-/// Loads a vector set (SYSTEM.md sections 2-3, VECTOR_FORMATS.md): resolves the manifest, infers
+/// Loads a vector set (docs/vector-format.md): resolves the manifest, infers
 /// every key the manifest and --set leave open from the files, and decodes the files into
 /// whole-layer tensors that do not depend on the files' tiling or the model's array.
 
@@ -66,7 +66,7 @@ vector_set load_vector_set(const std::string& path, accel_config cfg,
                            const std::vector<std::pair<std::string, std::string>>& overrides,
                            bool check);
 
-/// Width of one acc address: max(11, bits needed for k^2 * N - 1).
-unsigned acc_address_bits(const layer_keys& layer);
+/// Width of one acc address: max(11, bits needed for the last address psum_base + k^2 * N - 1).
+unsigned acc_address_bits(const layer_keys& layer, unsigned psum_base = 0);
 
 }  // namespace satlm

@@ -168,7 +168,7 @@ void write_acc_file(const std::string& path, const layer_keys& shape) {
 void write_manifest(const std::string& path, const layer_keys& shape, unsigned tile_in,
                     unsigned tile_out, bool with_psum, bool with_acc, bool output_relu) {
     std::string t;
-    t += "# Canonical vector set written by satlm gen (SYSTEM.md section 3).\n";
+    t += "# Canonical vector set written by satlm gen (docs/vector-format.md).\n";
     t += "dir = \".\"\n\n[layer]\n";
     t += fmt::format("in_channels = {}\nout_channels = {}\n", shape.in_channels, shape.out_channels);
     t += fmt::format("padded_height = {}\npadded_width = {}\n", shape.padded_height, shape.padded_width);

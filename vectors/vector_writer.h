@@ -1,5 +1,5 @@
 #pragma once
-/// Canonical vector-set writers (SYSTEM.md section 3, VECTOR_FORMATS.md "Canonical header
+/// Canonical vector-set writers (docs/vector-format.md "Canonical header
 /// lines"): the files `satlm gen` writes and `satlm run --dump-out` uses for its output.
 ///
 /// Every file opens with three `#` header lines and ends each line with `\n`. Partial tiles are

@@ -54,7 +54,7 @@ void capture_memories(const accel_config& cfg, const tiling_plan& plan, const ac
     if (!memories_comparable(cfg, plan)) return;
     const unsigned n = cfg.layer.positions(), k2 = cfg.layer.kernel_positions(), cols = cfg.arch.cols;
     r.pmem_psums.reserve(std::size_t{k2} * n * cols);
-    for (unsigned a = 0; a < k2 * n; ++a)
+    for (unsigned a = plan.psum_base; a < plan.psum_base + k2 * n; ++a)
         for (unsigned c = 0; c < cols; ++c) r.pmem_psums.push_back(core.pmem_lane(core.pmem().word(a), c));
     // The SFU's reads for the pixels; the tb's check iteration after them repeats the last address.
     const auto& log = core.pmem_read_log();

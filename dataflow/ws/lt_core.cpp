@@ -54,11 +54,45 @@ lt_program::lt_program(const accel_config& cfg, const tiling_plan& plan) : m_pla
     reduced.out_tiles = std::min(plan.out_tiles, 2u);
     reduced.in_tiles = std::min(plan.in_tiles, 3u);
     m_t_in = reduced.in_tiles;
-    const bool whole = reduced.out_tiles == plan.out_tiles && reduced.in_tiles == plan.in_tiles;
-    m_steps = build_schedule(cfg, whole ? plan : reduced);
+    // One band of each shape, in order of first appearance; band 0 keeps its own (the run's
+    // first group also holds the steps before it, e.g. the overlapped flow's first reset).
+    reduced.bands.clear();
+    for (const auto& b : plan.bands) {
+        unsigned i = reduced.bands.empty() ? 0 : 1;
+        while (i < reduced.bands.size() &&
+               !(reduced.bands[i].in_rows == b.in_rows && reduced.bands[i].in_cols == b.in_cols &&
+                 reduced.bands[i].out_rows == b.out_rows && reduced.bands[i].out_cols == b.out_cols))
+            ++i;
+        if (i == reduced.bands.size()) reduced.bands.push_back(b);
+        m_band_of.push_back(i);
+    }
+    // One kernel group of each kind (first, middle or last; size), in order: the first stays
+    // first and the last stays last, so contributions keep their first/last roles. The
+    // overlapped drain's timing depends on which words are useful, i.e. on the kernel positions
+    // themselves: there every group is its own kind.
+    reduced.kernel_groups.clear();
+    std::vector<std::pair<int, unsigned>> kinds;
+    const bool by_position = cfg.arch.schedule == schedule_kind::overlapped;
+    for (unsigned g = 0; g < plan.kernel_groups.size(); ++g) {
+        const int role = g == 0 ? 0 : (g + 1 == plan.kernel_groups.size() ? 2 : 1);
+        const std::pair<int, unsigned> kind{by_position ? static_cast<int>(g) : role,
+                                            by_position ? 0u : plan.kernel_groups[g].count};
+        const auto it = std::find(kinds.begin(), kinds.end(), kind);
+        if (it == kinds.end()) {
+            kinds.push_back(kind);
+            reduced.kernel_groups.push_back(plan.kernel_groups[g]);
+        }
+        m_group_of.push_back(static_cast<unsigned>(std::find(kinds.begin(), kinds.end(), kind) - kinds.begin()));
+    }
+    const bool whole = reduced.out_tiles == plan.out_tiles && reduced.in_tiles == plan.in_tiles &&
+                       reduced.bands.size() == plan.bands.size() &&
+                       reduced.kernel_groups.size() == plan.kernel_groups.size();
+    m_sched_plan = whole ? plan : reduced;
+    m_steps = build_schedule(cfg, m_sched_plan);
     m_full = whole;
-    if (!cut(whole ? plan : reduced)) {
+    if (!cut(m_sched_plan)) {
         // Not the expected group structure: replay the full schedule instead.
+        m_sched_plan = plan;
         m_steps = build_schedule(cfg, plan);
         m_full = true;
         cut(plan);
@@ -191,7 +225,7 @@ std::uint64_t lt_core::execute(const lt_program& prog, const lt_job& job, const 
     } else {
         const auto& passes = prog.pass_steps();
         for (std::size_t i = job.first_pass; i < job.first_pass + job.pass_count; ++i)
-            compute(*passes[i], group);
+            compute(*passes[i], group, prog.kij(*passes[i], group));
     }
     account(job);
     return job.cycles;
@@ -199,7 +233,7 @@ std::uint64_t lt_core::execute(const lt_program& prog, const lt_job& job, const 
 
 void lt_core::account(const lt_job& j) { add_job_stats(m_stats, j); }
 
-void lt_core::compute(const schedule_step& s, const lt_group& g) {
+void lt_core::compute(const schedule_step& s, const lt_group& g, unsigned kij) {
     if (m_pending && !(g == m_group)) fold();
     if (!m_pending) {
         if (g.otile >= m_plan.out_tiles || g.itile >= m_plan.in_tiles || g.band >= m_plan.bands.size() ||
@@ -214,15 +248,15 @@ void lt_core::compute(const schedule_step& s, const lt_group& g) {
         std::fill(m_covered.begin(), m_covered.end(), 0);
     }
     const kernel_group& kg = m_plan.kernel_groups[m_group.group];
-    if (s.kij < kg.first || s.kij >= kg.first + kg.count)
-        throw std::logic_error(fmt::format("lt_core: kernel position {} outside group {}", s.kij, m_group.group));
-    if (m_pass.wide()) compute_into(s, m_planes32);
-    else compute_into(s, m_planes16);
-    m_covered[s.kij - kg.first] += s.count;
+    if (kij < kg.first || kij >= kg.first + kg.count)
+        throw std::logic_error(fmt::format("lt_core: kernel position {} outside group {}", kij, m_group.group));
+    if (m_pass.wide()) compute_into(s, kij, m_planes32);
+    else compute_into(s, kij, m_planes16);
+    m_covered[kij - kg.first] += s.count;
 }
 
 template <typename Acc>
-void lt_core::compute_into(const schedule_step& s, std::vector<Acc>& planes) {
+void lt_core::compute_into(const schedule_step& s, unsigned kij, std::vector<Acc>& planes) {
     const auto& L = m_cfg.layer;
     const map_band& b = m_plan.bands[m_group.band];
     const unsigned positions = b.positions();
@@ -230,14 +264,30 @@ void lt_core::compute_into(const schedule_step& s, std::vector<Acc>& planes) {
         throw std::logic_error(fmt::format("lt_core: chunk [{}, {}) outside the band's {} positions",
                                            s.first, s.first + s.count, positions));
     if (s.count == 0) return;
-    Acc* out = planes.data() + std::size_t{s.kij - m_plan.kernel_groups[m_group.group].first} * m_cols * m_plane_stride;
-    // Band positions are contiguous in the map only along one band row (whole rows when the band
-    // spans the map's width): one pass call per contiguous run.
-    for (unsigned p = s.first, end = s.first + s.count; p < end;) {
-        const unsigned run = b.in_cols == L.padded_width ? end - p : std::min(end - p, b.in_cols - p % b.in_cols);
-        m_pass.run<Acc>(m_group.otile, m_group.itile, s.kij, b.position(p, L.padded_width), run, out + p,
-                        m_plane_stride);
-        p += run;
+    Acc* out = planes.data() + std::size_t{kij - m_plan.kernel_groups[m_group.group].first} * m_cols * m_plane_stride;
+    // Only the psums the SFU reads are computed: kernel position (ki, kj) is read at band rows
+    // orow x stride + ki and columns ocol x stride + kj (the others never reach an output). A
+    // band spanning the map's width at stride 1 is contiguous from its first read row to its
+    // last: one pass call; otherwise one call per read row, over its read column span.
+    const unsigned ki = kij / L.kernel_w, kj = kij % L.kernel_w, st = L.stride, w = b.in_cols;
+    const unsigned end = s.first + s.count;
+    auto run = [&](unsigned from, unsigned to) {  // band positions [from, to) within the chunk
+        from = std::max(from, s.first);
+        to = std::min(to, end);
+        if (from < to)
+            m_pass.run<Acc>(m_group.otile, m_group.itile, kij, b.position(from, L.padded_width), to - from,
+                            out + from, m_plane_stride);
+    };
+    if (st == 1 && w == L.padded_width) {
+        run(ki * w, (ki + b.out_rows) * w);
+        return;
+    }
+    const unsigned col0 = kj, col_end = kj + (b.out_cols - 1) * st + 1;
+    for (unsigned r = 0; r < b.out_rows; ++r) {
+        const unsigned row = r * st + ki;
+        if ((row + 1) * w <= s.first) continue;
+        if (row * w >= end) break;
+        run(row * w + col0, row * w + col_end);
     }
 }
 

@@ -14,10 +14,13 @@
 /// SRAM traffic to the run's statistics.
 ///
 /// `lt_program` keeps the per-pass cost off the schedule builder: the steps of a (otile, band,
-/// itile, kernel group) group depend only on the band, the kernel group, on whether the input
-/// tile is the first, a middle or the last one, and on whether the output tile is the first. So it builds the schedule of at most
-/// 2 output x 3 input tiles and replays those groups' jobs for every group of the layer (the
-/// cut is checked; if the schedule does not have that shape, the full schedule is used).
+/// itile, kernel group) group depend only on the band's shape (its input and output rectangle
+/// sizes, not its place), on the kernel group's size and on whether it is the first, a middle or
+/// the last group (in the overlapped schedule: on its kernel positions), on whether the input tile is the first, a middle or the last one, and on
+/// whether the output tile is the first. So it builds the schedule of at most 2 output x 3 input
+/// tiles, one band of each shape (and band 0) and one kernel group of each kind, and replays those groups'
+/// jobs for every group of the layer, with their kernel positions moved to the group's (the cut
+/// is checked; if the schedule does not have that shape, the full schedule is used).
 ///
 /// The LT SystemC shell (testbench/lt_model) and the kernel-free engine (run_lt_engine) share
 /// both classes, so they give the same results.
@@ -97,6 +100,11 @@ public:
     const std::vector<const schedule_step*>& pass_steps() const { return m_pass_steps; }
     /// True when the full schedule is replayed as is (small layers, or an unexpected shape).
     bool full() const { return m_full; }
+    /// The layer's kernel position of pass step `s` replayed for `group`.
+    unsigned kij(const schedule_step& s, const lt_group& group) const {
+        if (m_full) return s.kij;
+        return s.kij - m_sched_plan.kernel_groups[s.group].first + m_plan.kernel_groups[group.group].first;
+    }
     /// Jobs a whole run sends.
     std::uint64_t job_count() const;
 
@@ -108,12 +116,17 @@ private:
     std::size_t template_range(unsigned ot, unsigned b, unsigned it, unsigned kg) const {
         const unsigned t_ot = ot == 0 ? 0 : 1;
         const unsigned t_it = it == 0 ? 0 : (it + 1 == m_plan.in_tiles ? m_t_in - 1 : 1);
-        return ((std::size_t{t_ot} * m_plan.bands.size() + b) * m_t_in + t_it) * m_plan.kernel_groups.size() + kg;
+        return ((std::size_t{t_ot} * m_sched_plan.bands.size() + m_band_of[b]) * m_t_in + t_it) *
+                   m_sched_plan.kernel_groups.size() +
+               m_group_of[kg];
     }
     bool cut(const tiling_plan& sched_plan);
     void add_job(std::size_t first, std::size_t end);
 
     tiling_plan m_plan;
+    tiling_plan m_sched_plan;                 // the plan the schedule was built from
+    std::vector<unsigned> m_band_of;          // band -> its shape's band in m_sched_plan
+    std::vector<unsigned> m_group_of;         // kernel group -> its kind's group in m_sched_plan
     unsigned m_t_in = 1;                      // input tiles of the reduced schedule
     bool m_full = false;
     std::vector<schedule_step> m_steps;       // the (reduced or full) schedule
@@ -144,10 +157,10 @@ private:
                    m_plan.kernel_groups.size() + g.group;
     }
     void account(const lt_job& j);
-    void compute(const schedule_step& s, const lt_group& g);
+    void compute(const schedule_step& s, const lt_group& g, unsigned kij);
     void fold();
     template <typename Acc>
-    void compute_into(const schedule_step& s, std::vector<Acc>& planes);
+    void compute_into(const schedule_step& s, unsigned kij, std::vector<Acc>& planes);
     template <typename Acc>
     void fold_into(const std::vector<Acc>& planes, std::vector<Acc>& acc);
 

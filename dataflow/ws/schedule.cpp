@@ -385,7 +385,7 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
     const std::uint64_t R = A.rows, C = A.cols;
 
     overlapped_band ob_plan;
-    ob_plan.acc_base = plan.contributions() > 1 ? plan.partial_base : 0;
+    ob_plan.acc_base = plan.contributions() > 1 ? plan.partial_base : plan.psum_base;
     ob_plan.words.reserve(std::size_t{kg.count} * nb);
 
     // The drain handles one word at a time: a read-modify-write reads pmem pl cycles before its

@@ -200,7 +200,7 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
             in = blank();
             in.ofifo_rd = true;
             in.pmem_en = in.pmem_wr = true;
-            in.pmem_addr = psum_address(s.kij - m_plan.kernel_groups[s.group].first, s.first + j, nb);
+            in.pmem_addr = m_plan.psum_base + psum_address(s.kij - m_plan.kernel_groups[s.group].first, s.first + j, nb);
             emit(core, in);
         }
         break;
@@ -222,7 +222,8 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
         const unsigned partial = m_plan.partial_base + pixel;
         auto address = [&](unsigned j) {
             if (!s.count) j = reads - 1;
-            return j < kg.count ? acc_address(pixel / ow, pixel % ow, kg.first + j, bs, kg.first) : partial;
+            return j < kg.count ? m_plan.psum_base + acc_address(pixel / ow, pixel % ow, kg.first + j, bs, kg.first)
+                                 : partial;
         };
         for (std::uint64_t c = 1; c < s.cycles; ++c) {
             in = blank();

@@ -112,24 +112,30 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
     std::vector<unsigned> group_sizes;
     if (m.fits(1, 1, k2)) group_sizes.push_back(k2);
     else
-        for (unsigned n = 2; n <= k2; ++n) {  // distinct sizes ceil(k2 / n), largest first
+        for (unsigned n = 2; n <= k2;) {  // the distinct sizes ceil(k2 / n), largest first
             const unsigned g = static_cast<unsigned>(ceil_div(k2, n));
-            if (group_sizes.empty() || g != group_sizes.back()) group_sizes.push_back(g);
+            group_sizes.push_back(g);
+            if (g == 1) break;
+            n = static_cast<unsigned>(ceil_div(k2, g - 1));  // the first n with a smaller size
         }
     double best_cost = 0;
     bool found = false;
     for (unsigned g : group_sizes) {
         if (!m.fits(1, 1, g)) continue;
-        for (unsigned r = 1; r <= L.out_height(); ++r) {
-            if (!m.fits(r, 1, g)) break;  // taller bands fit even less
+        // Band heights of the even splits, one per row band count (O(sqrt(rows)) of them).
+        const unsigned oh = L.out_height();
+        for (unsigned r = 1; r <= oh;) {
+            const unsigned bands = static_cast<unsigned>(ceil_div(oh, r));
+            const unsigned rr = static_cast<unsigned>(ceil_div(oh, bands));
+            if (!m.fits(rr, 1, g)) break;  // taller bands fit even less
             unsigned lo = 1, hi = L.out_width();
             while (lo < hi) {
                 const unsigned mid = lo + (hi - lo + 1) / 2;
-                if (m.fits(r, mid, g)) lo = mid;
+                if (m.fits(rr, mid, g)) lo = mid;
                 else hi = mid - 1;
             }
+            r = bands == 1 ? oh + 1 : static_cast<unsigned>(ceil_div(oh, bands - 1));
             // As even as possible: the same band count with the smallest bands.
-            const unsigned rr = static_cast<unsigned>(ceil_div(L.out_height(), ceil_div(L.out_height(), r)));
             const unsigned cc = static_cast<unsigned>(ceil_div(L.out_width(), ceil_div(L.out_width(), lo)));
             const double cost = estimate_cycles(cfg, m, rr, cc, g);
             if (!found || cost < best_cost) {
@@ -142,8 +148,7 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
     return found;
 }
 
-[[noreturn]] void impossible(const accel_config& cfg, const fit_model& m) {
-    const layer_keys& L = cfg.layer;
+[[noreturn]] void impossible(const fit_model& m, unsigned psum_base) {
     const std::uint64_t n = m.positions(1, 1);
     if (!m.act_fits(1, 1))
         throw config_error(fmt::format(
@@ -151,21 +156,20 @@ bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) 
             "of one output pixel ({} x {} input positions + 1), has {} (xmem weight base)",
             n + 1, m.in_rows(1), m.in_cols(1), m.act_have));
     const std::uint64_t partial = m.partial(1, 1, 1);
+    const std::string above = psum_base ? fmt::format(" above pmem.psum_base {}", psum_base) : std::string();
     if (m.overlapped)
         throw config_error(fmt::format("impossible geometry: pmem needs 1 word for one output pixel, has {} "
-                                       "(pmem.words)", m.pmem_words));
+                                       "(pmem.words{})", m.pmem_words, above));
     throw config_error(fmt::format(
         "impossible geometry: pmem needs {} words for one output pixel and one kernel position ({} "
-        "positions + 1{}), has {} (pmem.words)",
-        n + 1 + partial, n, partial ? " + 1 partial-output word" : "", m.pmem_words));
-    (void)L;
+        "positions + 1{}), has {} (pmem.words{})",
+        n + 1 + partial, n, partial ? " + 1 partial-output word" : "", m.pmem_words, above));
 }
 
 }  // namespace
 
-std::string tiling_plan::describe(const layer_keys& L) const {
-    (void)L;
-    // "9,9,8" for a few sizes; "60 x 2,1 x 1" (runs of equal sizes) for many.
+std::string tiling_plan::describe(const layer_keys&) const {
+    // "9,9,8" for a few sizes; "60 x 2, 1 x 1" (runs of equal sizes) for many.
     auto sizes = [](const std::vector<unsigned>& v) {
         std::string s;
         if (v.size() <= 8) {
@@ -175,7 +179,7 @@ std::string tiling_plan::describe(const layer_keys& L) const {
         for (std::size_t i = 0; i < v.size();) {
             std::size_t j = i;
             while (j < v.size() && v[j] == v[i]) ++j;
-            s += fmt::format("{}{} x {}", s.empty() ? "" : ",", j - i, v[i]);
+            s += fmt::format("{}{} x {}", s.empty() ? "" : ", ", j - i, v[i]);
             i = j;
         }
         return s;
@@ -238,7 +242,9 @@ tiling_plan plan_tiling(const accel_config& cfg) {
     // output pixel's psums of every kernel position do not fit. A band spanning a whole
     // dimension reads its tail too (the rows past the last output's window), unless only the
     // plan without that tail fits.
-    fit_model m{L, weight_base, A.pmem.words, p.in_tiles};
+    // The psums start at pmem.psum_base: the words below it are left alone.
+    p.psum_base = A.pmem.psum_base;
+    fit_model m{L, weight_base, A.pmem.words > p.psum_base ? A.pmem.words - p.psum_base : 0, p.in_tiles};
     m.overlapped = A.schedule == schedule_kind::overlapped;
     shape_choice c;
     bool planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
@@ -247,7 +253,7 @@ tiling_plan plan_tiling(const accel_config& cfg) {
         planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
         if (!planned) {
             m.tail = true;
-            impossible(cfg, m);
+            impossible(m, p.psum_base);
         }
     }
 

@@ -79,6 +79,13 @@ expect npy_is_folder 2 ': is a folder, expected a \.npy file' -- gen --out "$tmp
 expect seed_negative 2 '--seed: expected a whole number 0\.\.18446744073709551615, got -1' -- gen --out "$tmp/g" --seed -1
 expect seed_overflow 2 '--seed: expected a whole number .*got 99999999999999999999' -- gen --out "$tmp/g" --seed 99999999999999999999
 expect alpha_negative 2 '^satlm: error: --act-alpha: expected a positive number, got -1' -- gen --out "$tmp/g" --act-alpha -1
+# satlm gen layouts.
+expect gen_pattern_outside 2 "key .files.output.: \"\.\./o\.txt\" leaves the output folder" -- gen --out "$tmp/g" --set files.output=../o.txt
+expect gen_missing_placeholder 2 'key .files.activation.: "a\.txt" has no \{i\} but the layer has 2 input tiles' -- gen --out "$tmp/g" --in-ch 16 --set files.activation=a.txt
+expect gen_arch_key 2 'key .array\.rows. does not change the files gen writes' -- gen --out "$tmp/g" --set array.rows=4
+printf '[format]\nheader_lines = "some"\n' > "$tmp/bad_layout.toml"
+expect gen_bad_layout 2 'bad_layout\.toml:2: key .format\.header_lines.' -- gen --out "$tmp/g" --layout "$tmp/bad_layout.toml"
+expect gen_like_missing 2 'no such vector-set folder or manifest' -- gen --out "$tmp/g" --like "$tmp/nothing"
 fresh; for f in "$tmp"/s/*.txt; do sed -i 's/$/\r/' "$f"; done
 expect crlf_accepted 0 '' -- run "$tmp/s" -q
 echo "$pass passed, $failed failed"

@@ -24,6 +24,7 @@ add_test(NAME system/reference_cycles COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm
 add_test(NAME system/retile COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py retile ${SYS_ARGS})
 add_test(NAME system/overlapped_pmem COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py overlapped-pmem ${SYS_ARGS})
 add_test(NAME system/monotone COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py monotone ${SYS_ARGS})
+add_test(NAME system/gen_like COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py gen-like ${SYS_ARGS})
 add_test(NAME system/memories COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py memories ${SYS_ARGS})
 add_test(NAME system/vcd COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py vcd ${SYS_ARGS})
 add_test(NAME system/flipped_bit COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py flipped-bit ${SYS_ARGS})
@@ -31,6 +32,7 @@ add_test(NAME system/bad_input COMMAND bash ${SYS}/bad_input.sh $<TARGET_FILE:sa
 add_test(NAME system/gen_grid COMMAND bash ${SYS}/gen_grid.sh $<TARGET_FILE:satlm>)
 set_tests_properties(system/gen_grid PROPERTIES LABELS slow)
 add_test(NAME system/torch_export COMMAND bash ${SYS}/torch_export.sh $<TARGET_FILE:satlm>)
+add_test(NAME system/layer_kinds COMMAND bash ${SYS}/layer_kinds.sh $<TARGET_FILE:satlm>)
 # Hostile-input tier (docs/safety.md): one ctest per case of hostile_input.py (its @case lines).
 file(STRINGS ${SYS}/hostile_input.py hostile_lines REGEX "^@case\\(\"[a-z0-9_]+\"\\)")
 foreach(line IN LISTS hostile_lines)
@@ -45,12 +47,18 @@ add_test(NAME system/key_property COMMAND ${Python3_EXECUTABLE} ${SYS}/key_prope
 get_property(sys_tests DIRECTORY PROPERTY TESTS)
 foreach(t IN LISTS sys_tests)
   if(t MATCHES "^system/")
-    set_tests_properties(${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+    set_tests_properties(${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
   endif()
 endforeach()
 
 # `satlm net`: whole networks on the engine (tests/system/net_system.py).
 foreach(t scalesim fidelities no-data report bad-input scalesim-reports topologies)
   add_test(NAME system/net/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/net_system.py ${t} ${SYS_ARGS})
-  set_tests_properties(system/net/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_TEST_ENV}")
+  set_tests_properties(system/net/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
+endforeach()
+
+# `satlm sweep`, `merge`, `export`, `plot` (tests/system/sweep_system.py; examples/ needs gnuplot and chromium).
+foreach(t validate resume signal shards failed vector-sets plot-axes examples)
+  add_test(NAME system/sweep/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/sweep_system.py ${t} ${SYS_ARGS})
+  set_tests_properties(system/sweep/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
 endforeach()

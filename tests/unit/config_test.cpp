@@ -60,6 +60,13 @@ const std::vector<key_case>& key_cases() {
         {"format.output_lane_order", "high_first", "low_first", [](C c) { return c.format.output_lanes == lane_order::low_first; }},
         {"format.weight_2bit_lines", "even_first", "odd_first", [](C c) { return c.format.weight_2bit_lines == weight_2bit_order::odd_first; }},
         {"format.output_relu", "true", "false", [](C c) { return !c.format.output_relu; }},
+        {"format.header.activation", "auto", "#a\\n#b", [](C c) { return c.format.header_of(file_kind::activation) == std::vector<std::string>{"#a", "#b"}; }},
+        {"format.header.weight", "auto", "l\\nl\\nl", [](C c) { return c.format.header_of(file_kind::weight) == std::vector<std::string>{"l", "l", "l"}; }},
+        {"format.header.output", "auto", "", [](C c) { return c.format.header_of(file_kind::output) == std::vector<std::string>{}; }},
+        {"format.header.psum", "auto", "#psum", [](C c) { return c.format.header_of(file_kind::psum) == std::vector<std::string>{"#psum"}; }},
+        {"format.header.acc", "auto", "dummy", [](C c) { return c.format.header_lines_of(file_kind::acc) == 1 && c.format.header_lines_of(file_kind::output) == -1; }},
+        {"format.header_style", "short", "canonical", [](C c) { return c.format.headers == header_style::canonical; }},
+        {"format.acc_per_line", "auto", "9", [](C c) { return c.format.acc_per_line == 9u; }},
         {"array.rows", "8", "16", [](C c) { return c.arch.rows == 16; }},
         {"array.cols", "8", "4", [](C c) { return c.arch.cols == 4; }},
         {"clock.period_ns", "1.0", "2.5", [](C c) { return c.arch.clock_period_ns == 2.5; }},
@@ -70,6 +77,7 @@ const std::vector<key_case>& key_cases() {
         {"pmem.words", "2048", "8192", [](C c) { return c.arch.pmem.words == 8192; }},
         {"pmem.width_bits", "0", "256", [](C c) { return c.arch.pmem.width_bits == 256; }},
         {"pmem.read_latency", "1", "2", [](C c) { return c.arch.pmem.read_latency == 2; }},
+        {"pmem.psum_base", "0", "1", [](C c) { return c.arch.pmem.psum_base == 1; }},
         {"l0.depth", "64", "128", [](C c) { return c.arch.l0_depth == 128; }},
         {"ofifo.depth", "64", "32", [](C c) { return c.arch.ofifo_depth == 32; }},
         {"sfu.latency", "1", "2", [](C c) { return c.arch.sfu_latency == 2; }},
@@ -231,6 +239,11 @@ BOOST_AUTO_TEST_CASE(bad_values_and_ranges_are_rejected) {
         {"format.header_lines", "some", "expected a whole number"},
         {"format.header_lines", "1001", "expected 0..1000"},
         {"format.output_relu", "yes", "expected true or false"},
+        {"format.header.acc", "#a\\n\\n#c", "header line 2 is blank"},
+        {"format.header.output", "0110", "holds only 0 and 1: that is a data line"},
+        {"format.header_style", "long", "expected \"short\" or \"canonical\""},
+        {"format.acc_per_line", "0", "expected 1..225"},
+        {"pmem.psum_base", "-1", "expected a whole number"},
         {"format.lane_order", "msb_first", "expected \"high_first\" or \"low_first\""},
         {"format.weight_2bit_lines", "even", "expected \"even_first\" or \"odd_first\""},
         {"schedule.kind", "fast", "expected \"reference\" or \"overlapped\""},
@@ -399,6 +412,45 @@ BOOST_AUTO_TEST_CASE(manifest_file_sets_its_keys) {
     const auto q = s.write("auto.toml", "[format]\nheader_lines = \"auto\"\n");
     load_manifest_file(c, q);
     BOOST_TEST(c.format.header_lines == -1);
+}
+
+BOOST_AUTO_TEST_CASE(header_text_keys_take_arrays_strings_or_none) {
+    // [format.header]: one array entry per line (shin-ws4-fa23's `dummy` lines), [] for a file
+    // kind without header lines (its acc_address.txt), a string with newlines, "auto" to unset.
+    satlm::test::temp_folder s;
+    const auto p = s.write("vectorset.toml",
+                           "[format]\nheader_lines = 3\n[format.header]\n"
+                           "output = [\"dummy\", \"dummy\", \"dummy\"]\nacc = []\n"
+                           "weight = \"#one\\n#two\"\nactivation = \"auto\"\n");
+    accel_config c;
+    load_manifest_file(c, p);
+    BOOST_TEST((c.format.header_of(file_kind::output) == (std::vector<std::string>{"dummy", "dummy", "dummy"})));
+    BOOST_TEST((c.format.header_of(file_kind::acc) == std::vector<std::string>{}));
+    BOOST_TEST((c.format.header_of(file_kind::weight) == (std::vector<std::string>{"#one", "#two"})));
+    BOOST_TEST(!c.format.header_of(file_kind::activation));
+    BOOST_TEST(c.format.header_lines_of(file_kind::acc) == 0);
+    BOOST_TEST(c.format.header_lines_of(file_kind::weight) == 2);
+    BOOST_TEST(c.format.header_lines_of(file_kind::activation) == 3);
+    BOOST_TEST(c.get("format.header.output") == "dummy\\ndummy\\ndummy");
+    for (const auto& [text, part] : std::vector<std::pair<std::string, std::string>>{
+             {"[format.header]\nacc = [1, 2]\n", "2: key `format.header.acc`: expected an array of strings"},
+             {"[format.header]\nacc = [\"\"]\n", "2: key `format.header.acc`: header line 1 is blank"},
+             {"[format.header]\nacc = [\"a\\nb\"]\n", "2: key `format.header.acc`: a header line holds a line break"},
+             {"[layer]\nkernel = [3]\n", "2: key `layer.kernel`: expected"},
+             {"[pmem]\npsum_base = 1\n", "2: key `pmem.psum_base`: an architecture key not allowed here"}}) {
+        const auto bad = s.write("bad.toml", text);
+        accel_config d;
+        const std::string m = error_of<config_error>([&] { load_manifest_file(d, bad); });
+        BOOST_TEST(has(m, bad + ":" + part), m);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(psum_base_must_lie_inside_pmem) {
+    accel_config c;
+    c.set("pmem.psum_base", "2048", key_source::command_line);
+    const auto p = c.problems();
+    BOOST_REQUIRE(p.size() == 1u);
+    BOOST_TEST(has(p[0], "key `pmem.psum_base`: expected less than pmem.words (2048), got 2048"), p[0]);
 }
 
 BOOST_AUTO_TEST_CASE(file_errors_name_file_line_and_key) {

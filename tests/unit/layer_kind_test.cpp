@@ -216,6 +216,28 @@ BOOST_AUTO_TEST_CASE(real_network_layers_plan_on_the_default_memories) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(smaller_real_network_layers_run_on_the_default_memories) {
+    // The real layers small enough for a unit test, with data, on the RTL's memories and an
+    // 8x8 array (LT fidelity, reference schedule): bit-exact against the golden model.
+    struct net_layer {
+        const char* name;
+        layer_keys L;
+    };
+    const net_layer layers[] = {
+        {"DeepSpeech2 conv", conv(1, 32, 171, 41, 41, 11, 2)},
+        {"FC 4096 -> 1000", conv(4096, 1000, 1, 1, 1, 1, 1)},
+    };
+    for (const auto& n : layers) {
+        accel_config cfg;
+        cfg.layer = n.L;
+        cfg.arch.model = fidelity::lt;
+        const layer_data d = test::random_layer(n.L, 11);
+        const run_result r = run_layer(cfg, d);
+        BOOST_TEST(mismatches(r.output, golden_output(d, true)) == 0u, n.name << ": " << r.plan.describe(n.L));
+        BOOST_TEST(r.stats.macs == n.L.macs());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(real_network_layer_shapes_run_scaled_down) {
     // The same filters and strides on maps and channel counts a unit test can compute, on the
     // default memories narrowed so that they split the same ways.

@@ -257,4 +257,53 @@ BOOST_AUTO_TEST_CASE(pe_utilization_is_the_share_of_mac_slots_used) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(replayed_band_shapes_and_kernel_groups_equal_the_full_schedule) {
+    // Bands in rows and columns and kernel groups: the program replays one band per shape and
+    // one kernel group per kind (reference) or per group (overlapped), with the kernel positions
+    // moved to each group's; every statistic equals the full schedule's, outputs the golden's.
+    std::mt19937 rng(7);
+    int replayed = 0, grouped = 0, columns = 0;
+    for (int t = 0; t < 24; ++t) {
+        auto cfg = lt_cfg();
+        cfg.arch.schedule = t % 2 ? schedule_kind::overlapped : schedule_kind::reference;
+        cfg.layer.in_channels = 1 + rng() % 20;
+        cfg.layer.out_channels = 1 + rng() % 20;
+        cfg.layer.kernel_h = 1 + rng() % 5;
+        cfg.layer.kernel_w = 1 + rng() % 5;
+        cfg.layer.stride = 1 + rng() % 3;
+        cfg.layer.padded_height = cfg.layer.kernel_h + rng() % 16;
+        cfg.layer.padded_width = cfg.layer.kernel_w + rng() % 16;
+        cfg.arch.rows = 4 + rng() % 4;
+        cfg.arch.cols = 4 + rng() % 4;
+        const unsigned window = cfg.layer.kernel_positions();
+        cfg.arch.xmem.words = 2 * std::max(cfg.arch.cols + 1, window + 1 + unsigned(rng() % 40));
+        cfg.arch.pmem.words = window + 2 + unsigned(rng() % (4 * window + 10));
+        const auto plan = plan_tiling(cfg);
+        const auto steps = build_schedule(cfg, plan);
+        const lt_program prog(cfg, plan);
+        replayed += !prog.full();
+        grouped += plan.split_kernel();
+        columns += plan.split_cols();
+        const auto layer = random_layer(cfg.layer, rng);
+        const auto r = run_lt_engine(cfg, layer, plan);
+        const auto expect = total_cycles(steps);
+        BOOST_TEST(r.stats.cycles.total() == expect.total(), "trial " << t << ": " << plan.describe(cfg.layer));
+        BOOST_TEST(r.stats.cycles.idle == expect.idle);
+        BOOST_TEST(r.stats.cycles.stall == expect.stall);
+        BOOST_TEST(r.stats.cycles.accumulate == expect.accumulate);
+        BOOST_TEST(r.stats.cycles.drain == expect.drain);
+        std::uint64_t pr = 0, pw = 0;
+        for (const auto& s : steps) {
+            pr += s.pmem_reads;
+            pw += s.pmem_writes;
+        }
+        BOOST_TEST(r.stats.pmem.reads == pr);
+        BOOST_TEST(r.stats.pmem.writes == pw);
+        BOOST_TEST(mismatches(r.output, golden_output(layer, true)) == 0u, "trial " << t);
+    }
+    BOOST_TEST(replayed >= 12);
+    BOOST_TEST(grouped >= 6);
+    BOOST_TEST(columns >= 6);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
