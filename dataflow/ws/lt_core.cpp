@@ -181,6 +181,23 @@ std::uint64_t lt_program::job_count() const {
     return n;
 }
 
+cycle_buckets lt_program::total_buckets() const {
+    std::vector<cycle_buckets> per_range(m_ranges.size());
+    for (std::size_t r = 0; r < m_ranges.size(); ++r)
+        for (std::size_t j = m_ranges[r].first_job; j < m_ranges[r].end_job; ++j) per_range[r] += m_jobs[j].buckets;
+    cycle_buckets total;
+    if (m_full) {
+        for (const auto& b : per_range) total += b;
+        return total;
+    }
+    for (unsigned ot = 0; ot < m_plan.out_tiles; ++ot)
+        for (unsigned b = 0; b < m_plan.bands.size(); ++b)
+            for (unsigned it = 0; it < m_plan.in_tiles; ++it)
+                for (unsigned kg = 0; kg < m_plan.kernel_groups.size(); ++kg) total += per_range[template_range(ot, b, it, kg)];
+    total += per_range.back();
+    return total;
+}
+
 lt_core::lt_core(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan)
     : m_cfg(cfg), m_plan(plan), m_pass(layer, plan) {
     const auto& L = cfg.layer;

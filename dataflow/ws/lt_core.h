@@ -107,6 +107,9 @@ public:
     }
     /// Jobs a whole run sends.
     std::uint64_t job_count() const;
+    /// The whole run's cycle buckets, summed per replayed group (without visiting its jobs): the
+    /// schedule's total_cycles() of the full plan, at the cost of the reduced schedule.
+    cycle_buckets total_buckets() const;
 
 private:
     struct range {

@@ -1,5 +1,7 @@
 #include "dataflow/ws/tiling.h"
 
+#include "dataflow/ws/lt_core.h"
+#include "dataflow/ws/schedule.h"
 #include "tlm/bits.h"
 #include "tlm/report.h"
 
@@ -67,85 +69,111 @@ struct fit_model {
     }
 };
 
-/// Estimated cycles of a plan of r x c bands and kernel groups of g, after the reference flow's
-/// main terms (per band: activation writes; per kernel position: the fixed reset/weight phase
-/// and three cycles per streamed position plus a drain per chunk; per group: one SFU pass over
-/// the band's pixels). Only compares candidates; the schedule gives the real count.
-double estimate_cycles(const accel_config& cfg, const fit_model& m, unsigned r, unsigned c, unsigned g) {
-    const layer_keys& L = cfg.layer;
-    const arch_keys& A = cfg.arch;
-    const double bands = double(ceil_div(L.out_height(), r)) * double(ceil_div(L.out_width(), c));
-    const double n = double(m.positions(r, c));
-    const double k2 = L.kernel_positions();
-    const double cw = double(A.cols) * L.channels_per_lane();
-    const double chunks = std::ceil(n / std::min(A.l0_depth, A.ofifo_depth));
-    const double per_kij = 30 + 3 * cw + 3 * n + chunks * (A.rows + A.cols + 6);
-    const double per_group = 15 + (double(r) * c + 1) * (g + 7);
-    return bands * (n + k2 * per_kij + m.groups(g) * per_group);
-}
-
+/// A candidate plan: the even split of the map into bands of at most `rows` x `cols` output
+/// pixels, and of the kernel positions into groups of at most `group`.
 struct shape_choice {
     unsigned rows = 0, cols = 0, group = 0;
 };
 
-/// Row bands of full width with every kernel position in one group: the largest band height
-/// that fits (the map fits whole when it can; one output row must fit).
-bool plan_row_bands(const fit_model& m, shape_choice& best) {
-    const layer_keys& L = m.L;
-    const unsigned k2 = L.kernel_positions();
-    if (!m.fits(1, L.out_width(), k2)) return false;
-    unsigned lo = 1, hi = L.out_height();
-    while (lo < hi) {  // the constraints are monotonic in the band height
-        const unsigned mid = lo + (hi - lo + 1) / 2;
-        if (m.fits(mid, L.out_width(), k2)) lo = mid;
-        else hi = mid - 1;
+/// The distinct largest parts ceil(n / parts) of the even splits of n, largest first (one per
+/// part count that changes it: O(sqrt(n)) of them).
+std::vector<unsigned> split_sizes(unsigned n) {
+    std::vector<unsigned> v;
+    for (unsigned parts = 1; parts <= n;) {
+        const unsigned size = static_cast<unsigned>(ceil_div(n, parts));
+        v.push_back(size);
+        if (size == 1) break;
+        parts = static_cast<unsigned>(ceil_div(n, size - 1));  // the first count with a smaller part
     }
-    best = {lo, L.out_width(), k2};
-    return true;
+    return v;
 }
 
-/// Bands in rows and columns, and kernel groups only when one output pixel's psums of every
-/// kernel position do not fit: the candidate with the fewest estimated cycles.
-bool plan_grid(const accel_config& cfg, const fit_model& m, shape_choice& best) {
-    const layer_keys& L = m.L;
+/// The plan of one candidate: kernel groups, bands and the partial region.
+tiling_plan plan_of(const tiling_plan& base, const accel_config& cfg, const fit_model& m, const shape_choice& c) {
+    const layer_keys& L = cfg.layer;
+    tiling_plan p = base;
     const unsigned k2 = L.kernel_positions();
-    std::vector<unsigned> group_sizes;
-    if (m.fits(1, 1, k2)) group_sizes.push_back(k2);
-    else
-        for (unsigned n = 2; n <= k2;) {  // the distinct sizes ceil(k2 / n), largest first
-            const unsigned g = static_cast<unsigned>(ceil_div(k2, n));
-            group_sizes.push_back(g);
-            if (g == 1) break;
-            n = static_cast<unsigned>(ceil_div(k2, g - 1));  // the first n with a smaller size
+    for (unsigned first = 0, n = m.groups(c.group), i = 0; i < n; ++i) {
+        const unsigned count = static_cast<unsigned>(ceil_div(k2 - first, n - i));  // even, larger first
+        p.kernel_groups.push_back({first, count});
+        first += count;
+    }
+    const auto rows = even_split(L.out_height(), static_cast<unsigned>(ceil_div(L.out_height(), c.rows)));
+    const auto cols = even_split(L.out_width(), static_cast<unsigned>(ceil_div(L.out_width(), c.cols)));
+    p.row_bands = static_cast<unsigned>(rows.size());
+    p.col_bands = static_cast<unsigned>(cols.size());
+    unsigned max_pixels = 0;
+    for (unsigned r = 0, orow = 0; r < rows.size(); orow += rows[r++])
+        for (unsigned q = 0, ocol = 0; q < cols.size(); ocol += cols[q++]) {
+            map_band b;
+            b.out_row0 = orow;
+            b.out_rows = rows[r];
+            b.out_col0 = ocol;
+            b.out_cols = cols[q];
+            b.in_row0 = orow * L.stride;
+            b.in_rows = static_cast<unsigned>(m.in_rows(rows[r]));
+            b.in_col0 = ocol * L.stride;
+            b.in_cols = static_cast<unsigned>(m.in_cols(cols[q]));
+            max_pixels = std::max(max_pixels, b.out_positions());
+            p.bands.push_back(b);
         }
-    double best_cost = 0;
-    bool found = false;
-    for (unsigned g : group_sizes) {
+    // Partial outputs of earlier contributions live at the top of pmem (one word per pixel).
+    p.partial_base = cfg.arch.pmem.words - (p.contributions() > 1 ? max_pixels : 0);
+    return p;
+}
+
+/// The plan with the fewest cycles among every candidate that fits: band heights and widths of
+/// the even splits, kernel group sizes of the even splits of the kernel positions. Each
+/// candidate is timed exactly (the schedule's total, replayed per band shape and group kind),
+/// so the choice is monotone in the resources: a smaller SRAM only removes candidates, and a
+/// longer latency, lower bandwidth or shallower FIFO never lowers any candidate's cycles (the
+/// schedules are monotone for a fixed plan), so neither can lower the least total. Candidates
+/// are timed in order of a lower bound of their total (least_cycles) until that bound exceeds
+/// the best total found. Ties go to the fewest bands, then the fewest kernel groups, then the
+/// fewest column bands.
+bool plan_fastest(const tiling_plan& base, const accel_config& cfg, const fit_model& m, tiling_plan& best) {
+    const layer_keys& L = cfg.layer;
+    // The scalesim kind runs the reference schedule's data flow (and is timed apart).
+    accel_config timed = cfg;
+    if (timed.arch.schedule == schedule_kind::scalesim) timed.arch.schedule = schedule_kind::reference;
+    struct candidate {
+        std::uint64_t bound;
+        tiling_plan plan;
+    };
+    std::vector<candidate> fits;
+    const auto heights = split_sizes(L.out_height()), widths = split_sizes(L.out_width());
+    for (unsigned g : split_sizes(L.kernel_positions())) {
         if (!m.fits(1, 1, g)) continue;
-        // Band heights of the even splits, one per row band count (O(sqrt(rows)) of them).
-        const unsigned oh = L.out_height();
-        for (unsigned r = 1; r <= oh;) {
-            const unsigned bands = static_cast<unsigned>(ceil_div(oh, r));
-            const unsigned rr = static_cast<unsigned>(ceil_div(oh, bands));
-            if (!m.fits(rr, 1, g)) break;  // taller bands fit even less
-            unsigned lo = 1, hi = L.out_width();
-            while (lo < hi) {
-                const unsigned mid = lo + (hi - lo + 1) / 2;
-                if (m.fits(rr, mid, g)) lo = mid;
-                else hi = mid - 1;
-            }
-            r = bands == 1 ? oh + 1 : static_cast<unsigned>(ceil_div(oh, bands - 1));
-            // As even as possible: the same band count with the smallest bands.
-            const unsigned cc = static_cast<unsigned>(ceil_div(L.out_width(), ceil_div(L.out_width(), lo)));
-            const double cost = estimate_cycles(cfg, m, rr, cc, g);
-            if (!found || cost < best_cost) {
-                best = {rr, cc, g};
-                best_cost = cost;
-                found = true;
+        for (unsigned r : heights) {
+            if (!m.fits(r, 1, g)) continue;
+            for (unsigned c : widths) {
+                if (!m.fits(r, c, g)) continue;
+                tiling_plan p = plan_of(base, cfg, m, {r, c, g});
+                fits.push_back({least_cycles(timed, p), std::move(p)});
             }
         }
     }
-    return found;
+    if (fits.empty()) return false;
+    auto fewer_parts = [](const tiling_plan& a, const tiling_plan& b) {
+        if (a.bands.size() != b.bands.size()) return a.bands.size() < b.bands.size();
+        if (a.kernel_groups.size() != b.kernel_groups.size()) return a.kernel_groups.size() < b.kernel_groups.size();
+        return a.col_bands < b.col_bands;
+    };
+    std::sort(fits.begin(), fits.end(), [&](const candidate& a, const candidate& b) {
+        return a.bound != b.bound ? a.bound < b.bound : fewer_parts(a.plan, b.plan);
+    });
+    std::uint64_t best_cycles = 0;
+    bool found = false;
+    for (auto& c : fits) {
+        if (found && c.bound > best_cycles) break;  // this and every later one take longer
+        const std::uint64_t cycles = lt_program(timed, c.plan).total_buckets().total();
+        if (!found || cycles < best_cycles || (cycles == best_cycles && fewer_parts(c.plan, best))) {
+            best = std::move(c.plan);
+            best_cycles = cycles;
+            found = true;
+        }
+    }
+    return true;
 }
 
 [[noreturn]] void impossible(const fit_model& m, unsigned psum_base) {
@@ -204,6 +232,28 @@ std::string tiling_plan::describe(const layer_keys&) const {
                               why.empty() ? "" : "; " + why);
 }
 
+std::uint64_t least_cycles(const accel_config& cfg, const tiling_plan& p) {
+    const layer_keys& L = cfg.layer;
+    const arch_keys& A = cfg.arch;
+    const std::uint64_t weights = weight_words(cfg), k2 = L.kernel_positions(), xl = A.xmem.read_latency;
+    std::uint64_t per_tile = 0;  // one (output tile, input tile), every band
+    for (const auto& b : p.bands) {
+        const std::uint64_t n = b.positions(), pixels = b.out_positions();
+        if (A.schedule == schedule_kind::overlapped) {
+            per_tile += n + k2 * (n + 2 * weights) + pixels;  // activation writes, passes, read-out
+            continue;
+        }
+        const std::uint64_t chunks = ceil_div(n, std::uint64_t{p.chunk});
+        per_tile += n + k2 * (3 * n + 3 * weights + 28 + xl + chunks * (xl + A.rows + A.cols + 4));
+        for (const auto& g : p.kernel_groups)  // the SFU: one iteration per pixel and the check iteration
+            per_tile += (pixels + 1) * (3 + g.count + A.pmem.read_latency + A.sfu_latency);
+    }
+    std::uint64_t partial = 0;  // per pixel, every contribution but the first reads its partial
+    if (A.schedule != schedule_kind::overlapped)  // word, and every one but the last writes it back
+        for (const auto& b : p.bands) partial += 2 * std::uint64_t{b.out_positions()} * (p.contributions() - 1);
+    return std::uint64_t{p.out_tiles} * (p.in_tiles * per_tile + partial);
+}
+
 unsigned chunk_positions(const accel_config& cfg) {
     const arch_keys& A = cfg.arch;
     return A.schedule == schedule_kind::overlapped ? A.ofifo_depth : std::min(A.l0_depth, A.ofifo_depth);
@@ -246,46 +296,21 @@ tiling_plan plan_tiling(const accel_config& cfg) {
     p.psum_base = A.pmem.psum_base;
     fit_model m{L, weight_base, A.pmem.words > p.psum_base ? A.pmem.words - p.psum_base : 0, p.in_tiles};
     m.overlapped = A.schedule == schedule_kind::overlapped;
-    shape_choice c;
-    bool planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
+    tiling_plan best;
+    bool planned = plan_fastest(p, cfg, m, best);
     if (!planned) {
         m.tail = false;
-        planned = plan_row_bands(m, c) || plan_grid(cfg, m, c);
+        planned = plan_fastest(p, cfg, m, best);
         if (!planned) {
             m.tail = true;
             impossible(m, p.psum_base);
         }
     }
-
+    p = std::move(best);
+    // Which resource split the map: the whole map's pmem need, else its activations; none when
+    // the whole map fits and a split is simply faster.
     const unsigned k2 = L.kernel_positions();
-    for (unsigned first = 0, n = m.groups(c.group), i = 0; i < n; ++i) {
-        const unsigned count = static_cast<unsigned>(ceil_div(k2 - first, n - i));  // even, larger first
-        p.kernel_groups.push_back({first, count});
-        first += count;
-    }
-    const auto rows = even_split(L.out_height(), static_cast<unsigned>(ceil_div(L.out_height(), c.rows)));
-    const auto cols = even_split(L.out_width(), static_cast<unsigned>(ceil_div(L.out_width(), c.cols)));
-    p.row_bands = static_cast<unsigned>(rows.size());
-    p.col_bands = static_cast<unsigned>(cols.size());
-    unsigned max_pixels = 0;
-    for (unsigned r = 0, orow = 0; r < rows.size(); orow += rows[r++])
-        for (unsigned q = 0, ocol = 0; q < cols.size(); ocol += cols[q++]) {
-            map_band b;
-            b.out_row0 = orow;
-            b.out_rows = rows[r];
-            b.out_col0 = ocol;
-            b.out_cols = cols[q];
-            b.in_row0 = orow * L.stride;
-            b.in_rows = static_cast<unsigned>(m.in_rows(rows[r]));
-            b.in_col0 = ocol * L.stride;
-            b.in_cols = static_cast<unsigned>(m.in_cols(cols[q]));
-            max_pixels = std::max(max_pixels, b.out_positions());
-            p.bands.push_back(b);
-        }
-    // Partial outputs of earlier contributions live at the top of pmem (one word per pixel).
-    p.partial_base = A.pmem.words - (p.contributions() > 1 ? max_pixels : 0);
-    // Which resource split the map: the whole map's pmem need, else its activations.
-    if (p.bands.size() > 1 || p.kernel_groups.size() > 1)
+    if ((p.bands.size() > 1 || p.kernel_groups.size() > 1) && !m.fits(L.out_height(), L.out_width(), k2))
         p.band_limit = !m.pmem_fits(L.out_height(), L.out_width(), k2) ? "pmem.words" : "xmem.weight_base";
     unsigned max_positions = 0;
     for (const auto& b : p.bands) max_positions = std::max(max_positions, b.positions());

@@ -39,7 +39,20 @@ inline unsigned acc_address(unsigned orow, unsigned ocol, unsigned kij, const la
                         band_shape.positions());
 }
 
-/// Plans the tiling; throws config_error ("impossible geometry: ...") when not even one pass
+/// A lower bound of the cycles of `plan` in cfg's schedule (reference or overlapped): the
+/// cycles the schedule spends for sure (docs/timing.md), per (output tile, input tile) and band
+/// of N positions and O pixels: N activation writes and, per kernel position,
+///   reference: 3N (activation reads, executes, OFIFO -> pmem writes) + 3C' (weight writes,
+///     reads, loads) + 28 + Lx (resets, idles, weight prefetch) + per chunk Lx + R + C + 4
+///     (activation prefetch, idles, drain); per kernel group of G positions O + 1 SFU iterations
+///     of 3 + G + Lp + S cycles, and per pixel 2 cycles for each contribution after the first
+///     (its partial word read, and the previous one's write-back);
+///   overlapped: N executes + 2C' weight cycles; then O read-out cycles.
+/// The planner times its candidates in this order.
+std::uint64_t least_cycles(const accel_config& cfg, const tiling_plan& plan);
+
+/// Plans the tiling: among the band and kernel-group shapes that fit the memories (each
+/// schedule's own needs, docs/tiling.md), the one with the fewest cycles; throws config_error ("impossible geometry: ...") when not even one pass
 /// (one output pixel's band with one kernel position) fits the SRAMs.
 tiling_plan plan_tiling(const accel_config& cfg);
 

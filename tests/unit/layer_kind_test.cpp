@@ -53,17 +53,21 @@ std::size_t mismatches(const layer_output& got, const layer_output& ref) {
 /// The statistics both fidelities must give identically (the full list is compared in
 /// model_agreement_test).
 std::string stats_text(const run_stats& s) {
-    return fmt::format("cycles {} (data {} weights {} execute {} drain {} acc {} stall {} idle {}) macs {} "
-                       "xmem {}/{} pmem {}/{} l0 {} ofifo {} passes {} chunks {}",
+    std::string causes;
+    for (const auto& [name, n] : stall_cause_rows(s.cycles.stall_causes)) causes += fmt::format(" {} {}", name, n);
+    return fmt::format("cycles {} (data {} weights {} execute {} drain {} acc {} stall {} ({}) refill {} idle {}) "
+                       "macs {} xmem {}/{} pmem {}/{} l0 {} ofifo {} passes {} chunks {}",
                        s.cycles.total(), s.cycles.load_data, s.cycles.load_weights, s.cycles.execute,
-                       s.cycles.drain, s.cycles.accumulate, s.cycles.stall, s.cycles.idle, s.macs, s.xmem.reads,
+                       s.cycles.drain, s.cycles.accumulate, s.cycles.stall, causes, s.cycles.refill, s.cycles.idle,
+                       s.macs, s.xmem.reads,
                        s.xmem.writes, s.pmem.reads, s.pmem.writes, s.l0_high_water, s.ofifo_high_water, s.passes,
                        s.chunks);
 }
 
-/// What the runs of one layer covered.
+/// What the runs of one layer covered (kernel groups: reference runs only, as the overlapped
+/// schedule adds every psum into its pixel and never groups kernel positions).
 struct coverage {
-    unsigned runs = 0, column_bands = 0, kernel_groups = 0, row_bands = 0;
+    unsigned runs = 0, reference_runs = 0, column_bands = 0, kernel_groups = 0, row_bands = 0;
 };
 
 /// Runs `L` (seeded random tensors) on every array of `arrays`, both schedules and both
@@ -96,7 +100,12 @@ coverage run_everywhere(const layer_keys& L, const accel_config& base = {}, unsi
             ++cov.runs;
             cov.row_bands += cyc.plan.split_rows();
             cov.column_bands += cyc.plan.split_cols();
-            cov.kernel_groups += cyc.plan.split_kernel();
+            if (kind == schedule_kind::reference) {
+                ++cov.reference_runs;
+                cov.kernel_groups += cyc.plan.split_kernel();
+            } else {
+                BOOST_TEST(!cyc.plan.split_kernel(), what);
+            }
         }
     return cov;
 }
@@ -164,14 +173,14 @@ BOOST_AUTO_TEST_CASE(column_bands_when_one_output_row_does_not_fit) {
 }
 
 BOOST_AUTO_TEST_CASE(kernel_groups_when_one_pixel_does_not_fit) {
-    // A 5x5 filter: one pixel's 25 x 25 psums > 200 pmem words; with 2 input tiles on the small
-    // arrays the groups' and tiles' sums meet in the partial words.
+    // A 5x5 filter: one pixel's 25 x 25 psums > 200 pmem words in the reference schedule; with
+    // 2 input tiles on the small arrays the groups' and tiles' sums meet in the partial words.
     accel_config small;
     small.arch.pmem.words = 200;
     const coverage c = run_everywhere(conv(20, 9, 9, 10, 5, 5, 1), small);
-    BOOST_TEST(c.kernel_groups == c.runs);
+    BOOST_TEST(c.kernel_groups == c.reference_runs);
     const coverage s = run_everywhere(conv(6, 5, 11, 11, 7, 5, 3), small);
-    BOOST_TEST(s.kernel_groups == s.runs);
+    BOOST_TEST(s.kernel_groups == s.reference_runs);
 }
 
 BOOST_AUTO_TEST_CASE(real_network_layers_plan_on_the_default_memories) {
@@ -181,13 +190,16 @@ BOOST_AUTO_TEST_CASE(real_network_layers_plan_on_the_default_memories) {
     struct net_layer {
         const char* name;
         layer_keys L;
-        bool cols, groups;  // column bands, kernel groups expected
+        // Column bands, kernel groups that the memories force (a row of the map does not fit,
+        // one pixel's psums of every kernel position do not fit); the fastest plan may use
+        // them on other layers too.
+        bool cols, groups;
     };
     const net_layer layers[] = {
         {"AlexNet conv1", conv(3, 96, 227, 227, 11, 11, 4), true, true},
         {"ResNet-50 conv1", conv(3, 64, 230, 230, 7, 7, 2), true, true},
         {"DeepSpeech2 conv", conv(1, 32, 171, 41, 41, 11, 2), true, true},
-        {"1x1 224x224x64 -> 256", conv(64, 256, 224, 224, 1, 1, 1), false, false},
+        {"1x1 224x224x64 -> 256", conv(64, 256, 224, 224, 1, 1, 1), false, false},  // either
         {"FC 4096 -> 1000", conv(4096, 1000, 1, 1, 1, 1, 1), false, false},
         {"VGG16 conv1_2", conv(64, 64, 226, 226, 3, 3, 1), true, false},
     };
@@ -197,8 +209,8 @@ BOOST_AUTO_TEST_CASE(real_network_layers_plan_on_the_default_memories) {
         BOOST_TEST_CONTEXT(n.name) {
             const tiling_plan p = plan_tiling(cfg);
             BOOST_TEST_MESSAGE(n.name << ": " << p.describe(n.L));
-            BOOST_TEST(p.split_cols() == n.cols, p.describe(n.L));
-            BOOST_TEST(p.split_kernel() == n.groups, p.describe(n.L));
+            if (n.cols) BOOST_TEST(p.split_cols(), p.describe(n.L));
+            if (n.groups) BOOST_TEST(p.split_kernel(), p.describe(n.L));
             unsigned largest_group = 0, covered = 0;
             for (const auto& g : p.kernel_groups) {
                 largest_group = std::max(largest_group, g.count);

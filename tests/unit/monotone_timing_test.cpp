@@ -127,10 +127,14 @@ const std::vector<take_away>& take_aways() {
 }
 
 /// The schedule's buckets, or nullopt when the configuration is refused (impossible geometry).
+/// The planner's lower bound (it times candidates in that order) never exceeds the total.
 std::optional<cycle_buckets> schedule_total(const accel_config& c) {
     try {
         c.validate();
-        return total_cycles(build_schedule(c, plan_tiling(c)));
+        const tiling_plan plan = plan_tiling(c);
+        const cycle_buckets b = total_cycles(build_schedule(c, plan));
+        BOOST_TEST(least_cycles(c, plan) <= b.total(), plan.describe(c.layer));
+        return b;
     } catch (const config_error&) {
         return std::nullopt;
     }

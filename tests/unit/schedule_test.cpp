@@ -70,13 +70,16 @@ BOOST_AUTO_TEST_CASE(reference_shallow_ofifo_adds_refill_not_stall) {
 }
 
 BOOST_AUTO_TEST_CASE(band_set_up_is_refill) {
-    // A small pmem splits the 6x6 layer into bands: the bands after the first repeat the reset, the idle gaps and the check iteration.
+    // Small memories split the 6x6 layer into bands: the bands after the first repeat the reset,
+    // the idle gaps and the check iteration.
     for (auto kind : {schedule_kind::reference, schedule_kind::overlapped}) {
         auto cfg = six_by_six();
         cfg.arch.schedule = kind;
-        // reference: k^2 x N + 1 words (163 for a band of one output row); overlapped: the band's
-        // output pixels (4 per row, so 2 bands of 2 rows)
-        cfg.arch.pmem.words = kind == schedule_kind::reference ? 200 : 9;
+        // reference: the activations below the weight base (N_b + 1 <= 30: bands of at most 2
+        // output rows; a small pmem would rather split the kernel positions); overlapped: the
+        // band's output pixels (4 per row, so 2 bands of 2 rows)
+        if (kind == schedule_kind::reference) cfg.arch.xmem.weight_base = 30;
+        else cfg.arch.pmem.words = 9;
         const auto plan = plan_tiling(cfg);
         BOOST_TEST_REQUIRE(plan.bands.size() > 1u);
         const auto steps = build_schedule(cfg, plan);
