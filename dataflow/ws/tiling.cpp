@@ -122,6 +122,49 @@ tiling_plan plan_of(const tiling_plan& base, const accel_config& cfg, const fit_
     return p;
 }
 
+/// Bands of one shape: N positions, O output pixels, and how many bands have it.
+struct band_kind {
+    std::uint64_t positions, pixels, count;
+};
+
+/// least_cycles (tiling.h) of a plan given by its band shapes and kernel groups.
+std::uint64_t least_cycles_of(const accel_config& cfg, const std::vector<band_kind>& bands,
+                              const std::vector<kernel_group>& groups, unsigned chunk, unsigned out_tiles,
+                              unsigned in_tiles) {
+    const layer_keys& L = cfg.layer;
+    const arch_keys& A = cfg.arch;
+    const std::uint64_t weights = weight_words(cfg), k2 = L.kernel_positions(), xl = A.xmem.read_latency;
+    const std::uint64_t contributions = std::uint64_t{in_tiles} * groups.size();
+    std::uint64_t per_tile = 0, partial = 0;  // per (output tile, input tile); per output tile
+    for (const auto& b : bands) {
+        const std::uint64_t n = b.positions, pixels = b.pixels;
+        std::uint64_t cycles = 0;
+        if (A.schedule == schedule_kind::overlapped) {
+            cycles = n + k2 * (n + 2 * weights) + pixels;  // activation writes, passes, read-out
+        } else {
+            const std::uint64_t chunks = ceil_div(n, std::uint64_t{chunk});
+            cycles = n + k2 * (3 * n + 3 * weights + 28 + xl + chunks * (xl + A.rows + A.cols + 4));
+            for (const auto& g : groups)  // the SFU: one iteration per pixel and the check iteration
+                cycles += (pixels + 1) * (3 + g.count + A.pmem.read_latency + A.sfu_latency);
+            // Per pixel, every contribution but the first reads its partial word, and every one
+            // but the last writes it back.
+            partial += b.count * 2 * pixels * (contributions - 1);
+        }
+        per_tile += b.count * cycles;
+    }
+    return std::uint64_t{out_tiles} * (in_tiles * per_tile + partial);
+}
+
+/// The even split of n into `parts`: the larger part size and how many parts have it, the
+/// smaller (size - 1) the rest.
+struct split_shape {
+    unsigned size, larger, parts;
+};
+split_shape even_shape(unsigned n, unsigned parts) {
+    const unsigned size = static_cast<unsigned>(ceil_div(n, parts));
+    return {size, n % parts ? n % parts : parts, parts};
+}
+
 /// The plan with the fewest cycles among every candidate that fits: band heights and widths of
 /// the even splits, kernel group sizes of the even splits of the kernel positions. Each
 /// candidate is timed exactly (the schedule's total, replayed per band shape and group kind),
@@ -138,39 +181,61 @@ bool plan_fastest(const tiling_plan& base, const accel_config& cfg, const fit_mo
     if (timed.arch.schedule == schedule_kind::scalesim) timed.arch.schedule = schedule_kind::reference;
     struct candidate {
         std::uint64_t bound;
-        tiling_plan plan;
+        shape_choice shape;
+        std::uint64_t bands;
+        unsigned groups, col_bands;
     };
+    const unsigned oh = L.out_height(), ow = L.out_width(), k2 = L.kernel_positions();
     std::vector<candidate> fits;
-    const auto heights = split_sizes(L.out_height()), widths = split_sizes(L.out_width());
-    for (unsigned g : split_sizes(L.kernel_positions())) {
+    const auto heights = split_sizes(oh), widths = split_sizes(ow);
+    for (unsigned g : split_sizes(k2)) {
         if (!m.fits(1, 1, g)) continue;
+        std::vector<kernel_group> groups;
+        for (unsigned first = 0, n = m.groups(g), i = 0; i < n; ++i) {
+            const unsigned count = static_cast<unsigned>(ceil_div(k2 - first, n - i));
+            groups.push_back({first, count});
+            first += count;
+        }
         for (unsigned r : heights) {
             if (!m.fits(r, 1, g)) continue;
+            const split_shape rs = even_shape(oh, static_cast<unsigned>(ceil_div(oh, r)));
             for (unsigned c : widths) {
                 if (!m.fits(r, c, g)) continue;
-                tiling_plan p = plan_of(base, cfg, m, {r, c, g});
-                fits.push_back({least_cycles(timed, p), std::move(p)});
+                const split_shape cs = even_shape(ow, static_cast<unsigned>(ceil_div(ow, c)));
+                // The (up to) four band shapes: larger or smaller rows x larger or smaller columns.
+                std::vector<band_kind> kinds;
+                for (int i = 0; i < 2; ++i)
+                    for (int j = 0; j < 2; ++j) {
+                        const std::uint64_t nr = i ? rs.parts - rs.larger : rs.larger;
+                        const std::uint64_t nc = j ? cs.parts - cs.larger : cs.larger;
+                        if (!nr || !nc) continue;
+                        const unsigned h = rs.size - i, w = cs.size - j;
+                        kinds.push_back({m.in_rows(h) * m.in_cols(w), std::uint64_t{h} * w, nr * nc});
+                    }
+                fits.push_back({least_cycles_of(timed, kinds, groups, base.chunk, base.out_tiles, base.in_tiles),
+                                {r, c, g}, std::uint64_t{rs.parts} * cs.parts, m.groups(g), cs.parts});
             }
         }
     }
     if (fits.empty()) return false;
-    auto fewer_parts = [](const tiling_plan& a, const tiling_plan& b) {
-        if (a.bands.size() != b.bands.size()) return a.bands.size() < b.bands.size();
-        if (a.kernel_groups.size() != b.kernel_groups.size()) return a.kernel_groups.size() < b.kernel_groups.size();
+    auto fewer_parts = [](const candidate& a, const candidate& b) {
+        if (a.bands != b.bands) return a.bands < b.bands;
+        if (a.groups != b.groups) return a.groups < b.groups;
         return a.col_bands < b.col_bands;
     };
     std::sort(fits.begin(), fits.end(), [&](const candidate& a, const candidate& b) {
-        return a.bound != b.bound ? a.bound < b.bound : fewer_parts(a.plan, b.plan);
+        return a.bound != b.bound ? a.bound < b.bound : fewer_parts(a, b);
     });
     std::uint64_t best_cycles = 0;
-    bool found = false;
-    for (auto& c : fits) {
-        if (found && c.bound > best_cycles) break;  // this and every later one take longer
-        const std::uint64_t cycles = lt_program(timed, c.plan).total_buckets().total();
-        if (!found || cycles < best_cycles || (cycles == best_cycles && fewer_parts(c.plan, best))) {
-            best = std::move(c.plan);
+    const candidate* chosen = nullptr;
+    for (const auto& c : fits) {
+        if (chosen && c.bound > best_cycles) break;  // this and every later one take longer
+        tiling_plan p = plan_of(base, cfg, m, c.shape);
+        const std::uint64_t cycles = lt_program(timed, p).total_buckets().total();
+        if (!chosen || cycles < best_cycles || (cycles == best_cycles && fewer_parts(c, *chosen))) {
+            best = std::move(p);
             best_cycles = cycles;
-            found = true;
+            chosen = &c;
         }
     }
     return true;
@@ -233,25 +298,9 @@ std::string tiling_plan::describe(const layer_keys&) const {
 }
 
 std::uint64_t least_cycles(const accel_config& cfg, const tiling_plan& p) {
-    const layer_keys& L = cfg.layer;
-    const arch_keys& A = cfg.arch;
-    const std::uint64_t weights = weight_words(cfg), k2 = L.kernel_positions(), xl = A.xmem.read_latency;
-    std::uint64_t per_tile = 0;  // one (output tile, input tile), every band
-    for (const auto& b : p.bands) {
-        const std::uint64_t n = b.positions(), pixels = b.out_positions();
-        if (A.schedule == schedule_kind::overlapped) {
-            per_tile += n + k2 * (n + 2 * weights) + pixels;  // activation writes, passes, read-out
-            continue;
-        }
-        const std::uint64_t chunks = ceil_div(n, std::uint64_t{p.chunk});
-        per_tile += n + k2 * (3 * n + 3 * weights + 28 + xl + chunks * (xl + A.rows + A.cols + 4));
-        for (const auto& g : p.kernel_groups)  // the SFU: one iteration per pixel and the check iteration
-            per_tile += (pixels + 1) * (3 + g.count + A.pmem.read_latency + A.sfu_latency);
-    }
-    std::uint64_t partial = 0;  // per pixel, every contribution but the first reads its partial
-    if (A.schedule != schedule_kind::overlapped)  // word, and every one but the last writes it back
-        for (const auto& b : p.bands) partial += 2 * std::uint64_t{b.out_positions()} * (p.contributions() - 1);
-    return std::uint64_t{p.out_tiles} * (p.in_tiles * per_tile + partial);
+    std::vector<band_kind> bands;
+    for (const auto& b : p.bands) bands.push_back({b.positions(), b.out_positions(), 1});
+    return least_cycles_of(cfg, bands, p.kernel_groups, p.chunk, p.out_tiles, p.in_tiles);
 }
 
 unsigned chunk_positions(const accel_config& cfg) {
