@@ -181,6 +181,19 @@ std::uint64_t lt_program::job_count() const {
     return n;
 }
 
+namespace {
+/// n times the buckets b.
+cycle_buckets scaled(const cycle_buckets& b, std::uint64_t n) {
+    cycle_buckets r;
+    cycle_buckets p = b;  // b x 2^k
+    for (std::uint64_t k = n; k; k >>= 1) {
+        if (k & 1) r += p;
+        p += p;
+    }
+    return r;
+}
+}  // namespace
+
 cycle_buckets lt_program::total_buckets() const {
     std::vector<cycle_buckets> per_range(m_ranges.size());
     for (std::size_t r = 0; r < m_ranges.size(); ++r)
@@ -190,10 +203,21 @@ cycle_buckets lt_program::total_buckets() const {
         for (const auto& b : per_range) total += b;
         return total;
     }
-    for (unsigned ot = 0; ot < m_plan.out_tiles; ++ot)
-        for (unsigned b = 0; b < m_plan.bands.size(); ++b)
-            for (unsigned it = 0; it < m_plan.in_tiles; ++it)
-                for (unsigned kg = 0; kg < m_plan.kernel_groups.size(); ++kg) total += per_range[template_range(ot, b, it, kg)];
+    // template_range is separable: count how many output tiles, bands, input tiles and kernel
+    // groups map to each template coordinate, and weigh each template range by the product.
+    const std::size_t B = m_sched_plan.bands.size(), G = m_sched_plan.kernel_groups.size();
+    std::vector<std::uint64_t> n_ot(2), n_b(B), n_it(m_t_in), n_g(G);
+    for (unsigned ot = 0; ot < m_plan.out_tiles; ++ot) ++n_ot[ot == 0 ? 0 : 1];
+    for (unsigned b = 0; b < m_plan.bands.size(); ++b) ++n_b[m_band_of[b]];
+    for (unsigned it = 0; it < m_plan.in_tiles; ++it) ++n_it[it == 0 ? 0 : (it + 1 == m_plan.in_tiles ? m_t_in - 1 : 1)];
+    for (unsigned kg = 0; kg < m_plan.kernel_groups.size(); ++kg) ++n_g[m_group_of[kg]];
+    for (unsigned t_ot = 0; t_ot < 2; ++t_ot)
+        for (std::size_t b = 0; b < B; ++b)
+            for (unsigned t_it = 0; t_it < m_t_in; ++t_it)
+                for (std::size_t g = 0; g < G; ++g) {
+                    const std::uint64_t n = n_ot[t_ot] * n_b[b] * n_it[t_it] * n_g[g];
+                    if (n) total += scaled(per_range[((t_ot * B + b) * m_t_in + t_it) * G + g], n);
+                }
     total += per_range.back();
     return total;
 }
