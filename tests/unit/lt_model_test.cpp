@@ -215,6 +215,11 @@ BOOST_AUTO_TEST_CASE(replayed_groups_equal_the_full_schedule) {
         const auto r = run_lt_engine(cfg, layer, plan);
         const auto expect = total_cycles(steps);
         BOOST_TEST(r.stats.cycles.total() == expect.total());
+        // The planner's count (template ranges weighed by their groups) is the same.
+        const cycle_buckets weighed = prog.total_buckets();
+        BOOST_TEST(weighed.total() == expect.total());
+        BOOST_TEST(weighed.stall == expect.stall);
+        BOOST_TEST(weighed.refill == expect.refill);
         BOOST_TEST(r.stats.cycles.idle == expect.idle);
         BOOST_TEST(r.stats.cycles.accumulate == expect.accumulate);
         BOOST_TEST(r.stats.cycles.load_data == expect.load_data);
@@ -288,6 +293,7 @@ BOOST_AUTO_TEST_CASE(replayed_band_shapes_and_kernel_groups_equal_the_full_sched
         const auto r = run_lt_engine(cfg, layer, plan);
         const auto expect = total_cycles(steps);
         BOOST_TEST(r.stats.cycles.total() == expect.total(), "trial " << t << ": " << plan.describe(cfg.layer));
+        BOOST_TEST(prog.total_buckets().total() == expect.total(), "trial " << t << ": weighed template ranges");
         BOOST_TEST(r.stats.cycles.idle == expect.idle);
         BOOST_TEST(r.stats.cycles.stall == expect.stall);
         BOOST_TEST(r.stats.cycles.accumulate == expect.accumulate);
