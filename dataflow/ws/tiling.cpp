@@ -140,7 +140,8 @@ std::uint64_t least_cycles_of(const accel_config& cfg, const std::vector<band_ki
         const std::uint64_t n = b.positions, pixels = b.pixels;
         std::uint64_t cycles = 0;
         if (A.schedule == schedule_kind::overlapped) {
-            cycles = n + k2 * (n + 2 * weights) + pixels;  // activation writes, passes, read-out
+            cycles = n + k2 * (n + 2 * weights);  // activation writes, passes
+            partial += b.count * pixels;          // the read-out, after the last input tile
         } else {
             const std::uint64_t chunks = ceil_div(n, std::uint64_t{chunk});
             cycles = n + k2 * (3 * n + 3 * weights + 28 + xl + chunks * (xl + A.rows + A.cols + 4));

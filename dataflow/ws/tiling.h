@@ -47,7 +47,7 @@ inline unsigned acc_address(unsigned orow, unsigned ocol, unsigned kij, const la
 ///     (activation prefetch, idles, drain); per kernel group of G positions O + 1 SFU iterations
 ///     of 3 + G + Lp + S cycles, and per pixel 2 cycles for each contribution after the first
 ///     (its partial word read, and the previous one's write-back);
-///   overlapped: N executes + 2C' weight cycles; then O read-out cycles.
+///   overlapped: N executes + 2C' weight cycles; per output tile O read-out cycles.
 /// The planner times its candidates in this order.
 std::uint64_t least_cycles(const accel_config& cfg, const tiling_plan& plan);
 

@@ -126,6 +126,8 @@ const std::vector<take_away>& take_aways() {
     return all;
 }
 
+std::string describe(const accel_config& c);
+
 /// The schedule's buckets, or nullopt when the configuration is refused (impossible geometry).
 /// The planner's lower bound (it times candidates in that order) never exceeds the total.
 std::optional<cycle_buckets> schedule_total(const accel_config& c) {
@@ -133,7 +135,7 @@ std::optional<cycle_buckets> schedule_total(const accel_config& c) {
         c.validate();
         const tiling_plan plan = plan_tiling(c);
         const cycle_buckets b = total_cycles(build_schedule(c, plan));
-        BOOST_TEST(least_cycles(c, plan) <= b.total(), plan.describe(c.layer));
+        BOOST_TEST(least_cycles(c, plan) <= b.total(), plan.describe(c.layer) << " " << describe(c) << " bound " << least_cycles(c, plan) << " total " << b.total() << " acc " << b.accumulate << " refill " << b.refill << " idle " << b.idle);
         return b;
     } catch (const config_error&) {
         return std::nullopt;
