@@ -20,10 +20,9 @@ std::string plural(std::uint64_t n, const char* what) {
 }
 
 /// Padded input rows (or columns) a band of n output rows reads: (n - 1) x stride + filter,
-/// or the whole padded dimension when the band spans all `out` output rows and `tail` is set.
-std::uint64_t in_extent(unsigned n, unsigned out, unsigned filter, unsigned padded, unsigned stride,
-                        bool tail) {
-    if (n == out && tail) return padded;
+/// or the whole padded dimension when the band spans all `out` output rows.
+std::uint64_t in_extent(unsigned n, unsigned out, unsigned filter, unsigned padded, unsigned stride) {
+    if (n == out) return padded;
     return std::uint64_t{n - 1} * stride + filter;
 }
 
@@ -41,13 +40,12 @@ struct fit_model {
     std::uint64_t pmem_words;
     unsigned in_tiles;
     bool overlapped = false;   // the overlapped schedule's own needs (docs/tiling.md, "Memory needs")
-    bool tail = true;          // spanning bands read the whole padded dimension
 
     std::uint64_t in_rows(unsigned r) const {
-        return in_extent(r, L.out_height(), L.kernel_h, L.padded_height, L.stride, tail);
+        return in_extent(r, L.out_height(), L.kernel_h, L.padded_height, L.stride);
     }
     std::uint64_t in_cols(unsigned c) const {
-        return in_extent(c, L.out_width(), L.kernel_w, L.padded_width, L.stride, tail);
+        return in_extent(c, L.out_width(), L.kernel_w, L.padded_width, L.stride);
     }
     std::uint64_t positions(unsigned r, unsigned c) const { return in_rows(r) * in_cols(c); }
     unsigned groups(unsigned g) const { return static_cast<unsigned>(ceil_div(L.kernel_positions(), g)); }
@@ -340,22 +338,15 @@ tiling_plan plan_tiling(const accel_config& cfg) {
     // Full-width row bands of every kernel position when one output row fits (a map that fits
     // is never split); otherwise bands in rows and columns, and kernel groups when even one
     // output pixel's psums of every kernel position do not fit. A band spanning a whole
-    // dimension reads its tail too (the rows past the last output's window), unless only the
-    // plan without that tail fits.
+    // dimension reads its tail too (the rows past the last output's window).
     // The psums start at pmem.psum_base: the words below it are left alone.
     p.psum_base = A.pmem.psum_base;
     fit_model m{L, weight_base, A.pmem.words > p.psum_base ? A.pmem.words - p.psum_base : 0, p.in_tiles};
     m.overlapped = A.schedule == schedule_kind::overlapped;
     tiling_plan best;
-    bool planned = plan_fastest(p, cfg, m, best);
-    if (!planned) {
-        m.tail = false;
-        planned = plan_fastest(p, cfg, m, best);
-        if (!planned) {
-            m.tail = true;
-            impossible(m, p.psum_base);
-        }
-    }
+    // A band spanning a dimension always reads the whole padded dimension: a plan without that
+    // tail only for memories too small for it would run faster with less memory.
+    if (!plan_fastest(p, cfg, m, best)) impossible(m, p.psum_base);
     p = std::move(best);
     // Which resource split the map: the whole map's pmem need, else its activations; none when
     // the whole map fits and a split is simply faster.
