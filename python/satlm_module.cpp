@@ -148,8 +148,9 @@ int_array int_tensor(const py::object& obj, const char* name, int rank) {
         throw py::value_error(std::string(name) + ": expected an integer array, got dtype " +
                               py::str(a.dtype()).cast<std::string>());
     if (a.ndim() != rank)
-        throw py::value_error(std::string(name) + ": expected " + std::to_string(rank) + " dimensions, got " +
-                              std::to_string(a.ndim()));
+        throw py::value_error(fmt::format("{}: expected {} (rank {}), got shape {}", name,
+                                          rank == 3 ? "an activation tensor [C, H, W]" : "a weight tensor [K, C, kh, kw]",
+                                          rank, py::str(a.attr("shape")).cast<std::string>()));
     if (!a.dtype().attr("isnative").cast<bool>()) a = a.attr("astype")(a.dtype().attr("newbyteorder")("="));
     a = py::array::ensure(a, py::array::c_style);  // copies only an array that is not C-contiguous
     if (!a) throw py::error_already_set();
@@ -198,9 +199,10 @@ bool copy_in_range(const T* __restrict src, std::size_t n, std::int64_t lo, std:
     return bad == 0;
 }
 
-/// The ValueError for the first element of `a` outside lo..hi: "act[0, 1, 2] = 16: expected 0..15 (act_bits = 4)".
+/// The ValueError for the first element of `a` outside lo..hi, worded as `satlm gen --from-npy`
+/// words it: "act: element [0, 1, 2] = 16 is out of range: expected 4-bit unsigned activations 0..15".
 [[noreturn]] void out_of_range(const int_array& a, const char* name, std::int64_t lo, std::int64_t hi,
-                               const char* bits_name, unsigned bits) {
+                               const std::string& what) {
     visit_elements(a, [&](const auto* v) {
         const std::size_t n = a.size();
         std::size_t i = 0;
@@ -208,8 +210,8 @@ bool copy_in_range(const T* __restrict src, std::size_t n, std::int64_t lo, std:
         std::string index;
         for (std::size_t d = a.shape.size(), rest = i; d-- > 0; rest /= a.shape[d])
             index = std::to_string(rest % a.shape[d]) + (index.empty() ? "" : ", ") + index;
-        throw satlm::input_error(fmt::format("{}[{}] = {}: expected {}..{} ({} = {})", name, index,
-                                             i < n ? +v[i] : 0, lo, hi, bits_name, bits));
+        throw satlm::input_error(fmt::format("{}: element [{}] = {} is out of range: expected {} {}..{}", name, index,
+                                             i < n ? +v[i] : 0, what, lo, hi));
     });
     throw satlm::input_error(std::string(name) + ": a value out of range");
 }
@@ -233,13 +235,15 @@ struct layer_tensors {
 
 layer_tensors read_tensors(const py::object& act_obj, const py::object& weight_obj) {
     layer_tensors t{int_tensor(act_obj, "act", 3), int_tensor(weight_obj, "weight", 4)};
-    constexpr std::size_t most = 16777216;  // the largest layer key
-    for (const auto* a : {&t.act, &t.weight})
-        for (auto d : a->shape)
-            if (d == 0 || d > most)
-                throw py::value_error(fmt::format("{}: expected dimensions of 1..{}, got shape {}",
-                                                  a == &t.act ? "act" : "weight", most,
-                                                  py::str(a->keep.attr("shape")).cast<std::string>()));
+    for (const auto* a : {&t.act, &t.weight}) {
+        const char* name = a == &t.act ? "act" : "weight";
+        const std::string shape = py::str(a->keep.attr("shape")).cast<std::string>();
+        for (auto d : a->shape) {
+            if (d == 0) throw py::value_error(fmt::format("{}: the tensor is empty (shape {})", name, shape));
+            if (d > 16777216)  // the largest layer key
+                throw py::value_error(fmt::format("{}: expected dimensions of at most 16777216, got shape {}", name, shape));
+        }
+    }
     t.C = static_cast<unsigned>(t.act.shape[0]);
     t.H = static_cast<unsigned>(t.act.shape[1]);
     t.W = static_cast<unsigned>(t.act.shape[2]);
@@ -247,8 +251,8 @@ layer_tensors read_tensors(const py::object& act_obj, const py::object& weight_o
     t.R = static_cast<unsigned>(t.weight.shape[2]);
     t.S = static_cast<unsigned>(t.weight.shape[3]);
     if (t.weight.shape[1] != t.C)
-        throw py::value_error("weight: expected [K, C, R, S] with C = " + std::to_string(t.C) +
-                              " (act's channels), got C = " + std::to_string(t.weight.shape[1]));
+        throw py::value_error(fmt::format("weight: expected {} input channels (dimension 1) to match act, got shape {}",
+                                          t.C, py::str(t.weight.keep.attr("shape")).cast<std::string>()));
     return t;
 }
 
@@ -288,9 +292,9 @@ satlm::layer_data layer_data_of(const layer_tensors& t, const satlm::layer_keys&
             for (std::size_t y = 0; y < t.H; ++y)
                 ok &= copy_in_range(a + (c * t.H + y) * t.W, t.W, 0, amax, d.act.data() + c * plane + (y + pad) * PW + pad);
     });
-    if (!ok) out_of_range(t.act, "act", 0, amax, "act_bits", shape.act_bits);
+    if (!ok) out_of_range(t.act, "act", 0, amax, fmt::format("{}-bit unsigned activations", shape.act_bits));
     visit_elements(t.weight, [&](const auto* w) { ok = copy_in_range(w, d.weight.size(), wlo, whi, d.weight.data()); });
-    if (!ok) out_of_range(t.weight, "weight", wlo, whi, "weight_bits", shape.weight_bits);
+    if (!ok) out_of_range(t.weight, "weight", wlo, whi, fmt::format("{}-bit signed weights", shape.weight_bits));
     return d;
 }
 
@@ -440,9 +444,10 @@ py::list net(const std::string& network, const py::object& arch_obj, bool check,
 
 /// "array.rows=8, offchip.bytes_per_cycle=2" from the JSON object of a point's keys.
 std::string keys_text(const std::string& json) {
+    const auto keys = nlohmann::ordered_json::parse(json.empty() ? "{}" : json);
     std::string s;
-    for (const auto& [k, v] : nlohmann::ordered_json::parse(json.empty() ? "{}" : json).items())
-        s += (s.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+    for (auto it = keys.begin(); it != keys.end(); ++it)
+        s += (s.empty() ? "" : ", ") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
     return s;
 }
 

@@ -1,6 +1,6 @@
 # The Python module's tests: python3 scripts against build/python (tests/python/python_module.py).
 if(SATLM_PYTHON)
-  foreach(t version layers sets net reentrant errors)
+  foreach(t version layers sets net reentrant errors dtypes sweep gen)
     add_test(NAME python/${t} COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/python/python_module.py ${t}
              --satlm $<TARGET_FILE:satlm> --shared ${SATLM_SHARED_DIR})
     set_tests_properties(python/${t} PROPERTIES TIMEOUT 900
