@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 import numpy as np
 
@@ -171,6 +172,28 @@ def test_reentrant(a):
         except Exception as e:  # pragma: no cover
             errors.append(e)
 
+    # The GIL is released while the engine runs: another Python thread keeps running meanwhile.
+    big_act = rng.integers(0, 16, size=(64, 16, 16))
+    big_w = rng.integers(-8, 8, size=(64, 64, 3, 3))
+    ticks, running, done = [], threading.Event(), threading.Event()
+
+    def ticker():
+        running.set()
+        while not done.is_set():
+            ticks.append(time.monotonic())
+
+    side = threading.Thread(target=ticker)
+    side.start()
+    running.wait()
+    t0 = time.monotonic()
+    satlm.run_layer(big_act, big_w, pad=1, fidelity="cycle")
+    t1 = time.monotonic()
+    done.set()
+    side.join()
+    during = sum(t0 < t < t1 for t in ticks)
+    if during == 0:
+        fail(f"no other Python thread ran during a {t1 - t0:.2f} s run_layer: the GIL was held")
+
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
@@ -178,7 +201,8 @@ def test_reentrant(a):
         t.join()
     if errors or not all(all(v) for v in results.values()) or len(results) != 4:
         fail(f"threads: errors {errors}, results {[(k, all(v)) for k, v in results.items()]}")
-    print(f"ok: 1000 calls identical, RSS {rss[0]:.1f} -> {rss[1]:.1f} MB; 4 threads x 25 calls identical")
+    print(f"ok: 1000 calls identical, RSS {rss[0]:.1f} -> {rss[1]:.1f} MB; another thread ran {during} steps during "
+          f"one call; 4 threads x 25 calls identical")
 
 
 def expect_value_error(fn, needle):
