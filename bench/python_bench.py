@@ -9,8 +9,8 @@ process, rounds interleaved so that the machine's load hits both alike.
 Each round measures, back to back:
 - net:       `satlm.net("vgg16-cifar10", lt, jobs=1)`, the runner of `satlm net` (seeded tensors
              made in C++, every layer on the engine, the CSV records), CPU seconds of the call;
-- run_layer: the same 13 layers as `satlm.run_layer(act, weight, pad=1)` from int64 NumPy arrays
-             built before the clock starts (checks, conversion in, engine, conversion out);
+- run_layer: the same 13 layers as `satlm.run_layer(act, weight, pad=1)` from NumPy arrays
+             (--dtype, default int64) built before the clock starts (checks, conversion in, engine, conversion out);
 - cli:       `satlm net vgg16-cifar10 -j 1` as a child process (CPU seconds, start-up included);
 - engine:    with --bench, `satlm_bench --modes layers --models lt`: the engine call alone on
              the same layer shapes (CPU seconds of the calls, no conversions), for the overhead of
@@ -55,6 +55,7 @@ def main():
     ap.add_argument("--bench", help="the satlm_bench executable (adds the engine figure)")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--array", type=int, default=8, help="array.rows = array.cols")
+    ap.add_argument("--dtype", default="int64", help="dtype of the NumPy tensors (int64 is NumPy's default)")
     ap.add_argument("--json", help="also write the figures as JSON")
     a = ap.parse_args()
 
@@ -66,8 +67,8 @@ def main():
     for r in records:
         pad = (r["filter_h"] - 1) // 2  # the topology's padded map holds a ring of (k - 1) / 2
         C, H, W, K = r["channels"], r["ifmap_h"] - 2 * pad, r["ifmap_w"] - 2 * pad, r["filters"]
-        act = rng.integers(0, 16, size=(C, H, W), dtype=np.int64)
-        weight = rng.integers(-8, 8, size=(K, C, r["filter_h"], r["filter_w"]), dtype=np.int64)
+        act = rng.integers(0, 16, size=(C, H, W)).astype(a.dtype)
+        weight = rng.integers(-8, 8, size=(K, C, r["filter_h"], r["filter_w"])).astype(a.dtype)
         layers.append((r["layer"], act, weight, pad, r["cycles_total"]))
 
     def run_layers():
@@ -107,7 +108,8 @@ def main():
 
     med = {k: statistics.median(v) for k, v in figures.items() if v}
     print(f"machine: {machine()}")
-    print(f"VGG16-CIFAR10, 13 layers, LT, {a.array}x{a.array} array, {a.rounds} rounds, median CPU seconds:")
+    print(f"VGG16-CIFAR10, 13 layers, LT, {a.array}x{a.array} array, {a.dtype} tensors, {a.rounds} rounds, "
+          "median CPU seconds:")
     for k, v in med.items():
         spread = f"{min(figures[k]):.3f}-{max(figures[k]):.3f}"
         print(f"  {k:<10} {v:8.3f} s  (rounds {spread})")
