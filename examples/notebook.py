@@ -14,14 +14,19 @@ import shutil
 import sys
 import tempfile
 
-import matplotlib
+try:
+    import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
-import torch
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import torch
 
-import satlm
+    import satlm
+except ImportError as e:
+    sys.exit(f"examples/notebook.py: {e} for {sys.executable}: it needs numpy, torch and matplotlib "
+             "(./setup.sh installs Debian's python3-numpy, python3-torch, python3-matplotlib for /usr/bin/python3) "
+             "and the module on PYTHONPATH (build/python)")
 
 out_dir = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="satlm-notebook-")
 os.makedirs(out_dir, exist_ok=True)

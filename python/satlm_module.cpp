@@ -53,6 +53,17 @@ std::string key_text(const py::handle& v) {
     throw py::value_error("expected a number, a string or a bool, got " + py::repr(v).cast<std::string>());
 }
 
+/// A path argument: str, bytes or os.PathLike (pathlib.Path), else a ValueError naming it.
+std::string path_text(const py::handle& v, const char* name) {
+    if (py::isinstance<py::str>(v)) return v.cast<std::string>();
+    try {
+        return py::module_::import("os").attr("fsdecode")(v).cast<std::string>();
+    } catch (const py::error_already_set&) {
+        throw py::value_error(fmt::format("{}: expected a path (str or os.PathLike), got {}", name,
+                                          py::repr(v).cast<std::string>()));
+    }
+}
+
 /// The layer keys an architecture carries: the bit widths of the datapath.
 bool is_width_key(const std::string& key) {
     return key == "layer.act_bits" || key == "layer.weight_bits" || key == "layer.psum_bits";
@@ -331,29 +342,31 @@ void optional_whole(const py::object& v, const char* name, long long lo, long lo
 /// satlm.gen: the layer's vector set from the tensors, in the canonical layout or the one a
 /// manifest (--layout), an existing set (--like) and keys (--set) give, as `satlm gen` writes
 /// it. Returns the data files written, relative to `out`.
-std::vector<std::string> gen(const std::string& out, const py::object& act, const py::object& weight,
+std::vector<std::string> gen(const py::object& out_obj, const py::object& act, const py::object& weight,
                              const py::object& layout, const py::object& like, const py::object& keys,
                              const py::object& stride, const py::object& pad, const py::object& act_bits,
                              const py::object& weight_bits, const py::object& tile_in, const py::object& tile_out,
                              bool psums, bool force) {
     namespace fs = std::filesystem;
     satlm::gen_options o;
-    o.out_dir = out;
+    o.out_dir = path_text(out_obj, "out");
     o.force = force;
     o.no_psums = !psums;
     if (py::isinstance<py::dict>(layout)) {
         for (const auto& [k, v] : layout.cast<py::dict>())
             o.sets.push_back(py::str(k).cast<std::string>() + "=" + key_text(v));
     } else if (!layout.is_none()) {
-        const std::string path = py::str(layout).cast<std::string>();
+        const std::string path = path_text(layout, "layout");
         std::error_code ec;
         (fs::is_directory(path, ec) ? o.like : o.layout_file) = path;
     }
     if (!like.is_none()) {
         if (!o.like.empty() || !o.layout_file.empty())
             throw py::value_error("layout and like: expected one layout, got both");
-        o.like = py::str(like).cast<std::string>();
+        o.like = path_text(like, "like");
     }
+    if (!keys.is_none() && !py::isinstance<py::dict>(keys))
+        throw py::value_error("keys: expected a dict of dotted keys, got " + py::repr(keys).cast<std::string>());
     if (!keys.is_none())
         for (const auto& [k, v] : keys.cast<py::dict>()) o.sets.push_back(py::str(k).cast<std::string>() + "=" + key_text(v));
 
@@ -379,7 +392,8 @@ std::vector<std::string> gen(const std::string& out, const py::object& act, cons
     return satlm::write_generated_set(o, layer_data_of(t, cfg.layer, o.pad)).files;
 }
 
-result run_set(const std::string& path, const py::object& arch_obj, bool check) {
+result run_set(const py::object& path_obj, const py::object& arch_obj, bool check) {
+    const std::string path = path_text(path_obj, "path");
     accel_config cfg = config_of(arch_obj);
     satlm::vector_set vs;
     satlm::run_result r;
@@ -425,8 +439,9 @@ py::list csv_records(const std::string& text) {
     return rows;
 }
 
-py::list net(const std::string& network, const py::object& arch_obj, bool check, bool no_data, std::uint64_t seed,
+py::list net(const py::object& network_obj, const py::object& arch_obj, bool check, bool no_data, std::uint64_t seed,
              unsigned jobs, const std::vector<std::string>& layers) {
+    const std::string network = path_text(network_obj, "network");
     satlm::net_options o;
     o.arch = config_of(arch_obj);
     o.check = check;
@@ -453,14 +468,15 @@ std::string keys_text(const std::string& json) {
 
 /// satlm.sweep: runs a sweep file into its folder (resuming it) and returns the rows of its
 /// results.csv, or, given a sweep's output folder, the rows of its store.
-py::list sweep(const std::string& path, const py::object& out, unsigned jobs, bool retry_failed) {
+py::list sweep(const py::object& path_obj, const py::object& out, unsigned jobs, bool retry_failed) {
+    const std::string path = path_text(path_obj, "path");
     namespace fs = std::filesystem;
     std::error_code ec;
     std::string dir = path;
     if (!fs::is_directory(path, ec)) {
         const satlm::sweep_spec spec = satlm::read_sweep_file(path);
         satlm::sweep_run_options run;
-        run.out = out.is_none() ? spec.out : py::str(out).cast<std::string>();
+        run.out = out.is_none() ? spec.out : path_text(out, "out");
         if (fs::exists(run.out, ec) && !fs::is_directory(run.out, ec))
             throw satlm::input_error(fmt::format("out {}: exists and is not a folder", run.out));
         run.jobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -537,9 +553,9 @@ PYBIND11_MODULE(satlm, m) {
                  return make_arch(all);
              }),
              py::arg("keys") = py::none())
-        .def_static("from_toml", [](const std::string& path) {
+        .def_static("from_toml", [](const py::object& path) {
             arch a;
-            satlm::load_architecture_file(a.cfg, path);
+            satlm::load_architecture_file(a.cfg, path_text(path, "path"));
             a.cfg.validate();
             return a;
         }, py::arg("path"), "An architecture file (TOML, section-4 keys), as `satlm run --config`.")

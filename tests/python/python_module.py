@@ -8,8 +8,10 @@ import argparse
 import csv
 import io
 import os
+import pathlib
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -92,7 +94,7 @@ def test_sets(a):
     base = os.path.join(a.shared, "vectors", "external")
     names = sorted(d for d in os.listdir(base) if os.path.isdir(os.path.join(base, d)))
     for name in names:
-        r = satlm.run_set(os.path.join(ROOT, "vectors", "external", name + ".toml"))
+        r = satlm.run_set(pathlib.Path(ROOT) / "vectors" / "external" / (name + ".toml"))  # os.PathLike too
         if r.mismatches != 0:
             fail(f"{name}: {r.mismatches} mismatches")
         if r.report["mismatches"] != 0 or r.report["match"] is not True:
@@ -279,6 +281,8 @@ def test_errors(a):
     expect_value_error(lambda: satlm.net("vgg16-cifar10", layers=["conv9_9"]), "conv9_9")
     expect_value_error(lambda: satlm.Arch.from_toml("/no/such.toml"), "/no/such.toml")
     expect_value_error(lambda: satlm.sweep("/no/such-sweep.toml"), "/no/such-sweep.toml")
+    expect_value_error(lambda: satlm.run_set(5), "path: expected a path")
+    expect_value_error(lambda: satlm.gen("/tmp/x", act, w, keys=[("pmem.psum_base", 1)]), "keys: expected a dict")
     print(f"ok: bad keys, shapes and values raise ValueError with the command line's one line (e.g. {msg!r})")
 
 
@@ -396,13 +400,39 @@ check = true
             again = satlm.sweep(sweep, out=os.path.join(tmp, "py"))  # every point stored: nothing runs
         if again != rows:
             fail("a rerun into the same folder gives other rows")
+        # Ctrl-C: the points in flight are stored, KeyboardInterrupt is raised, a rerun resumes
+        # and gives the uninterrupted rows.
+        long_sweep = os.path.join(tmp, "long.toml")
+        with open(long_sweep, "w") as f:
+            f.write('networks = ["vgg16-cifar10-8ch"]\nout = "long"\ncheck = true\n[set]\n"model.fidelity" = "lt"\n'
+                    '[grid]\n"array.rows" = [4, 8]\n"array.cols" = [4, 8, 16]\n')  # 6 points of about 0.5 s
+        timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            satlm.sweep(long_sweep, jobs=1)
+            fail("a sweep of 6 checked points ended within 0.3 s: no interrupt to test")
+        except KeyboardInterrupt:
+            pass
+        timer.join()
+        stored = satlm.sweep(os.path.join(tmp, "long"))
+        points = {r["point"] for r in stored}
+        if not 0 < len(points) < 6 or len(stored) != 13 * len(points):
+            fail(f"after Ctrl-C the store holds {len(points)} points and {len(stored)} rows")
+        resumed = satlm.sweep(long_sweep, jobs=1)
+        cli = subprocess.run([a.satlm, "sweep", long_sweep, "--out", os.path.join(tmp, "long-cli"), "--jobs", "1", "-q"],
+                             capture_output=True, text=True)
+        with open(os.path.join(tmp, "long-cli", "results.csv")) as f, \
+                open(os.path.join(tmp, "long", "results.csv")) as g:
+            if cli.returncode != 0 or f.read() != g.read() or len(resumed) != 6 * 13:
+                fail(f"the resumed sweep's results.csv differs from an uninterrupted satlm sweep ({len(resumed)} rows)")
         with open(sweep, "a") as f:
             f.write('[bad]\n"x" = 1\n')
         msg = expect_value_error(lambda: satlm.sweep(sweep), "s.toml")
         cli = subprocess.run([a.satlm, "sweep", sweep], capture_output=True, text=True)
         if cli.returncode != 2 or msg != cli.stderr.strip().removeprefix("satlm: error: "):
             fail(f"bad sweep file: {msg!r}, the CLI says {cli.stderr.strip()!r}")
-    print(f"ok: satlm.sweep rows equal satlm sweep's results.csv ({len(rows)} rows), failed points warn as the CLI reports them")
+    print(f"ok: satlm.sweep rows equal satlm sweep's results.csv ({len(rows)} rows), failed points warn as the CLI "
+          f"reports them; Ctrl-C stored {len(points)} of 6 points and a rerun resumed to the CLI's results")
 
 
 def same_tree(x, y):
