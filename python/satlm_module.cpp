@@ -164,7 +164,7 @@ int_array int_tensor(const py::object& obj, const char* name, int rank) {
                                           rank, py::str(a.attr("shape")).cast<std::string>()));
     if (!a.dtype().attr("isnative").cast<bool>()) a = a.attr("astype")(a.dtype().attr("newbyteorder")("="));
     a = py::array::ensure(a, py::array::c_style);  // copies only an array that is not C-contiguous
-    if (!a) throw py::error_already_set();
+    if (!a) throw py::value_error(std::string(name) + ": cannot be read as a C-contiguous array");
     int_array t;
     t.keep = a;
     t.data = a.data();
@@ -309,8 +309,13 @@ satlm::layer_data layer_data_of(const layer_tensors& t, const satlm::layer_keys&
     return d;
 }
 
+/// The arch argument: None (the defaults), an Arch, or a dict of dotted keys (as Arch(dict)).
 accel_config config_of(const py::object& arch_obj) {
-    return arch_obj.is_none() ? accel_config{} : arch_obj.cast<const arch&>().cfg;
+    if (arch_obj.is_none()) return accel_config{};
+    if (py::isinstance<arch>(arch_obj)) return arch_obj.cast<const arch&>().cfg;
+    if (py::isinstance<py::dict>(arch_obj)) return make_arch(arch_obj.cast<py::dict>()).cfg;
+    throw py::value_error("arch: expected a satlm.Arch or a dict of dotted keys, got " +
+                          py::repr(arch_obj).cast<std::string>());
 }
 
 result run_layer(const py::object& act, const py::object& weight, const py::object& arch_obj, const py::object& stride_obj,

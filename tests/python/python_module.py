@@ -87,7 +87,14 @@ def test_layers(a):
             r = satlm.run_layer(act, weight, arch, stride=stride, fidelity=fid)
             if not np.array_equal(r.output, ref):
                 fail(f"strided case {t} ({R}x{S} stride {stride}, {fid}): output differs from the NumPy convolution")
-    print("ok: 30 strided, non-square layers equal the NumPy convolution in both fidelities")
+    # arch as a plain dict of dotted keys is the same as satlm.Arch(dict).
+    keys = {"array.rows": 4, "array.cols": 8, "ofifo.depth": 16}
+    via_dict = satlm.run_layer(act, weight, keys, stride=stride)
+    via_arch = satlm.run_layer(act, weight, satlm.Arch(keys), stride=stride)
+    timeless = lambda st: {k: v for k, v in st.items() if k != "wall_seconds"}
+    if not np.array_equal(via_dict.output, via_arch.output) or timeless(via_dict.stats) != timeless(via_arch.stats):
+        fail("arch as a dict differs from satlm.Arch of the same dict")
+    print("ok: 30 strided, non-square layers equal the NumPy convolution in both fidelities; arch as a dict")
 
 
 def test_sets(a):
@@ -249,6 +256,8 @@ def test_errors(a):
         if msg != want:
             fail(f"Arch({key}={value!r}): {msg!r}, the CLI says {want!r}")
     msg = expect_value_error(lambda: satlm.Arch(**{"layer.in_channels": 4}), "layer.in_channels")
+    expect_value_error(lambda: satlm.run_layer(act, w, {"array.rowz": 8}), "array.rowz")
+    expect_value_error(lambda: satlm.run_layer(act, w, "8x8"), "arch: expected a satlm.Arch or a dict")
     # Tensors: the message `satlm gen --from-npy` gives for the same arrays.
     bad_act, bad_w = act.copy(), w.copy()
     bad_act[2, 3, 1] = 16
