@@ -534,6 +534,27 @@ def test_gen(a):
           f"{len(names)} external layouts with like and layout); every set signs off")
 
 
+def test_install(a):
+    """`cmake --install` (into a DESTDIR) puts a module that imports from the prefix alone."""
+    with tempfile.TemporaryDirectory() as dest:
+        r = subprocess.run([a.cmake, "--install", a.build, "--prefix", "/opt/satlm"], capture_output=True, text=True,
+                           env=dict(os.environ, DESTDIR=dest))
+        if r.returncode != 0:
+            fail(f"cmake --install: {r.stderr.strip()}")
+        site = os.path.join(dest, "opt", "satlm", a.site)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        env["PYTHONPATH"] = site
+        r = subprocess.run([sys.executable, "-c", "import satlm; print(satlm.__file__, satlm.__version__)"],
+                           capture_output=True, text=True, env=env, cwd=dest)
+        if r.returncode != 0 or not r.stdout.startswith(site) or satlm.__version__ not in r.stdout:
+            fail(f"the installed module does not import from {site}: {r.stdout.strip()} {r.stderr.strip()}")
+    # `--prefix ~/.local` (docs/python.md) must land in the user site, which Python searches.
+    import site as pysite
+    if os.path.join(pysite.getuserbase(), a.site) != pysite.getusersitepackages():
+        fail(f"--prefix {pysite.getuserbase()} installs into {a.site}, not the user site {pysite.getusersitepackages()}")
+    print(f"ok: cmake --install puts the module in PREFIX/{a.site} (with ~/.local: the user site)")
+
+
 def test_version(a):
     if not satlm.__version__ or satlm.__version__[0] not in "0123456789":
         fail(f"__version__ {satlm.__version__!r}")
@@ -544,10 +565,13 @@ def main():
     ap = argparse.ArgumentParser()
     tests = {"layers": test_layers, "sets": test_sets, "net": test_net, "reentrant": test_reentrant,
              "errors": test_errors, "dtypes": test_dtypes, "sweep": test_sweep, "gen": test_gen,
-             "version": test_version}
+             "install": test_install, "version": test_version}
     ap.add_argument("test", choices=sorted(tests))
     ap.add_argument("--satlm", required=True)
     ap.add_argument("--shared", required=True)
+    ap.add_argument("--cmake", help="install: the cmake executable")
+    ap.add_argument("--build", help="install: the build folder")
+    ap.add_argument("--site", help="install: where the module goes, relative to the prefix")
     a = ap.parse_args()
     tests[a.test](a)
 
