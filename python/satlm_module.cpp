@@ -1,8 +1,9 @@
-// The `satlm` Python module: the engine, vector sets and whole networks from NumPy and plain
-// records. Every call runs on the reentrant engine (never the SystemC kernel), so a process can
-// call it any number of times and from several threads; the GIL is released while it runs.
-// Errors raise ValueError with the command line's one-line messages (bad input, configuration,
-// shapes) or RuntimeError (a broken invariant of the model, never expected).
+// The `satlm` Python module (docs/python.md): layers from NumPy tensors, vector sets, whole
+// networks and sweeps on the reentrant engine, and vector sets written from tensors in any
+// layout, with results as NumPy arrays and plain records. Nothing runs the SystemC kernel, so a
+// process can call it any number of times and from several threads; the GIL is released while
+// a call works. Errors raise ValueError with the command line's one-line messages (bad input,
+// configuration, shapes) or RuntimeError (a broken invariant of the model, never expected).
 
 #include "engine/engine.h"
 #include "gen/generator.h"
