@@ -298,15 +298,18 @@ int report_shards(const slurm_request& r, const std::vector<slurm_shard_report>&
         const std::string how = rep.slurm_state.empty() ? std::string("Slurm no longer knows how it ended")
                                                         : fmt::format("{}, exit code {}", rep.slurm_state,
                                                                       rep.exit_code.empty() ? "?" : rep.exit_code);
-        fmt::print(stderr, "satlm: shard {}/{} failed: array task {} of job {} ({}); its store holds {} of {} points "
-                   "and is not complete\n", rep.index, n, rep.index, rep.job.empty() ? "?" : rep.job, how,
-                   rep.store.stored, rep.store.expected);
+        const std::string store = rep.store.exists ? fmt::format("its store holds {} of {} points and is not complete",
+                                                                 rep.store.stored, rep.store.expected)
+                                                   : std::string("it left no store");
+        fmt::print(stderr, "satlm: shard {}/{} failed: array task {} of job {} ({}); {}\n", rep.index, n, rep.index,
+                   rep.job.empty() ? "?" : rep.job, how, store);
         if (rep.log.empty()) {
             fmt::print(stderr, "satlm:   no log in {} (the task did not start)\n", slurm_log_folder(r.out));
             continue;
         }
-        fmt::print(stderr, "satlm:   last lines of {}:\n", rep.log);
-        for (const auto& line : split_lines(tail_lines(rep.log, 12))) fmt::print(stderr, "    | {}\n", line);
+        const std::string tail = tail_lines(rep.log, 12);
+        fmt::print(stderr, "satlm:   last lines of {}:{}\n", rep.log, tail.empty() ? " (it is empty)" : "");
+        for (const auto& line : split_lines(tail)) fmt::print(stderr, "    | {}\n", line);
     }
     if (failed) {
         fmt::print(stderr, "satlm: {} of {} shards failed (array tasks {}); nothing merged. Rerun the same command "
@@ -333,7 +336,7 @@ void wait_for_array(const std::string& job_name) {
         if (tasks.empty()) return;
         std::size_t pending = 0;
         for (const auto& t : tasks) pending += t.state == "PENDING";
-        const std::string now = fmt::format("{} array tasks pending, {} running", pending, tasks.size() - pending);
+        const std::string now = fmt::format("{} array tasks pending, {} running or ending", pending, tasks.size() - pending);
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (now != last) {
             fmt::print(stderr, "slurm: [{:.0f} s] {}\n", elapsed, now);
@@ -385,7 +388,7 @@ int slurm_sweep_command(const sweep_cli_options& o, const sweep_spec& spec) {
         }
         state.submissions.emplace_back(job, slurm_array_spec(r.shards));
         write_slurm_state(r.out, state);
-        fmt::print("submitted job {}: array tasks {} (shards of {}) of {}; logs {}/shard-I-of-{}.job-{}.log\n", job,
+        fmt::print("submitted job {}: array tasks {} (shards I/{}) of {}; logs {}/shard-I-of-{}.job-{}.log\n", job,
                    slurm_array_spec(r.shards), r.tasks, r.sweep_file, slurm_log_folder(r.out), r.tasks, job);
     } else {
         const std::size_t queued = std::count_if(reports.begin(), reports.end(), [](const auto& x) { return x.what == st::queued; });

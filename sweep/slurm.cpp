@@ -163,6 +163,8 @@ std::string slurm_script(const slurm_request& r) {
     for (const auto& a : r.sbatch_args) s += fmt::format("#SBATCH {}\n", a);
     s += "set -u\n";
     s += "shard=${SLURM_ARRAY_TASK_ID:?submit this script with sbatch: each task of its job array runs one shard}\n";
+    s += fmt::format("echo \"slurm: array task ${{SLURM_ARRAY_JOB_ID:-?}}_$shard on $(hostname): shard $shard/{} "
+                     "starts $(date '+%Y-%m-%d %H:%M:%S')\"\n", n);
     s += fmt::format("exec {} sweep {} --shard \"$shard/{}\" --out {}/shard-\"$shard\"-of-{} --jobs "
                      "\"${{SLURM_CPUS_PER_TASK:-1}}\"\n",
                      shell_quote(r.satlm), shell_quote(r.sweep_file), n, shell_quote(r.out), n);

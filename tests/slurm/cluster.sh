@@ -81,11 +81,19 @@ pids+=($!)
 for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.05; done
 [ -S "$socket" ] || die "munged did not create its socket $socket"
 
-# 4. slurm.conf: the node line from `slurmd -C` (so it never claims more than the machine has).
+# 4. slurm.conf: the node line from `slurmd -C` (so it never claims more than the machine has),
+# and two free ports, so a cluster already running on this machine is left alone.
+read -r ctld_port slurmd_port < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in socks])')
 node_line=$(slurmd -C | head -n 1)
 cat >"$root/etc/slurm.conf" <<CONF
 ClusterName=satlm
 SlurmctldHost=$host
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
