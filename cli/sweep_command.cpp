@@ -424,13 +424,16 @@ void add_sweep_options(CLI::App& cmd, sweep_cli_options& o) {
                  "the shards whose store is not complete; task I runs --shard I/N into OUT/shard-I-of-N, logs in "
                  "OUT/logs");
     cmd.add_option("--tasks", o.tasks, "With --slurm: N array tasks (shards) (default: the folder's last N, else "
-                                       "min(points, 16))");
-    cmd.add_option("--partition", o.partition, "With --slurm: the partition (default: the cluster's)");
-    cmd.add_option("--time", o.time, "With --slurm: time limit per task, e.g. 30, 2:00:00, 1-00:00:00");
-    cmd.add_option("--mem", o.mem, "With --slurm: memory per task, e.g. 2G");
+                                       "min(points, 16))")
+        ->type_name("N");
+    cmd.add_option("--partition", o.partition, "With --slurm: the partition (default: the cluster's)")->type_name("P");
+    cmd.add_option("--time", o.time, "With --slurm: time limit per task, e.g. 30, 2:00:00, 1-00:00:00")
+        ->type_name("T");
+    cmd.add_option("--mem", o.mem, "With --slurm: memory per task, e.g. 2G")->type_name("M");
     cmd.add_option("--sbatch-arg", o.sbatch_args,
                    "With --slurm: one more #SBATCH option, e.g. --sbatch-arg=--account=proj (repeatable); "
                    "--jobs J becomes --cpus-per-task=J")
+        ->type_name("ARG")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_flag("--dry-run", o.dry_run, "With --slurm: print the batch script (also written to OUT), submit nothing");

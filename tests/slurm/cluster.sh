@@ -23,8 +23,19 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "cluster.sh: installing ${missing[*]}" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    # The packages' install scripts would start system-wide slurm and munge services; a
+    # policy-rc.d that denies every start keeps this machine's daemons ours alone.
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        own_policy=/usr/sbin/policy-rc.d
+    fi
+    install_rc=0
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"; } >&2 || install_rc=$?
+    [ -z "$own_policy" ] || rm -f "$own_policy"
+    [ "$install_rc" -eq 0 ] || die "installing ${missing[*]} failed (apt-get exit $install_rc)"
 fi
 host=$(hostname)
 if ! getent hosts "$host" >/dev/null; then
