@@ -210,10 +210,15 @@ std::string without_trailing_slash(std::string s) {
     return s;
 }
 
+/// --out or the sweep file's `out`, absolute (the tasks run elsewhere).
+std::string slurm_output_folder(const sweep_cli_options& o, const sweep_spec& spec) {
+    return without_trailing_slash(fs::absolute(o.out.empty() ? spec.out : o.out).lexically_normal().string());
+}
+
 /// The request for this command line: absolute paths, N, the resources.
 slurm_request slurm_request_for(const sweep_cli_options& o, const sweep_spec& spec, const slurm_state& state) {
     slurm_request r;
-    r.out = without_trailing_slash(fs::absolute(o.out.empty() ? spec.out : o.out).lexically_normal().string());
+    r.out = slurm_output_folder(o, spec);
     r.sweep_file = fs::absolute(o.file).lexically_normal().string();
     std::error_code ec;
     r.satlm = fs::read_symlink("/proc/self/exe", ec).string();
@@ -331,8 +336,19 @@ int report_shards(const slurm_request& r, const std::vector<slurm_shard_report>&
 void wait_for_array(const std::string& job_name) {
     const auto t0 = std::chrono::steady_clock::now();
     std::string last;
+    int squeue_failures = 0;
     for (;;) {
-        const auto tasks = slurm_queued_tasks(job_name);
+        std::vector<slurm_task> tasks;
+        try {
+            tasks = slurm_queued_tasks(job_name);
+            squeue_failures = 0;
+        } catch (const input_error& e) {
+            // A busy controller times out now and then; give up after a minute of failures.
+            if (++squeue_failures > 12) throw;
+            fmt::print(stderr, "slurm: {} (retrying)\n", e.what());
+            std::this_thread::sleep_for(std::chrono::seconds(5));
+            continue;
+        }
         if (tasks.empty()) return;
         std::size_t pending = 0;
         for (const auto& t : tasks) pending += t.state == "PENDING";
@@ -350,8 +366,7 @@ void wait_for_array(const std::string& job_name) {
 }
 
 int slurm_sweep_command(const sweep_cli_options& o, const sweep_spec& spec) {
-    const std::string out_guess = fs::absolute(o.out.empty() ? spec.out : o.out).string();
-    slurm_state state = read_slurm_state(out_guess);
+    slurm_state state = read_slurm_state(slurm_output_folder(o, spec));
     slurm_request r = slurm_request_for(o, spec, state);
     if (state.tasks != r.tasks) state = slurm_state{r.tasks, {}};
 
