@@ -287,9 +287,11 @@ program_result run_program(const std::vector<std::string>& argv) {
 
 std::vector<slurm_task> slurm_queued_tasks(const std::string& job_name) {
     const auto r = run_program({"squeue", "-h", "-r", "-n", job_name, "-o", "%F %K %T"});
-    if (r.exit_code != 0)
+    if (r.exit_code != 0) {
+        const auto why = lines_of(r.err.empty() ? r.out : r.err);
         throw input_error(fmt::format("squeue failed (exit {}): {}", r.exit_code,
-                                      trimmed(r.err.empty() ? r.out : r.err)));
+                                      why.empty() ? std::string("no output") : why.front()));
+    }
     return parse_squeue_tasks(r.out);
 }
 
