@@ -365,62 +365,71 @@ void wait_for_array(const std::string& job_name) {
     }
 }
 
+std::vector<std::string> submitted_jobs(const slurm_state& state) {
+    std::vector<std::string> jobs;
+    for (const auto& s : state.submissions) jobs.push_back(s.first);
+    return jobs;
+}
+
+/// Writes the script for r.shards, submits it and records the job in the folder. Returns the
+/// job id; an sbatch refusal is an input_error carrying sbatch's first line.
+std::string submit_shards(const slurm_request& r, slurm_state& state) {
+    const std::string script = write_slurm_script(r);
+    const auto res = run_program({"sbatch", "--parsable", script});
+    const std::string job = res.out.substr(0, res.out.find_first_of(";\n"));
+    if (res.exit_code != 0 || job.empty() || job.find_first_not_of("0123456789") != std::string::npos) {
+        const auto why = split_lines(res.err.empty() ? res.out : res.err);
+        throw input_error(fmt::format("sbatch {}: failed (exit {}): {}", script, res.exit_code,
+                                      why.empty() ? std::string("no output") : why.front()));
+    }
+    state.submissions.emplace_back(job, slurm_array_spec(r.shards));
+    write_slurm_state(r.out, state);
+    fmt::print("submitted job {}: array tasks {} (shards I/{}) of {}; logs {}/shard-I-of-{}.job-{}.log\n", job,
+               slurm_array_spec(r.shards), r.tasks, r.sweep_file, slurm_log_folder(r.out), r.tasks, job);
+    return job;
+}
+
+/// --dry-run: the script for the shards whose store is not complete (all of them when every one
+/// is), written into the folder and printed, nothing else on stdout.
+int print_slurm_script(slurm_request r, const slurm_state& state) {
+    for (unsigned i = 0; i < r.tasks; ++i)
+        if (!read_shard_status(slurm_shard_folder(r.out, i, r.tasks)).complete) r.shards.push_back(i);
+    if (r.shards.empty())
+        for (unsigned i = 0; i < r.tasks; ++i) r.shards.push_back(i);
+    write_slurm_script(r);
+    write_slurm_state(r.out, state);
+    fmt::print("{}", slurm_script(r));
+    return 0;
+}
+
 int slurm_sweep_command(const sweep_cli_options& o, const sweep_spec& spec) {
     slurm_state state = read_slurm_state(slurm_output_folder(o, spec));
     slurm_request r = slurm_request_for(o, spec, state);
     if (state.tasks != r.tasks) state = slurm_state{r.tasks, {}};
-
-    if (o.dry_run) {
-        // The shards whose store is not complete (all of them when every one is).
-        for (unsigned i = 0; i < r.tasks; ++i)
-            if (!read_shard_status(slurm_shard_folder(r.out, i, r.tasks)).complete) r.shards.push_back(i);
-        if (r.shards.empty())
-            for (unsigned i = 0; i < r.tasks; ++i) r.shards.push_back(i);
-        write_slurm_script(r);
-        write_slurm_state(r.out, state);
-        fmt::print("{}", slurm_script(r));
-        return 0;
-    }
+    if (o.dry_run) return print_slurm_script(r, state);
     if (o.status) require_slurm_commands({"squeue", "scontrol"});
     else require_slurm_commands({"sbatch", "squeue", "scontrol"});
 
-    std::vector<std::string> jobs;
-    for (const auto& s : state.submissions) jobs.push_back(s.first);
-    auto reports = slurm_shard_reports(r, spec.fingerprint, jobs);
+    auto reports = slurm_shard_reports(r, spec.fingerprint, submitted_jobs(state));
     if (o.status) return report_shards(r, reports);
 
+    // Submit the shards neither complete nor queued (a rerun resubmits only those).
     using st = slurm_shard_report::state;
     for (const auto& rep : reports)
         if (rep.what == st::failed || rep.what == st::not_submitted) r.shards.push_back(rep.index);
     if (!r.shards.empty()) {
-        const std::string script = write_slurm_script(r);
-        const auto res = run_program({"sbatch", "--parsable", script});
-        const std::string job = res.out.substr(0, res.out.find_first_of(";\n"));
-        if (res.exit_code != 0 || job.empty() || job.find_first_not_of("0123456789") != std::string::npos) {
-            const auto why = split_lines(res.err.empty() ? res.out : res.err);
-            throw input_error(fmt::format("sbatch {}: failed (exit {}): {}", script, res.exit_code,
-                                          why.empty() ? std::string("no output") : why.front()));
-        }
-        state.submissions.emplace_back(job, slurm_array_spec(r.shards));
-        write_slurm_state(r.out, state);
-        fmt::print("submitted job {}: array tasks {} (shards I/{}) of {}; logs {}/shard-I-of-{}.job-{}.log\n", job,
-                   slurm_array_spec(r.shards), r.tasks, r.sweep_file, slurm_log_folder(r.out), r.tasks, job);
+        submit_shards(r, state);
     } else {
-        const std::size_t queued = std::count_if(reports.begin(), reports.end(), [](const auto& x) { return x.what == st::queued; });
+        const auto queued = std::count_if(reports.begin(), reports.end(), [](const auto& x) { return x.what == st::queued; });
         fmt::print("nothing to submit: {} shards complete, {} queued or running\n", r.tasks - queued, queued);
     }
     std::fflush(stdout);
     if (o.wait) {
         wait_for_array(slurm_job_name(r));
-        reports = slurm_shard_reports(r, spec.fingerprint, [&] {
-            std::vector<std::string> all;
-            for (const auto& s : state.submissions) all.push_back(s.first);
-            return all;
-        }());
-        return report_shards(r, reports);
+        return report_shards(r, slurm_shard_reports(r, spec.fingerprint, submitted_jobs(state)));
     }
-    const bool all_complete = std::all_of(reports.begin(), reports.end(), [](const auto& x) { return x.what == st::complete; });
-    if (all_complete) return report_shards(r, reports);
+    if (std::all_of(reports.begin(), reports.end(), [](const auto& x) { return x.what == st::complete; }))
+        return report_shards(r, reports);
     fmt::print("follow it with: satlm sweep {} --slurm --status --tasks {} --out {}\n", r.sweep_file, r.tasks, r.out);
     return 0;
 }
