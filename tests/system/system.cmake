@@ -61,6 +61,11 @@ foreach(t validate resume signal shards failed vector-sets plot-axes examples)
   set_tests_properties(system/sweep/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
 endforeach()
 
+# The longest system tests (minutes each under ASan) carry the label `slow`: the sanitized pass
+# of .ci/run leaves them out (`-LE slow`), the release pass runs them all.
+set_tests_properties(system/net/topologies system/net/fidelities system/key_property system/layer_kinds
+                     system/sweep/examples system/retile PROPERTIES LABELS slow)
+
 # Slurm tier (label `slurm`): `satlm sweep --slurm` on a real one-node Slurm cluster that
 # tests/slurm/cluster.sh brings up around each test (installing the packages when missing; needs
 # root) and tears down by PID. One cluster at a time (the lock), a few seconds each.
