@@ -103,7 +103,8 @@ int sc_main(int argc, char* argv[]) {
     run_cmd->add_option("--junit", run.junit, "Write a JUnit XML report, one test case per set");
     run_cmd->add_option("--vcd", run.vcd, "Write a VCD waveform (cycle model; docs/timing.md)");
     run_cmd->add_option("--vcd-window", run.vcd_window,
-                        "Keep only cycles FROM..TO (both included) in the --vcd waveform: FROM:TO, FROM: or :TO");
+                        "Keep only cycles FROM..TO (both included) in the --vcd waveform: FROM:TO, FROM: or :TO")
+        ->type_name("FROM:TO");
     run_cmd->add_flag("--quiet,-q", run.quiet, "Summary and the first 20 mismatches only");
     run_cmd->add_flag("--strict", run.strict, "Warnings (psum/acc file differences, wrap-around) fail the run");
     run_cmd->footer(key_list());
