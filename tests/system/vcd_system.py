@@ -319,12 +319,15 @@ def cmd_window(a):
             whole = Wave(whole_path, ps)
             for spec in ("150:160", "157:157", ":100", "1900:", "0:", f"{total - 1}:", "1000:99999"):
                 path = os.path.join(tmp, "cut.vcd")
-                vcd_run(a.satlm, target, path, extra + ["--vcd-window", spec])
+                rc = vcd_run(a.satlm, target, path, extra + ["--vcd-window", spec])
                 cut = Wave(path, ps)
                 lo, hi = spec.split(":")
                 lo = int(lo) if lo else 0
                 hi = min(int(hi), total - 1) if hi else total - 1
                 label = f"--vcd-window {spec} at {period_ns} ns"
+                for key in ("cycles", "sram", "fifo", "latency", "mismatches"):
+                    if rc[key] != r[key]:
+                        problems.append(f"{label}: the window changes the run's {key}")
                 if lo and cut.stamps[0] != lo * ps:
                     problems.append(f"{label}: first time stamp {cut.stamps[0]}, expected {lo * ps}")
                 if cut.stamps[-1] != (hi + 1) * ps or any(t < lo * ps or t > (hi + 1) * ps for t in cut.stamps):
