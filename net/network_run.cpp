@@ -24,6 +24,30 @@ double seconds_since(clock_type::time_point t0) {
     return std::chrono::duration<double>(clock_type::now() - t0).count();
 }
 
+/// Uniform `bits`-wide values sliced from the engine's 64-bit words: exactly uniform because
+/// every range drawn here is a power of two, with 64 / bits values per engine call.
+class bit_fields {
+  public:
+    bit_fields(std::mt19937_64& rng, unsigned bits) : m_rng(rng), m_bits(bits), m_mask((1u << bits) - 1) {}
+    unsigned next() {
+        if (m_left < m_bits) {
+            m_word = m_rng();
+            m_left = 64;
+        }
+        const auto v = static_cast<unsigned>(m_word & m_mask);
+        m_word >>= m_bits;
+        m_left -= m_bits;
+        return v;
+    }
+
+  private:
+    std::mt19937_64& m_rng;
+    unsigned m_bits;
+    std::uint64_t m_mask;
+    std::uint64_t m_word = 0;
+    unsigned m_left = 0;
+};
+
 /// Seeded tensors of one layer: activations uniform over act_bits inside the unpadded map (the
 /// padding ring stays zero when the topology gives the padding), weights uniform over the
 /// signed range. The seed mixes the run's seed with the layer index, so a layer's data does not
@@ -33,19 +57,19 @@ layer_data random_tensors(const net_layer& nl, const layer_keys& shape, std::uin
                       static_cast<std::uint32_t>(index), 0x5a71u};
     std::mt19937_64 rng(seq);
     layer_data d(shape);
-    const unsigned act_max = (1u << shape.act_bits) - 1;
-    const int w_lo = -(1 << (shape.weight_bits - 1)), w_hi = (1 << (shape.weight_bits - 1)) - 1;
-    std::uniform_int_distribution<unsigned> act(0, act_max);
-    std::uniform_int_distribution<int> w(w_lo, w_hi);
+    bit_fields act(rng, shape.act_bits);
     const unsigned pad = nl.pad_known ? nl.pad : 0;
     const unsigned H = shape.padded_height, W = shape.padded_width;
     for (unsigned ic = 0; ic < shape.in_channels; ++ic)
         for (unsigned y = 0; y < H; ++y)
             for (unsigned x = 0; x < W; ++x) {
                 const bool inside = y >= pad && y < H - pad && x >= pad && x < W - pad;
-                d.act_at(ic, y * W + x) = inside ? static_cast<std::uint8_t>(act(rng)) : 0;
+                d.act_at(ic, y * W + x) = inside ? static_cast<std::uint8_t>(act.next()) : 0;
             }
-    for (auto& v : d.weight) v = static_cast<std::int8_t>(w(rng));
+    // A weight_bits field read as an offset from the most negative weight.
+    bit_fields w(rng, shape.weight_bits);
+    const int w_lo = -(1 << (shape.weight_bits - 1));
+    for (auto& v : d.weight) v = static_cast<std::int8_t>(w_lo + static_cast<int>(w.next()));
     return d;
 }
 

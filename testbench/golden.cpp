@@ -11,41 +11,59 @@ namespace satlm {
 
 namespace {
 
-// Integer matrices: exact for any layer size (a float32 GEMM is exact only below 2^24).
-using int_matrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename Scalar>
+using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using int_matrix = matrix<std::int64_t>;
 
-}  // namespace
+/// The largest |sum| any output can reach: depth terms of at most max|act| x max|weight|.
+double sum_bound(const layer_data& layer, Eigen::Index depth) {
+    unsigned act_max = 0, weight_max = 0;
+    for (const auto a : layer.act) act_max = std::max<unsigned>(act_max, a);
+    for (const auto w : layer.weight) weight_max = std::max<unsigned>(weight_max, w < 0 ? -int{w} : w);
+    return static_cast<double>(depth) * act_max * weight_max;
+}
 
-layer_output golden_output(const layer_data& layer, bool relu) {
+/// The convolution's sums [onij][oc] as an im2col GEMM in Scalar: one row per output pixel,
+/// one column per (ic, filter row, filter column); the window of pixel (y, x) starts at input
+/// (y x stride, x x stride). Exact whenever every partial sum fits Scalar's integers.
+template <typename Scalar>
+int_matrix conv_sums(const layer_data& layer, unsigned oh, unsigned ow) {
     const layer_keys& L = layer.shape;
-    const unsigned kh = L.kernel_h, kw = L.kernel_w, stride = L.stride;
-    const unsigned k2 = kh * kw;
-    // Output size straight from the convolution's definition: the windows that fit the map.
-    const unsigned oh = L.padded_height >= kh ? (L.padded_height - kh) / stride + 1 : 0;
-    const unsigned ow = L.padded_width >= kw ? (L.padded_width - kw) / stride + 1 : 0;
-    const unsigned O = oh * ow;
+    const unsigned kh = L.kernel_h, kw = L.kernel_w, k2 = kh * kw;
     const Eigen::Index depth = Eigen::Index{L.in_channels} * k2;
-
-    // im2col: one row per output pixel, one column per (ic, filter row, filter column); the
-    // window of pixel (y, x) starts at input (y * stride, x * stride).
-    int_matrix cols(O, depth);
+    matrix<Scalar> cols(Eigen::Index{oh} * ow, depth);
     for (unsigned y = 0; y < oh; ++y)
         for (unsigned x = 0; x < ow; ++x)
             for (unsigned ic = 0; ic < L.in_channels; ++ic)
                 for (unsigned fy = 0; fy < kh; ++fy)
                     for (unsigned fx = 0; fx < kw; ++fx) {
-                        const unsigned in_row = y * stride + fy, in_col = x * stride + fx;
+                        const unsigned in_row = y * L.stride + fy, in_col = x * L.stride + fx;
                         cols(Eigen::Index{y} * ow + x, Eigen::Index{ic} * k2 + fy * kw + fx) =
-                            layer.act_at(ic, in_row * L.padded_width + in_col);
+                            static_cast<Scalar>(layer.act_at(ic, in_row * L.padded_width + in_col));
                     }
-    // Weights as [(ic, kij)][oc].
-    int_matrix w(depth, L.out_channels);
-    for (unsigned oc = 0; oc < L.out_channels; ++oc)
-        for (unsigned ic = 0; ic < L.in_channels; ++ic)
-            for (unsigned kij = 0; kij < k2; ++kij)
-                w(Eigen::Index{ic} * k2 + kij, oc) = layer.weight_at(oc, ic, kij);
+    // Weights as [(ic, kij)][oc]: column-major, that is the tensor's own [oc][ic][kij] order.
+    using weight_matrix = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+    const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor> w =
+        Eigen::Map<const weight_matrix>(layer.weight.data(), depth, L.out_channels).template cast<Scalar>();
+    const matrix<Scalar> sums = cols * w;
+    return sums.template cast<std::int64_t>();
+}
 
-    const int_matrix sums = cols * w;
+}  // namespace
+
+layer_output golden_output(const layer_data& layer, bool relu) {
+    const layer_keys& L = layer.shape;
+    // Output size straight from the convolution's definition: the windows that fit the map.
+    const unsigned oh = L.padded_height >= L.kernel_h ? (L.padded_height - L.kernel_h) / L.stride + 1 : 0;
+    const unsigned ow = L.padded_width >= L.kernel_w ? (L.padded_width - L.kernel_w) / L.stride + 1 : 0;
+    const unsigned O = oh * ow;
+
+    // Floating-point GEMMs are several times faster than integer ones, and exact while every
+    // partial sum is an integer below the mantissa's limit, whatever the summation order.
+    const double bound = sum_bound(layer, Eigen::Index{L.in_channels} * L.kernel_h * L.kernel_w);
+    const int_matrix sums = bound < 0x1p24   ? conv_sums<float>(layer, oh, ow)
+                            : bound < 0x1p53 ? conv_sums<double>(layer, oh, ow)
+                                             : conv_sums<std::int64_t>(layer, oh, ow);
 
     layer_output out;
     out.out_positions = O;

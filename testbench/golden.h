@@ -1,6 +1,7 @@
 #pragma once
 /// The golden model: an independent reference for the accelerator's results, written as an
-/// im2col GEMM with Eigen (exact 64-bit integer arithmetic, then the datapath's wrap-around).
+/// im2col GEMM with Eigen (exact: a float or double GEMM only while every partial sum is an
+/// integer the mantissa holds, 64-bit integers beyond; then the datapath's wrap-around).
 ///
 /// It shares nothing with the array model but the tensor layout of `tlm/layer.h` (weights
 /// [oc][ic][kij] with kij = filter row x kernel_w + filter column), so the
