@@ -213,7 +213,8 @@ def check_flow(w, report, reference, label):
         marks = [p == code[ph] for p in phase]
         if bits != marks:
             t = w.first + next(i for i in range(len(bits)) if bits[i] != marks[i])
-            problems.append(f"{label}: cycle {t}: {bit} {w.at(bit, t)} but flow.phase {phases.get(w.at('flow.phase', t))}")
+            problems.append(f"{label}: cycle {t}: {bit} {w.at(bit, t)} but flow.phase "
+                            f"{phases.get(w.at('flow.phase', t))}")
 
     def within(bit, allowed):
         for t in span:

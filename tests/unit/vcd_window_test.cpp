@@ -185,7 +185,8 @@ BOOST_AUTO_TEST_CASE(windows_keep_exactly_their_cycles) {
             BOOST_TEST_REQUIRE(part.has_dumpvars_at_first_stamp, where);
         }
         BOOST_TEST_REQUIRE(part.stamps.back() == (last + 1) * period, where);
-        for (std::uint64_t t : part.stamps) BOOST_TEST_REQUIRE((t >= w.from * period && t <= (last + 1) * period), where);
+        for (std::uint64_t t : part.stamps)
+            BOOST_TEST_REQUIRE((t >= w.from * period && t <= (last + 1) * period), where);
         for (std::uint64_t c = w.from; c <= last; ++c)
             BOOST_TEST_REQUIRE((values_at(part, c * period) == values_at(whole, c * period)),
                                where << " cycle " << c);
