@@ -5,6 +5,7 @@
 #include "tlm/budget.h"
 #include "vectors/npy.h"
 #include "tlm/report.h"
+#include "tlm/set_pairs.h"
 #include "vectors/layout_writer.h"
 #include "vectors/set_folder.h"
 #include "vectors/vector_set.h"
@@ -358,28 +359,14 @@ void check_gen_memory(const layer_keys& L, unsigned tile_out, const set_size& si
 /// Splits the --set pairs: manifest keys and pmem.psum_base (the one architecture key that
 /// changes the files); every problem, one line each.
 std::vector<std::pair<std::string, std::string>> gen_sets(const std::vector<std::string>& sets) {
-    std::vector<std::pair<std::string, std::string>> out;
-    std::string problems;
-    accel_config scratch;
-    for (const auto& s : sets) {
-        const auto eq = s.find('=');
-        try {
-            if (eq == std::string::npos || eq == 0)
-                throw config_error(fmt::format("--set `{}`: expected KEY=VALUE, e.g. --set files.output=out_tile{{o}}.txt", s));
-            const std::string key = s.substr(0, eq);
-            if (key.rfind("limits.", 0) == 0) continue;  // the budget's (gen_limits)
-            const key_info* info = find_key(key);
-            if (info && info->section == key_section::architecture && key != "pmem.psum_base")
-                throw config_error(fmt::format("--set: key `{}` does not change the files gen writes "
-                                               "(of the architecture keys only pmem.psum_base does)", key));
-            scratch.set(key, s.substr(eq + 1), key_source::command_line);
-            out.emplace_back(key, s.substr(eq + 1));
-        } catch (const config_error& e) {
-            problems += (problems.empty() ? "" : "\n") + std::string(e.what());
-        }
-    }
-    if (!problems.empty()) throw config_error(problems);
-    return out;
+    return parse_set_pairs(sets, "files.output=out_tile{o}.txt", [](const std::string& key) {
+        if (key.rfind("limits.", 0) == 0) return false;  // the budget's (gen_limits)
+        const key_info* info = find_key(key);
+        if (info && info->section == key_section::architecture && key != "pmem.psum_base")
+            throw config_error(fmt::format("--set: key `{}` does not change the files gen writes "
+                                           "(of the architecture keys only pmem.psum_base does)", key));
+        return true;
+    });
 }
 
 bool from_layout(const accel_config& layout, const char* key) {

@@ -1,7 +1,7 @@
 #pragma once
 /// `satlm gen`: builds a layer (seeded random tensors, tensors from .npy files, or the tensors
-/// of an existing set) and writes a complete vector set computed by the golden model (SYSTEM.md
-/// section 2), in the canonical layout or in any layout the reader reads (--layout, --like,
+/// of an existing set) and writes a complete vector set computed by the golden model (docs/cli.md
+/// section 7), in the canonical layout or in any layout the reader reads (--layout, --like,
 /// --set; docs/generator.md).
 ///
 /// \code

@@ -140,17 +140,22 @@ bool is_gemm_header(const std::vector<std::string>& h) {
            lower(h[2]) == "n" && lower(h[3]) == "k";
 }
 
-net_layer conv_row(const std::string& source, std::size_t number,
-                   const std::vector<std::string>& cells, std::size_t pad_column) {
-    if (cells.size() < conv_columns.size())
+/// A layer row's common start: at least `min_cells` cells, the first a non-empty name.
+net_layer named_row(const std::string& source, std::size_t number, const std::vector<std::string>& cells,
+                    std::size_t min_cells, const std::string& expectation) {
+    if (cells.size() < min_cells)
         fail(source, number,
-             fmt::format("expected {}, found {} cell{}", conv_expectation, cells.size(),
-                         cells.size() == 1 ? "" : "s"));
+             fmt::format("expected {}, found {} cell{}", expectation, cells.size(), cells.size() == 1 ? "" : "s"));
     net_layer l;
     l.line = number;
     l.name = cells[0];
-    if (l.name.empty())
-        fail(source, number, fmt::format("expected {}, found an empty name", conv_expectation));
+    if (l.name.empty()) fail(source, number, fmt::format("expected {}, found an empty name", expectation));
+    return l;
+}
+
+net_layer conv_row(const std::string& source, std::size_t number,
+                   const std::vector<std::string>& cells, std::size_t pad_column) {
+    net_layer l = named_row(source, number, cells, conv_columns.size(), conv_expectation);
     std::array<unsigned, 8> v{};
     for (std::size_t c = 1; c < conv_columns.size(); ++c)
         v[c] = count_cell(source, number, cells[c],
@@ -185,15 +190,7 @@ net_layer conv_row(const std::string& source, std::size_t number,
 /// A GEMM of M x K by K x N: M output positions (a map of M x 1), K channels, N filters.
 net_layer gemm_row(const std::string& source, std::size_t number,
                    const std::vector<std::string>& cells) {
-    if (cells.size() < 4)
-        fail(source, number,
-             fmt::format("expected {}, found {} cell{}", gemm_expectation, cells.size(),
-                         cells.size() == 1 ? "" : "s"));
-    net_layer l;
-    l.line = number;
-    l.name = cells[0];
-    if (l.name.empty())
-        fail(source, number, fmt::format("expected {}, found an empty name", gemm_expectation));
+    net_layer l = named_row(source, number, cells, 4, gemm_expectation);
     const unsigned m = count_cell(source, number, cells[1], "column 2 (M)");
     const unsigned n = count_cell(source, number, cells[2], "column 3 (N)");
     const unsigned k = count_cell(source, number, cells[3], "column 4 (K)");

@@ -1,7 +1,7 @@
 #pragma once
 /// One clock's worth of control for the accelerator core, as the RTL testbench drives it.
 ///
-/// Mirrors the RTL instruction word (RTL_REFERENCE section 3.1) plus the two hardware
+/// Mirrors the RTL instruction word (docs/rtl-reference.md section 3.1) plus the two hardware
 /// additions of the overlapped schedule (weight re-arm, online accumulation). The tb drives
 /// an instruction in cycle t; the core registers it (inst_q) and acts on it at the next edge.
 

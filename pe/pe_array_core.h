@@ -1,6 +1,6 @@
 #pragma once
 /// The R x C weight-stationary PE array in plain C++, with the RTL's mac_tile register
-/// semantics (RTL_REFERENCE sections 3.4, 3.5 and 5), stored as structure-of-arrays.
+/// semantics (docs/rtl-reference.md sections 3.4, 3.5 and 5), stored as structure-of-arrays.
 ///
 /// Per PE: inst_q {load, execute, rearm}, a_q, the weight(s), c_q and a latch counter (the
 /// RTL's load_ready_q; 2 latches per PE in 2-bit mode). {load, execute, rearm} reach row r

@@ -49,7 +49,7 @@ bool is_width_key(const std::string& key) {
     return key == "layer.act_bits" || key == "layer.weight_bits" || key == "layer.psum_bits";
 }
 
-/// Arch: the architecture keys (SYSTEM.md section 4) and layer bit widths, by dotted name.
+/// Arch: the architecture keys (docs/cli.md section 4) and layer bit widths, by dotted name.
 struct arch {
     accel_config cfg;
 

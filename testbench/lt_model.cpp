@@ -11,7 +11,7 @@ namespace satlm {
 namespace {
 
 constexpr const char* msg_type = "satlm/lt_model";
-/// Quantum of the sequencer's temporal decoupling, in cycles (PERFORMANCE_NOTES: >= 10^4, so
+/// Quantum of the sequencer's temporal decoupling, in cycles (docs/PERFORMANCE.md: >= 10^4, so
 /// that a quantum spans many passes and the kernel is entered rarely).
 constexpr std::uint64_t quantum_cycles = 100000;
 

@@ -112,7 +112,7 @@ struct sram_keys {
     unsigned read_latency = 1;   ///< cycles from read address to data
 };
 
-/// Architecture (SYSTEM.md section 4); defaults are the measured RTL's.
+/// Architecture (docs/cli.md section 4); defaults are the measured RTL's.
 struct arch_keys {
     unsigned rows = 8;                 ///< array.rows: PE rows (1 or 2 input channels each)
     unsigned cols = 8;                 ///< array.cols: PE columns = output channels per pass

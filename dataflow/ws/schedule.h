@@ -5,7 +5,7 @@
 /// with the sum of its steps' cycles).
 ///
 /// Two kinds (`schedule.kind`):
-/// * reference: the instructor testbench flow of RTL_REFERENCE.md ("The wen testbench flow"),
+/// * reference: the reference testbench flow of docs/rtl-reference.md section 2.4,
 ///   phase by phase; 1936 cycles for a single-tile 6x6 -> 4x4 layer on 8x8.
 /// * overlapped: the fused flow with a weight re-arm bit (no reset per kij) and online
 ///   accumulation during the OFIFO drain; xmem -> L0 -> PE streaming while executing.
@@ -100,7 +100,7 @@ struct schedule_peaks {
 schedule_peaks peak_stats(const std::vector<schedule_step>& steps);
 
 /// Cycles from PE(0,0)'s first execute edge to column `col`'s first OFIFO push: R + col (the
-/// execute bit moves one PE per edge south then east, RTL_REFERENCE.md section 2).
+/// execute bit moves one PE per edge south then east, docs/rtl-reference.md section 2.2).
 std::uint64_t first_psum_latency(const accel_config& cfg, unsigned col);
 
 /// Sum of the steps' buckets (cycles.total() is the run's cycle count).
@@ -162,7 +162,7 @@ std::uint64_t reference_pixel_cycles(const accel_config& cfg, const tiling_plan&
 /// first_chunk + C' > l0.depth and array.rows > l0.depth + xmem.read_latency + 12.
 std::uint64_t reference_weight_hold(const accel_config& cfg, unsigned first_chunk);
 
-/// Fixed idle gaps of the reference flow (RTL_REFERENCE.md, the wen testbench).
+/// Fixed idle gaps of the reference flow (docs/rtl-reference.md section 2.4).
 constexpr unsigned ref_reset_cycles = 11;
 constexpr unsigned ref_reset_idle = 3;
 constexpr unsigned ref_weight_gap = 12;  ///< idle between load and activation prefetch (at least)

@@ -196,7 +196,7 @@ BOOST_AUTO_TEST_CASE(dmi_is_not_offered) {
     b.run();
 }
 
-// HOUSE_STYLE 2.7: initiator misuse of a TLM target sets the error status plus an
+// Error rule: initiator misuse of a TLM target sets the error status plus an
 // SC_REPORT_WARNING of type satlm/sram.
 BOOST_AUTO_TEST_CASE(address_error_reports_a_warning) {
     sc_core::sc_report_handler::set_actions("satlm/sram", sc_core::SC_DO_NOTHING);

@@ -204,7 +204,7 @@ def report_of(satlm, target, extra):
             return json.load(f)
 
 
-# The report keys issue 4 promises to keep stable (dotted paths into the JSON).
+# The report keys docs/cli.md promises to keep stable (dotted paths into the JSON).
 STABLE_KEYS = ["match", "outputs", "mismatches", "cycles.total", "cycles.load_data",
                "cycles.load_weights", "cycles.execute", "cycles.drain", "cycles.accumulate",
                "cycles.stall", "cycles.idle", "macs", "pe_utilization", "latency.first_psum_col0",

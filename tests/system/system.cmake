@@ -64,3 +64,8 @@ foreach(t validate resume signal shards failed vector-sets plot-axes examples)
   add_test(NAME system/sweep/${t} COMMAND ${Python3_EXECUTABLE} ${SYS}/sweep_system.py ${t} ${SYS_ARGS})
   set_tests_properties(system/sweep/${t} PROPERTIES TIMEOUT 1200 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
 endforeach()
+
+# The longest system tests (minutes each under ASan) carry the label `slow`: the sanitized pass
+# of .ci/run leaves them out (`-LE slow`), the release pass runs them all.
+set_tests_properties(system/net/topologies system/net/fidelities system/key_property system/layer_kinds
+                     system/sweep/examples system/retile PROPERTIES LABELS slow)

@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from satlm_system import (MANIFESTS, SINGLE_TILE_6X6, data_lines, external_sets,  # noqa: E402
                           fail, fields, run)
 
-# The wen testbench flow (RTL_REFERENCE, docs/timing.md): a 50-cycle prologue, then 182 cycles per
+# The wen testbench flow (docs/rtl-reference.md, docs/timing.md): a 50-cycle prologue, then 182 cycles per
 # kernel position; in each, the L0 read + execute instruction is driven from offset 91 for 36
 # cycles, column c's valid rises at offset 100 + c and the OFIFO's o_valid at offset 108.
 PROLOGUE, PER_KIJ, EXEC_AT, VALID0_AT, OVALID_AT, POSITIONS = 50, 182, 91, 100, 108, 36

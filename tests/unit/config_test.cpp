@@ -1,5 +1,5 @@
 // tlm/config.h: the configuration tree. Every key set by its dotted name and read back (the
-// table below must name every key all_keys() lists), defaults as SYSTEM.md sections 3 and 4
+// table below must name every key all_keys() lists), defaults as docs/cli.md sections 3 and 4
 // give them, rejected keys and values with one-line messages naming the key, problems() for
 // invalid combinations, source recording, and the two TOML loaders with file:line messages.
 #include "support/error_of.h"

@@ -100,7 +100,7 @@ std::string name(const char* pattern, unsigned i, unsigned o, unsigned k) {
     return s;
 }
 
-/// Decodes a canonical set (this test's own reading of SYSTEM.md section 3) into a layer.
+/// Decodes a canonical set (this test's own reading of docs/cli.md section 3) into a layer.
 layer_data decode_set(const std::string& dir, const layer_keys& L, unsigned tin, unsigned tout,
                       const char* act_pat = canonical_names::activation,
                       const char* w_pat = canonical_names::weight) {

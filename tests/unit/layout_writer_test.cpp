@@ -1,6 +1,6 @@
 // satlm gen in any layout: each layout key alone (written, then read back by load_vector_set
 // and checked against the tensors and the golden model), the short default header lines and
-// the two ways testbenches skip them, the two student testbench layouts of the issue, the
+// the two ways testbenches skip them, the two real testbench layouts, the
 // round trip of all 16 external sets with their manifests and with --like, and bad layouts.
 #include "gen/generator.h"
 #include "testbench/golden.h"

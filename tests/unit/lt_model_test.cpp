@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(reference_6x6_layer_takes_1936_cycles) {
     std::mt19937 rng(1);
     const auto layer = random_layer(cfg.layer, rng);
     const auto r = run_layer(cfg, layer);
-    BOOST_TEST(r.stats.cycles.total() == 1936u);  // RTL_REFERENCE.md: the wen testbench flow
+    BOOST_TEST(r.stats.cycles.total() == 1936u);  // docs/rtl-reference.md section 2.4
     BOOST_TEST(mismatches(r.output, golden_output(layer, true)) == 0u);
     BOOST_TEST(r.stats.passes == 9u);
     BOOST_TEST(r.stats.chunks == 9u);

@@ -1,7 +1,7 @@
 // pe_array_core (pe/pe_array_core.h): the weight-stationary array alone. Directed cases for the
 // weight latch, the 4-bit and 2-bit products (including -8 weights and the largest
 // activations), column sums, psum wrap at psum_bits and re-arming; then random instruction
-// streams against a register-level reference written from RTL_REFERENCE sections 3.4, 3.5, 5
+// streams against a register-level reference written from docs/rtl-reference.md 3.4, 3.5, 5
 // (the pushes of every edge and, between edges, the next edge's push as the RTL's wires hold it).
 // Event cycles at the whole-core level are in timing_test.cpp, not here.
 #include <boost/test/unit_test.hpp>

@@ -1,4 +1,4 @@
-// Microarchitectural timing rules of RTL_REFERENCE section 2-3, checked at the cycle of each
+// Timing rules of docs/rtl-reference.md sections 2-3, checked at the cycle of each
 // event on a hand-driven accel_core (any R x C).
 #include <boost/test/unit_test.hpp>
 
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(sram_read_latency_and_l0_skew) {
 }
 
 BOOST_AUTO_TEST_CASE(sfu_adds_k2_reads_in_k2_plus_1_cycles) {
-    // RTL_REFERENCE 3.8: a pmem read issued at edge n is added at edge n+1, so 9 reads and their
+    // docs/rtl-reference.md 3.8: a pmem read at edge n is added at edge n+1, so 9 reads and their
     // 9 adds take 10 cycles; each add lands exactly one edge after its read.
     for (const unsigned cols : {8u, 3u, 16u}) {
         bench b(8, cols);
