@@ -69,3 +69,14 @@ endforeach()
 # of .ci/run leaves them out (`-LE slow`), the release pass runs them all.
 set_tests_properties(system/net/topologies system/net/fidelities system/key_property system/layer_kinds
                      system/sweep/examples system/retile PROPERTIES LABELS slow)
+
+# Slurm tier (label `slurm`): `satlm sweep --slurm` on a real one-node Slurm cluster that
+# tests/slurm/cluster.sh brings up around each test (installing the packages when missing; needs
+# root) and tears down by PID. One cluster at a time (the lock), a few seconds each.
+foreach(t wait-equals-local fail-resume dry-run-sbatch)
+  add_test(NAME slurm/${t}
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/slurm/cluster.sh --
+                   ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/slurm/slurm_system.py ${t} --satlm $<TARGET_FILE:satlm>)
+  set_tests_properties(slurm/${t} PROPERTIES LABELS slurm TIMEOUT 600 RESOURCE_LOCK slurm_cluster
+                       ENVIRONMENT "${SATLM_SC_TEST_ENV}")
+endforeach()
