@@ -25,6 +25,10 @@ add_test(NAME system/retile COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py
 add_test(NAME system/gen_like COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py gen-like ${SYS_ARGS})
 add_test(NAME system/memories COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py memories ${SYS_ARGS})
 add_test(NAME system/vcd COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py vcd ${SYS_ARGS})
+# The VCD against the RTL's edges, its flow markers and --vcd-window (vcd_system.py).
+foreach(sub rtl-edges flow window)
+  add_test(NAME system/vcd_${sub} COMMAND ${Python3_EXECUTABLE} ${SYS}/vcd_system.py ${sub} ${SYS_ARGS})
+endforeach()
 add_test(NAME system/flipped_bit COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py flipped-bit ${SYS_ARGS})
 add_test(NAME system/bad_input COMMAND bash ${SYS}/bad_input.sh $<TARGET_FILE:satlm> ${SATLM_SHARED_DIR})
 add_test(NAME system/gen_grid COMMAND bash ${SYS}/gen_grid.sh $<TARGET_FILE:satlm>)
