@@ -101,7 +101,10 @@ int sc_main(int argc, char* argv[]) {
     run_cmd->add_option("--dump-out", run.dump_out, "Write the computed output (canonical out.txt form)");
     run_cmd->add_option("--report", run.report, "Write a JSON report (docs/blocks/checker.md)");
     run_cmd->add_option("--junit", run.junit, "Write a JUnit XML report, one test case per set");
-    run_cmd->add_option("--vcd", run.vcd, "Write a VCD waveform (cycle model)");
+    run_cmd->add_option("--vcd", run.vcd, "Write a VCD waveform (cycle model; docs/timing.md)");
+    run_cmd->add_option("--vcd-window", run.vcd_window,
+                        "Keep only cycles FROM..TO (both included) in the --vcd waveform: FROM:TO, FROM: or :TO")
+        ->type_name("FROM:TO");
     run_cmd->add_flag("--quiet,-q", run.quiet, "Summary and the first 20 mismatches only");
     run_cmd->add_flag("--strict", run.strict, "Warnings (psum/acc file differences, wrap-around) fail the run");
     run_cmd->footer(key_list());
@@ -155,6 +158,10 @@ int sc_main(int argc, char* argv[]) {
     if (*run_cmd) {
         if (int rc = check_paths_not_empty(*run_cmd, {"path", "--config", "--dump-out", "--report", "--vcd", "--junit"}))
             return rc;
+        if (run_cmd->count("--vcd-window") && run.vcd_window.empty()) {
+            fmt::print(stderr, "satlm: error: --vcd-window: expected FROM:TO in cycles, got an empty value\n");
+            return 2;
+        }
     } else if (int rc = check_paths_not_empty(*gen_cmd, {"--out", "--from-npy"})) {
         return rc;
     }

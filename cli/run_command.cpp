@@ -113,6 +113,13 @@ int run_command(const run_options& opt) {
     if (several && (!opt.dump_out.empty() || !opt.vcd.empty()))
         throw input_error(fmt::format("{} writes one set's results: give one vector set, not {}",
                                       opt.dump_out.empty() ? "--vcd" : "--dump-out", paths.size()));
+    vcd_window window;
+    if (!opt.vcd_window.empty()) {
+        window = parse_vcd_window(opt.vcd_window);
+        if (opt.vcd.empty())
+            throw input_error(
+                fmt::format("--vcd-window `{}`: limits a waveform: give --vcd FILE too", opt.vcd_window));
+    }
     // Outputs first: a typo or an output aimed at another output costs nothing.
     file_plan plan;
     // The waveform file always ends in .vcd (as the SystemC kernel names it).
@@ -147,11 +154,19 @@ int run_command(const run_options& opt) {
 
         // The waveform's file exists (as a temporary file) before elaboration.
         std::unique_ptr<vcd_output> vcd;
-        if (!opt.vcd.empty()) vcd = std::make_unique<vcd_output>(plan.output("--vcd"));
+        if (!opt.vcd.empty()) {
+            // VCD time units (the kernel's 1 ps) per cycle, for the window's times.
+            const double ps = sc_core::sc_time(vs.config.arch.clock_period_ns, sc_core::SC_NS) /
+                              sc_core::sc_time(1, sc_core::SC_PS);
+            vcd = std::make_unique<vcd_output>(plan.output("--vcd"), window, static_cast<std::uint64_t>(ps + 0.5));
+        }
         // SystemC elaborates once per process: with several sets each runs on the same model
         // code without the kernel (identical outputs and statistics).
         const run_result result = several ? run_layer(vs.config, vs.layer)
-                                          : simulate(vs.config, vs.layer, vcd ? vcd->kernel_path() : "");
+                                          : simulate(vs.config, vs.layer, vcd ? vcd->kernel_path() : "", window);
+        if (vcd && window.from >= result.stats.cycles.total())
+            return output_error(fmt::format("--vcd-window `{}`: FROM must be a cycle of the run (0 to {})",
+                                            opt.vcd_window, result.stats.cycles.total() - 1));
         if (vcd)
             if (const std::string error = vcd->finish(); !error.empty()) return output_error(error);
         const check_report check = check_run(vs, result);

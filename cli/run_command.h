@@ -15,6 +15,7 @@ struct run_options {
     std::string dump_out;              ///< --dump-out FILE (one set only)
     std::string report;                ///< --report FILE.json
     std::string vcd;                   ///< --vcd FILE (one set only)
+    std::string vcd_window;            ///< --vcd-window FROM:TO: the cycles the VCD keeps
     std::string junit;                 ///< --junit FILE.xml: one test case per set
     bool quiet = false;                ///< --quiet: summary and the first 20 mismatches only
     bool strict = false;               ///< --strict: warnings (psum, acc, wrap-around) fail the run

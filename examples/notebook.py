@@ -14,14 +14,19 @@ import shutil
 import sys
 import tempfile
 
-import matplotlib
+try:
+    import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
-import torch
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import torch
 
-import satlm
+    import satlm
+except ImportError as e:
+    sys.exit(f"examples/notebook.py: {e} for {sys.executable}: it needs numpy, torch and matplotlib "
+             "(./setup.sh installs Debian's python3-numpy, python3-torch, python3-matplotlib for /usr/bin/python3) "
+             "and the module on PYTHONPATH (build/python)")
 
 out_dir = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="satlm-notebook-")
 os.makedirs(out_dir, exist_ok=True)
@@ -48,6 +53,15 @@ satlm.gen(set_dir, act_q.numpy(), w_q.numpy(), pad=1)
 signed = satlm.run_set(set_dir)
 assert signed.mismatches == 0
 print(f"gen + run_set: {sorted(os.listdir(set_dir))[:3]}... signed off, {signed.cycles} cycles")
+
+# %% The same layer in a testbench's own layout (the names and header lines its $readmemb expects)
+tb_dir = os.path.join(out_dir, "layer27-tb")
+shutil.rmtree(tb_dir, ignore_errors=True)
+tb_files = satlm.gen(tb_dir, act_q.numpy(), w_q.numpy(),
+                     {"files.activation": "txt_files/activation.txt", "files.weight": "txt_files/weight_kij{k}.txt",
+                      "files.output": "txt_files/output.txt", "format.header_lines": 0}, pad=1, psums=False)
+assert satlm.run_set(tb_dir).mismatches == 0
+print(f"testbench layout: {tb_files[:2]}... signed off")
 
 # %% Array size against cycles and utilization over VGG16-CIFAR10 (8-channel variant)
 sizes = [4, 8, 16, 32]

@@ -373,7 +373,8 @@ bool from_layout(const accel_config& layout, const char* key) {
     return layout.given_at_or_above(key, key_source::inferred);
 }
 
-/// The layout's [layer] and [tiles] keys fill the shape options not given on the command line.
+}  // namespace
+
 void apply_layout_shape(gen_options& o, const accel_config& layout) {
     const layer_keys& L = layout.layer;
     auto take = [&](const char* option, const char* key, unsigned& field, unsigned value) {
@@ -402,6 +403,8 @@ void apply_layout_shape(gen_options& o, const accel_config& layout) {
     side("width", "layer.padded_width", o.width, L.padded_width);
 }
 
+namespace {
+
 /// Number of positions where two value lists differ.
 std::size_t count_differences(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
     std::size_t n = 0;
@@ -418,12 +421,13 @@ psum_source golden_psum_source(const layer_data& layer) {
 /// Writes the set safely (vectors/set_folder.h: staging folder, --force rules) and says what it
 /// wrote.
 gen_summary write_set(const std::string& out_dir, bool force, const accel_config& layout,
-                      const layer_data& layer, const set_values& values) {
+                      const layer_data& layer, const set_values& values, bool print = true) {
     check_layout(layout);  // a bad layout before the folder is touched
     gen_summary summary;
     const written_set w = write_set_folder(out_dir, force, [&](const std::string& staging) {
         summary.files = write_layout_set(staging, layout, layer, values);
     });
+    if (!print) return summary;
     std::size_t psum_files = 0, weight_files = 0, act_files = 0;
     for (const auto& f : summary.files) {
         const auto name = std::filesystem::path(f).filename().string();
@@ -437,6 +441,22 @@ gen_summary write_set(const std::string& out_dir, bool force, const accel_config
                w.removed ? fmt::format(" (replaced {} files of the previous set)", w.removed) : "");
     fmt::print("run it:  satlm run {}\n", out_dir);
     return summary;
+}
+
+/// The end of every generator run once the layer exists: its budget, the layout's layer and
+/// tiles, golden outputs and psums, the folder written.
+gen_summary write_layer_set(const gen_options& o, accel_config layout, const limits_keys& limits, layer_data layer,
+                            bool print) {
+    const unsigned tile_in = o.tile_in ? o.tile_in : 32 / o.act_bits;
+    const set_size size = canonical_set_size(layer.shape, tile_in, o.tile_out, !layout.files.psum.empty());
+    check_gen_budget(size, limits);
+    check_gen_memory(layer.shape, o.tile_out, size, limits);
+    layer.shape.psum_bits = layout.layer.psum_bits;
+    layout.layer = layer.shape;
+    layout.tiles.in_channels = tile_in;
+    layout.tiles.out_channels = o.tile_out;
+    set_values values{golden_output(layer, layout.format.output_relu), golden_psum_source(layer), {}};
+    return write_set(o.out_dir, o.force, layout, layer, values, print);
 }
 
 }  // namespace
@@ -492,14 +512,15 @@ gen_summary run_generator(const gen_options& o) {
         validate_shape(shaped);
         check_budget(shape_of(shaped));
     }
-    layer_data layer = make_generated_layer(shaped);
-    check_budget(layer.shape);
-    layer.shape.psum_bits = layout.layer.psum_bits;
-    layout.layer = layer.shape;
-    layout.tiles.in_channels = tile_in;
-    layout.tiles.out_channels = shaped.tile_out;
-    set_values values{golden_output(layer, layout.format.output_relu), golden_psum_source(layer), {}};
-    return write_set(o.out_dir, o.force, layout, layer, values);
+    return write_layer_set(shaped, layout, limits, make_generated_layer(shaped), true);
+}
+
+gen_summary write_generated_set(const gen_options& o, layer_data layer) {
+    const limits_keys limits = gen_limits(o);
+    accel_config layout = resolve_layout(o);
+    if (o.no_psums) layout.files.psum.clear();
+    validate_common(o);
+    return write_layer_set(o, layout, limits, std::move(layer), false);
 }
 
 gen_summary regenerate_set(const std::string& from_set, accel_config layout, const std::string& out_dir,

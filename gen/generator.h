@@ -86,6 +86,17 @@ layer_data make_generated_layer(const gen_options& o);
 /// Throws config_error naming the key or file.
 accel_config resolve_layout(const gen_options& o);
 
+/// Fills the options `o.given` does not name from the layout's [layer] and [tiles] keys (as
+/// --layout and --like do): channels, unpadded map (its padded size minus the --pad ring),
+/// filter, stride, bit widths, tiles. Throws config_error when the ring leaves no input.
+void apply_layout_shape(gen_options& o, const accel_config& layout);
+
+/// run_generator for tensors the caller built (the Python module's satlm.gen): `layer` holds
+/// them; `o` gives the folder, --force, --no-psums, the layout (--layout, --like, --set) and the
+/// tiles and bit widths (as apply_layout_shape leaves them). Checks the budget, writes the golden
+/// values in the layout; prints nothing. Throws as run_generator.
+gen_summary write_generated_set(const gen_options& o, layer_data layer);
+
 /// make_generated_layer (or the tensors of --from-set), then writes the set in the resolved
 /// layout into o.out_dir: golden outputs and psums, acc addresses from pmem.psum_base, and
 /// vectorset.toml.

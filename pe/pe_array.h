@@ -1,6 +1,7 @@
 #pragma once
 /// SystemC shell of the PE array: hierarchy plus, when tracing, each column's psum valid and
-/// data (the bottom row's out_s as the OFIFO sees it) per clock.
+/// data per clock, as the RTL's wires hold them between edges: after edge t they show what
+/// column c pushes into the OFIFO at edge t + 1 (the bottom PE's execute bit and out_s).
 #include "pe/pe_array_core.h"
 
 #include <systemc>
@@ -16,8 +17,8 @@ public:
         : sc_core::sc_module(name), psum_valid("psum_valid", core.cols()), psum("psum", core.cols()), m_core(core) {}
     void sample() {
         for (unsigned c = 0; c < m_core.cols(); ++c) {
-            psum_valid[c].write(m_core.push_valid()[c] != 0);
-            psum[c].write(m_core.push_value()[c]);
+            psum_valid[c].write(m_core.next_push_valid(c));
+            psum[c].write(m_core.next_push_value(c));
         }
     }
     void add_traces(sc_core::sc_trace_file* tf) {

@@ -366,6 +366,18 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     self.m_quiet = !computed_any;
 }
 
+std::int32_t pe_array_core::next_push_value(unsigned c) const {
+    if (!next_push_valid(c)) return 0;
+    const unsigned r = m_rows - 1;
+    const std::int64_t a = get(P_A, r, c), wl = get(P_WL, r, c), wh = weight_hi(r, c), cq = get(P_CQ, r, c);
+    const std::int64_t sum = m_two_bit ? (a & 3) * wl + (a >> 2) * wh + cq : a * wl + cq;
+    // Wrap to psum_bits as the clocked path does (m_shift: the unused high bits of a register).
+    const unsigned bits = (m_wide ? 32u : 16u) - m_shift;
+    const std::uint64_t field = static_cast<std::uint64_t>(sum) & ((std::uint64_t{1} << bits) - 1);
+    const std::uint64_t sign = std::uint64_t{1} << (bits - 1);
+    return static_cast<std::int32_t>(static_cast<std::int64_t>(field ^ sign) - static_cast<std::int64_t>(sign));
+}
+
 void pe_array_core::clock_probed() {
     // Events of this edge, from the pre-edge state (the same inputs clock() uses).
     const unsigned C = m_cols;

@@ -47,6 +47,12 @@ public:
 
     const std::uint8_t* push_valid() const { return m_push_valid.data(); }
     const std::int32_t* push_value() const { return m_push_value.data(); }
+    /// What column c pushes at the next edge, read from the registers between edges: the
+    /// bottom PE's execute bit (the RTL's valid[c], its inst_q[1]) and its out_s (0 while the
+    /// bit is clear). The RTL's wires hold these values from one edge to the next, so a trace
+    /// shows them one edge before push_valid()/push_value() report the push.
+    bool next_push_valid(unsigned c) const { return get(P_EX, m_rows - 1, c) != 0; }
+    std::int32_t next_push_value(unsigned c) const;
     bool any_push() const { return m_any_push; }
     /// Whether any PE or row stage still holds a load/execute/rearm bit.
     bool busy() const;

@@ -11,9 +11,51 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <string>
+
 namespace satlm {
 
 namespace {
+
+/// Where in the flow a cycle is, coarsely: the VCD's `flow.phase` (docs/timing.md, "VCD").
+enum class flow_phase : unsigned { idle, reset, load_data, load_weights, execute, stream, drain, accumulate };
+constexpr const char* flow_phase_names[] = {"idle",    "reset",  "load_data", "load_weights",
+                                            "execute", "stream", "drain",     "accumulate"};
+
+flow_phase phase_of(step_kind k) {
+    switch (k) {
+    case step_kind::reset: return flow_phase::reset;
+    case step_kind::idle:
+    case step_kind::tail: return flow_phase::idle;
+    case step_kind::write_act:
+    case step_kind::act_prefetch:
+    case step_kind::act_to_l0: return flow_phase::load_data;
+    case step_kind::write_weight:
+    case step_kind::weight_prefetch:
+    case step_kind::weight_to_l0:
+    case step_kind::load: return flow_phase::load_weights;
+    case step_kind::execute: return flow_phase::execute;
+    case step_kind::stream: return flow_phase::stream;
+    case step_kind::drain:
+    case step_kind::ofifo_prefetch:
+    case step_kind::ofifo_to_pmem:
+    case step_kind::drain_tail: return flow_phase::drain;
+    case step_kind::accumulate_pixel:
+    case step_kind::readout: return flow_phase::accumulate;
+    }
+    return flow_phase::idle;
+}
+
+/// The codes of flow.phase and flow.step, written into the VCD as a comment (one line: some
+/// viewers fail on line breaks inside comments).
+std::string flow_legend() {
+    std::string s = "flow.phase:";
+    for (unsigned i = 0; i < std::size(flow_phase_names); ++i) s += " " + std::to_string(i) + "=" + flow_phase_names[i];
+    s += "; flow.step:";
+    for (unsigned i = 0; i <= static_cast<unsigned>(step_kind::readout); ++i)
+        s += " " + std::to_string(i) + "=" + to_string(static_cast<step_kind>(i));
+    return s;
+}
 
 /// The cycle model's top: the block shells around one accel_core, a loader initiator on xmem,
 /// and one thread that runs the sequencer (one wait per step; per cycle when tracing).
@@ -25,7 +67,7 @@ public:
     tlm_utils::simple_initiator_socket<cycle_top> pmem_dbg; ///< backdoor reads of pmem
 
     cycle_top(const sc_core::sc_module_name& name, const accel_config& cfg, const layer_data& layer,
-              const tiling_plan& plan, const std::string& vcd)
+              const tiling_plan& plan, const std::string& vcd, const vcd_window& window)
         : sc_core::sc_module(name)
         , loader("loader")
         , pmem_dbg("pmem_dbg")
@@ -41,7 +83,8 @@ public:
         , array("array", m_core.array())
         , ofifo_shell("ofifo", m_core.ofifo())
         , sfu_shell("sfu", m_core.sfu(), cfg.arch.cols)
-        , m_period(cfg.arch.clock_period_ns, sc_core::SC_NS) {
+        , m_period(cfg.arch.clock_period_ns, sc_core::SC_NS)
+        , m_window(window) {
         loader.bind(xmem.in);
         pmem_dbg.bind(pmem.in);
         if (!vcd.empty()) {
@@ -59,6 +102,10 @@ public:
             array.add_traces(m_tf);
             ofifo_shell.add_traces(m_tf);
             sfu_shell.add_traces(m_tf);
+            const char* flow_names[] = {"flow.otile", "flow.itile", "flow.band", "flow.group",
+                                        "flow.kij",   "flow.chunk", "flow.phase", "flow.step"};
+            for (unsigned i = 0; i < 8; ++i) sc_core::sc_trace(m_tf, m_flow[i], flow_names[i]);
+            sc_core::sc_write_comment(m_tf, flow_legend());
         }
         SC_THREAD(run);
     }
@@ -86,7 +133,15 @@ private:
                      p.get_response_string());
     }
 
+    /// One traced cycle: the signals as the RTL's are between this edge and the next
+    /// (docs/timing.md). Cycles outside the window only advance time, in one wait before the
+    /// next sampled cycle.
     void sample(const instruction& in) {
+        if (!m_window.contains(m_cycles_seen++)) {
+            ++m_unsampled;
+            return;
+        }
+        catch_up();
         const bool b[12] = {in.reset, in.load, in.execute, in.l0_wr, in.l0_rd, in.ofifo_rd, in.xmem_en,
                             in.xmem_wr, in.pmem_en, in.pmem_wr, in.acc, in.rearm};
         for (unsigned i = 0; i < 12; ++i) m_bits[i].write(b[i]);
@@ -96,7 +151,17 @@ private:
         array.sample();
         ofifo_shell.sample();
         sfu_shell.sample();
+        const schedule_step& s = m_steps[m_step];
+        const unsigned flow[8] = {s.otile, s.itile, s.band, s.group, s.kij, s.chunk,
+                                  static_cast<unsigned>(phase_of(s.kind)), static_cast<unsigned>(s.kind)};
+        for (unsigned i = 0; i < 8; ++i) m_flow[i].write(flow[i]);
         sc_core::wait(m_period);
+    }
+
+    /// Waits out the cycles left unsampled (outside the VCD window).
+    void catch_up() {
+        if (m_unsampled) sc_core::wait(m_period * static_cast<double>(m_unsampled));
+        m_unsampled = 0;
     }
 
     void run() {
@@ -104,9 +169,11 @@ private:
         m_core.set_offchip_writer([this](unsigned addr, const std::uint8_t* d) { write_xmem(addr, d); });
         if (m_tf) m_seq.on_cycle([this](const instruction& in) { sample(in); });
         for (std::size_t i = 0; i < m_seq.size(); ++i) {
+            m_step = i;
             const std::uint64_t n = m_seq.run_step(i, m_core);
             if (!m_tf) sc_core::wait(m_period * static_cast<double>(n));
         }
+        catch_up();
         result.output = m_seq.output();
         result.sums = m_seq.sums();
         result.plan = m_plan;
@@ -137,15 +204,20 @@ private:
     sc_core::sc_trace_file* m_tf = nullptr;
     sc_core::sc_signal<bool> m_bits[12];
     sc_core::sc_signal<unsigned> m_xaddr, m_paddr;
+    sc_core::sc_signal<unsigned> m_flow[8];  ///< otile, itile, band, group, kij, chunk, phase, step
+    vcd_window m_window;
+    std::size_t m_step = 0;             ///< the step being run (its instructions are being sampled)
+    std::uint64_t m_cycles_seen = 0;    ///< cycles offered to sample() so far
+    std::uint64_t m_unsampled = 0;      ///< cycles outside the window not yet waited for
 };
 
 }  // namespace
 
 run_result run_cycle_systemc(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan,
-                             const std::string& vcd_path) {
+                             const std::string& vcd_path, const vcd_window& window) {
     accel_config c = cfg;
     c.layer = layer.shape;
-    cycle_top top("top", c, layer, plan, vcd_path);
+    cycle_top top("top", c, layer, plan, vcd_path, window);
     sc_core::sc_start();
     return top.result;
 }

@@ -7,12 +7,13 @@
 
 namespace satlm {
 
-run_result simulate(const accel_config& cfg, const layer_data& layer, const std::string& vcd_path) {
+run_result simulate(const accel_config& cfg, const layer_data& layer, const std::string& vcd_path,
+                    const vcd_window& window) {
     // SCALE-Sim's timing is a closed form with no clocked top: the engine runs it.
     if (cfg.arch.schedule == schedule_kind::scalesim) return run_layer(cfg, layer);
     const tiling_plan plan = plan_tiling(cfg);
     if (cfg.arch.model == fidelity::lt) return run_lt_systemc(cfg, layer, plan);
-    return run_cycle_systemc(cfg, layer, plan, vcd_path);
+    return run_cycle_systemc(cfg, layer, plan, vcd_path, window);
 }
 
 }  // namespace satlm

@@ -8,13 +8,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <new>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 namespace satlm {
 
-vcd_output::vcd_output(const std::string& target) : m_file(target, "--vcd") {
+vcd_output::vcd_output(const std::string& target, const vcd_window& window, std::uint64_t period)
+    : m_file(target, "--vcd"), m_filter(window, period) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         throw input_error(fmt::format("--vcd {}: cannot create a pipe: {}", target, std::strerror(errno)));
@@ -42,7 +44,12 @@ vcd_output::vcd_output(const std::string& target) : m_file(target, "--vcd") {
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
             if (m_error) continue;  // keep draining so the kernel never blocks
-            m_error = m_file.try_write(std::string_view(buf, static_cast<std::size_t>(n)));
+            try {
+                const std::string kept = m_filter.feed(std::string_view(buf, static_cast<std::size_t>(n)));
+                if (!kept.empty()) m_error = m_file.try_write(kept);
+            } catch (const std::bad_alloc&) {  // the thread must not throw: report it as a write error
+                m_error = ENOMEM;
+            }
         }
     });
 }
@@ -63,6 +70,8 @@ vcd_output::~vcd_output() { stop_copy(); }
 
 std::string vcd_output::finish() {
     stop_copy();
+    if (!m_error)
+        if (const std::string rest = m_filter.finish(); !rest.empty()) m_error = m_file.try_write(rest);
     if (m_error) return m_file.failure(fmt::format("cannot write: {}", std::strerror(m_error)));
     return m_file.try_commit();
 }

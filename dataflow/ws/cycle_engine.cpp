@@ -1,5 +1,6 @@
 #include "dataflow/ws/cycle_engine.h"
 
+#include "dataflow/ws/lt_core.h"
 #include "dataflow/ws/sequencer.h"
 #include "tlm/report.h"
 #include "dataflow/ws/schedule.h"
@@ -11,10 +12,10 @@ namespace satlm {
 /// Stats of a finished run: schedule buckets (asserted equal to the stepped cycles); everything
 /// else measured on the cores: SRAM traffic and the busiest edge's accesses from the macros'
 /// counters, FIFO high water from the FIFOs, latencies from core events.
-run_stats collect_stats(const accel_config& cfg, const layer_data& layer,
-                        const std::vector<schedule_step>& steps, const accel_core& core) {
+run_stats collect_stats(const accel_config& cfg, const layer_data& layer, const step_totals& steps,
+                        const accel_core& core) {
     run_stats st;
-    st.cycles = total_cycles(steps);
+    st.cycles = steps.cycles;
     SATLM_ASSERT("satlm/cycle", st.cycles.total() == core.cycle(), "stepped {} cycles, schedule says {}",
                  core.cycle(), st.cycles.total());
     st.macs = layer.shape.macs();
@@ -32,14 +33,17 @@ run_stats collect_stats(const accel_config& cfg, const layer_data& layer,
     const std::int64_t p0 = core.first_push(0), pl = core.first_push(cfg.arch.cols - 1);
     if (e0 >= 0 && p0 >= 0) st.first_psum_col0 = static_cast<std::uint64_t>(p0 - e0);
     if (e0 >= 0 && pl >= 0) st.first_psum_last_col = static_cast<std::uint64_t>(pl - e0);
-    for (const auto& s : steps) {
-        if (s.kind == step_kind::execute || s.kind == step_kind::stream) {
-            st.chunks += 1;
-            if (s.chunk == 0) st.passes += 1;
-        }
-    }
+    st.chunks = steps.chunks;
+    st.passes = steps.passes;
     st.simulated_seconds = double(core.cycle()) * cfg.arch.clock_period_ns * 1e-9;
     return st;
+}
+
+run_stats collect_stats(const accel_config& cfg, const layer_data& layer,
+                        const std::vector<schedule_step>& steps, const accel_core& core) {
+    step_totals totals;
+    for (const auto& s : steps) totals.add(s);
+    return collect_stats(cfg, layer, totals, core);
 }
 
 /// Runs whose pmem holds every psum of the layer in the files' layout when they finish.
@@ -65,16 +69,21 @@ void capture_memories(const accel_config& cfg, const tiling_plan& plan, const ac
 run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan) {
     accel_config c = cfg;
     c.layer = layer.shape;
-    const auto steps = build_schedule(c, plan);
+    const lt_program program(c, plan);
     accel_core core(c);
     core.log_pmem_reads(memories_comparable(c, plan));
-    sequencer seq(c, layer, plan, steps);
-    seq.run_all(core);
+    const std::vector<schedule_step> held;  // none: the steps stream from the program
+    sequencer seq(c, layer, plan, held);
+    step_totals totals;
+    program.for_each_step([&](const schedule_step& s) {
+        seq.run_step(s, core);
+        totals.add(s);
+    });
     run_result r;
     r.output = seq.output();
     r.sums = seq.sums();
     r.plan = plan;
-    r.stats = collect_stats(c, layer, steps, core);
+    r.stats = collect_stats(c, layer, totals, core);
     capture_memories(c, plan, core, r);
     return r;
 }

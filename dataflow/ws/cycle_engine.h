@@ -11,11 +11,15 @@
 
 namespace satlm {
 
-/// Runs the layer on the cycle engine without the SystemC kernel.
+/// Runs the layer on the cycle engine without the SystemC kernel. The schedule streams: the
+/// steps of one group of each kind are built and replayed for every group (lt_program), so a
+/// layer of any size holds a few thousand steps, not millions.
 run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan);
 
 /// Stats of a finished run: schedule buckets (asserted equal to the stepped cycles); everything
 /// else measured on the cores (SRAM traffic, FIFO high water, first-psum latencies).
+run_stats collect_stats(const accel_config& cfg, const layer_data& layer, const step_totals& steps,
+                        const accel_core& core);
 run_stats collect_stats(const accel_config& cfg, const layer_data& layer,
                         const std::vector<schedule_step>& steps, const accel_core& core);
 

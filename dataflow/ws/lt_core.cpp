@@ -146,6 +146,17 @@ bool lt_program::cut(const tiling_plan& sched_plan) {
     return true;
 }
 
+void lt_program::restamp(schedule_step& s, const lt_group& g) const {
+    // Steps outside the kernel loop keep kij = 0: only positions of the held group move.
+    const kernel_group& from = m_sched_plan.kernel_groups[s.group];
+    if (s.kij >= from.first && s.kij < from.first + from.count)
+        s.kij = s.kij - from.first + m_plan.kernel_groups[g.group].first;
+    s.otile = g.otile;
+    s.itile = g.itile;
+    s.band = g.band;
+    s.group = g.group;
+}
+
 void lt_program::add_job(std::size_t first, std::size_t end) {
     lt_job j;
     j.first_step = first;

@@ -96,6 +96,23 @@ public:
         for (std::size_t j = t.first_job; j < t.end_job; ++j) f(m_jobs[j], t.group);
     }
 
+    /// Calls f(step) for every step of the run in time order: the held steps re-stamped with
+    /// the group they are replayed for (tiles, band, kernel group and position) and their start
+    /// cycle. The cycle engine streams its schedule this way.
+    template <typename F>
+    void for_each_step(F&& f) const {
+        std::uint64_t now = 0;
+        schedule_step s;
+        for_each_job([&](const lt_job& j, const lt_group& g) {
+            for (std::size_t i = j.first_step; i < j.first_step + j.step_count; ++i) {
+                s = m_steps[i];
+                if (!m_full) restamp(s, g);
+                s.start = now;
+                now += s.cycles;
+                f(static_cast<const schedule_step&>(s));
+            }
+        });
+    }
     const std::vector<schedule_step>& steps() const { return m_steps; }
     const std::vector<const schedule_step*>& pass_steps() const { return m_pass_steps; }
     /// True when the full schedule is replayed as is (small layers, or an unexpected shape).
@@ -124,6 +141,7 @@ private:
                m_group_of[kg];
     }
     bool cut(const tiling_plan& sched_plan);
+    void restamp(schedule_step& s, const lt_group& g) const;
     void add_job(std::size_t first, std::size_t end);
 
     tiling_plan m_plan;

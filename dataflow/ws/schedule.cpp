@@ -617,6 +617,14 @@ cycle_buckets total_cycles(const std::vector<schedule_step>& steps) {
     return t;
 }
 
+void step_totals::add(const schedule_step& s) {
+    cycles += s.buckets;
+    if (s.kind == step_kind::execute || s.kind == step_kind::stream) {
+        chunks += 1;
+        if (s.chunk == 0) passes += 1;
+    }
+}
+
 std::uint64_t group_cycles(const std::vector<schedule_step>& steps, unsigned otile, unsigned itile,
                            unsigned band, unsigned group) {
     std::uint64_t n = 0;

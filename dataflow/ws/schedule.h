@@ -115,6 +115,15 @@ std::uint64_t first_psum_latency(const accel_config& cfg, unsigned col);
 /// Sum of the steps' buckets (cycles.total() is the run's cycle count).
 cycle_buckets total_cycles(const std::vector<schedule_step>& steps);
 
+/// What a run's statistics take from its steps, summed as they go by (a streamed schedule is
+/// never held whole).
+struct step_totals {
+    cycle_buckets cycles;
+    std::uint64_t chunks = 0;  ///< execute and stream steps
+    std::uint64_t passes = 0;  ///< of those, the first chunk of each kernel-position pass
+    void add(const schedule_step& s);
+};
+
 /// Sum of the cycles of the steps of one pass group (otile, itile, band, kernel group), kij
 /// steps included.
 std::uint64_t group_cycles(const std::vector<schedule_step>& steps, unsigned otile, unsigned itile,

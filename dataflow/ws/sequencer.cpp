@@ -117,23 +117,16 @@ void sequencer::capture(const accel_core& core, unsigned band, unsigned pixel, u
     }
 }
 
-std::uint64_t sequencer::run_step(std::size_t i, accel_core& core) {
-    const schedule_step& s = m_steps[i];
+std::uint64_t sequencer::run_step(const schedule_step& s, accel_core& core) {
     const std::uint64_t t0 = core.cycle();
-    SATLM_ASSERT("satlm/sequencer", t0 == s.start, "step {} ({}) starts at cycle {}, expected {}", i,
-                 to_string(s.kind), t0, s.start);
+    SATLM_ASSERT("satlm/sequencer", t0 == s.start, "step {} at cycle {} starts at cycle {}", to_string(s.kind),
+                 s.start, t0);
     if (m_cfg.arch.schedule == schedule_kind::reference) run_reference(s, core);
     else run_overlapped(s, core);
     const std::uint64_t took = core.cycle() - t0;
-    SATLM_ASSERT("satlm/sequencer", took == s.cycles, "step {} ({}) took {} cycles, the schedule says {}", i,
-                 to_string(s.kind), took, s.cycles);
+    SATLM_ASSERT("satlm/sequencer", took == s.cycles, "step {} at cycle {} took {} cycles, the schedule says {}",
+                 to_string(s.kind), s.start, took, s.cycles);
     return took;
-}
-
-std::uint64_t sequencer::run_all(accel_core& core) {
-    std::uint64_t n = 0;
-    for (std::size_t i = 0; i < m_steps.size(); ++i) n += run_step(i, core);
-    return n;
 }
 
 namespace {

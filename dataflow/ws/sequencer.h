@@ -25,9 +25,10 @@ public:
     std::size_t size() const { return m_steps.size(); }
     const schedule_step& step(std::size_t i) const { return m_steps[i]; }
     /// Runs step i on `core` (cycle by cycle) and returns the cycles it took.
-    std::uint64_t run_step(std::size_t i, accel_core& core);
-    /// Runs every step; returns the total cycles.
-    std::uint64_t run_all(accel_core& core);
+    std::uint64_t run_step(std::size_t i, accel_core& core) { return run_step(m_steps[i], core); }
+    /// Runs `s`, a step of the run that need not be held in the constructor's list (a streamed
+    /// schedule), and returns the cycles it took.
+    std::uint64_t run_step(const schedule_step& s, accel_core& core);
 
     /// Outputs after ReLU and the pre-ReLU sums, [onij][oc].
     const layer_output& output() const { return m_out; }

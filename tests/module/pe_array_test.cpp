@@ -1,6 +1,6 @@
 // pe_array (pe/pe_array.h): the SystemC shell of the PE array elaborates, shows per-column
-// `psum_valid_<c>` and `psum_<c>` following the core's OFIFO pushes after sample(), and
-// add_traces() puts them in a VCD.
+// `psum_valid_<c>` and `psum_<c>` as the RTL's wires between edges (sampled after edge t, they
+// equal the core's OFIFO push at edge t + 1), and add_traces() puts them in a VCD.
 // ctest-cases: pe_array/psum_signals_follow_the_core pe_array/add_traces_writes_psum_signals
 #include "pe/pe_array.h"
 
@@ -24,22 +24,22 @@ namespace {
 struct bench : sc_core::sc_module {
     pe_array_core core{1, 2, 16, false};
     pe_array array{"array", core};
-    std::vector<int> pushed[2];
+    std::vector<int> shown[2];  ///< psum values while psum_valid is high
 
     SC_HAS_PROCESS(bench);
     explicit bench(const sc_core::sc_module_name& n) : sc_core::sc_module(n) { SC_THREAD(run); }
 
     void step(std::uint8_t west, bool load, bool execute) {
         core.clock(&west, load, execute, false);
-        array.sample();
-        wait(1, sc_core::SC_NS);
+        // The signals sampled after the previous edge announced exactly this edge's pushes.
         for (unsigned c = 0; c < 2; ++c) {
             BOOST_TEST_REQUIRE(array.psum_valid[c].read() == (core.push_valid()[c] != 0));
-            if (array.psum_valid[c].read()) {
-                BOOST_TEST_REQUIRE(array.psum[c].read() == core.push_value()[c]);
-                pushed[c].push_back(array.psum[c].read());
-            }
+            if (core.push_valid()[c]) BOOST_TEST_REQUIRE(array.psum[c].read() == core.push_value()[c]);
         }
+        array.sample();
+        wait(1, sc_core::SC_NS);
+        for (unsigned c = 0; c < 2; ++c)
+            if (array.psum_valid[c].read()) shown[c].push_back(array.psum[c].read());
     }
 
     void run() {
@@ -72,8 +72,8 @@ BOOST_AUTO_TEST_CASE(psum_signals_follow_the_core) {
         BOOST_TEST(std::string(b.array.psum[c].name()) == "top.array.psum_" + std::to_string(c));
     }
     sc_core::sc_start();
-    BOOST_TEST(b.pushed[0] == (std::vector<int>{15}));
-    BOOST_TEST(b.pushed[1] == (std::vector<int>{-10}));
+    BOOST_TEST(b.shown[0] == (std::vector<int>{15}));
+    BOOST_TEST(b.shown[1] == (std::vector<int>{-10}));
 }
 
 BOOST_AUTO_TEST_CASE(add_traces_writes_psum_signals) {

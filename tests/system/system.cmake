@@ -27,6 +27,10 @@ add_test(NAME system/monotone COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.
 add_test(NAME system/gen_like COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py gen-like ${SYS_ARGS})
 add_test(NAME system/memories COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py memories ${SYS_ARGS})
 add_test(NAME system/vcd COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py vcd ${SYS_ARGS})
+# The VCD against the RTL's edges, its flow markers and --vcd-window (vcd_system.py).
+foreach(sub rtl-edges flow window)
+  add_test(NAME system/vcd_${sub} COMMAND ${Python3_EXECUTABLE} ${SYS}/vcd_system.py ${sub} ${SYS_ARGS})
+endforeach()
 add_test(NAME system/flipped_bit COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py flipped-bit ${SYS_ARGS})
 add_test(NAME system/bad_input COMMAND bash ${SYS}/bad_input.sh $<TARGET_FILE:satlm> ${SATLM_SHARED_DIR})
 add_test(NAME system/gen_grid COMMAND bash ${SYS}/gen_grid.sh $<TARGET_FILE:satlm>)
@@ -67,3 +71,14 @@ endforeach()
 # of .ci/run leaves them out (`-LE slow`), the release pass runs them all.
 set_tests_properties(system/net/topologies system/net/fidelities system/key_property system/layer_kinds
                      system/sweep/examples system/retile PROPERTIES LABELS slow)
+
+# Slurm tier (label `slurm`): `satlm sweep --slurm` on a real one-node Slurm cluster that
+# tests/slurm/cluster.sh brings up around each test (installing the packages when missing; needs
+# root) and tears down by PID. One cluster at a time (the lock), a few seconds each.
+foreach(t wait-equals-local fail-resume dry-run-sbatch)
+  add_test(NAME slurm/${t}
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/slurm/cluster.sh --
+                   ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/slurm/slurm_system.py ${t} --satlm $<TARGET_FILE:satlm>)
+  set_tests_properties(slurm/${t} PROPERTIES LABELS slurm TIMEOUT 600 RESOURCE_LOCK slurm_cluster
+                       ENVIRONMENT "${SATLM_SC_TEST_ENV}")
+endforeach()

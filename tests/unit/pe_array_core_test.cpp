@@ -1,7 +1,8 @@
 // pe_array_core (pe/pe_array_core.h): the weight-stationary array alone. Directed cases for the
 // weight latch, the 4-bit and 2-bit products (including -8 weights and the largest
 // activations), column sums, psum wrap at psum_bits and re-arming; then random instruction
-// streams against a register-level reference written from docs/rtl-reference.md 3.4, 3.5, 5.
+// streams against a register-level reference written from docs/rtl-reference.md 3.4, 3.5, 5
+// (the pushes of every edge and, between edges, the next edge's push as the RTL's wires hold it).
 // Event cycles at the whole-core level are in timing_test.cpp, not here.
 #include <boost/test/unit_test.hpp>
 
@@ -131,6 +132,9 @@ public:
 
     bool valid(unsigned c) const { return m_valid[c] != 0; }
     std::int32_t value(unsigned c) const { return m_value[c]; }
+    /// The RTL's valid[c] and out_s between edges: the bottom PE's execute bit and output.
+    bool next_valid(unsigned c) const { return at(m_R - 1, c).ex; }
+    std::int32_t next_value(unsigned c) const { return static_cast<std::int32_t>(out_s(at(m_R - 1, c))); }
     const pe& at(unsigned r, unsigned c) const { return m_pe[idx(r, c)]; }
     bool busy() const {
         for (const auto& p : m_pe)
@@ -374,6 +378,11 @@ BOOST_AUTO_TEST_CASE(random_streams_match_register_reference) {
                 if (ref.valid(c))
                     BOOST_TEST_REQUIRE(dut.push_value()[c] == ref.value(c),
                                        "seed " << seed << " trial " << trial << " edge " << edge << " column " << c);
+                // Between edges (what a waveform shows): the next edge's push.
+                BOOST_TEST_REQUIRE(dut.next_push_valid(c) == ref.next_valid(c),
+                                   "seed " << seed << " trial " << trial << " edge " << edge << " column " << c);
+                BOOST_TEST_REQUIRE(dut.next_push_value(c) == (ref.next_valid(c) ? ref.next_value(c) : 0),
+                                   "seed " << seed << " trial " << trial << " edge " << edge << " column " << c);
             }
             for (unsigned r = 0; r < R; ++r)
                 for (unsigned c = 0; c < C; ++c) {
