@@ -5,13 +5,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include <fcntl.h>
@@ -35,7 +35,36 @@ std::string shell_quote(const std::string& s) {
     return q + "'";
 }
 
-bool matches(const std::string& s, const char* pattern) { return std::regex_match(s, std::regex(pattern)); }
+bool is_digits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+/// `fields` runs of digits joined by ':' (MINUTES, MM:SS, HH:MM:SS), between `min` and `max`.
+bool colon_fields(const std::string& s, unsigned min, unsigned max) {
+    unsigned n = 0;
+    for (std::size_t at = 0;; ++n) {
+        const std::size_t colon = s.find(':', at);
+        if (!is_digits(s.substr(at, colon == std::string::npos ? std::string::npos : colon - at))) return false;
+        if (colon == std::string::npos) break;
+        at = colon + 1;
+    }
+    return n + 1 >= min && n + 1 <= max;
+}
+
+/// A Slurm time limit: MINUTES, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or unlimited.
+bool slurm_time(const std::string& s) {
+    for (const char* word : {"INFINITE", "UNLIMITED", "infinite", "unlimited"})
+        if (s == word) return true;
+    const std::size_t dash = s.find('-');
+    if (dash == std::string::npos) return colon_fields(s, 1, 3);
+    return is_digits(s.substr(0, dash)) && colon_fields(s.substr(dash + 1), 1, 3);
+}
+
+/// Memory per task: megabytes, or a number with one unit letter.
+bool slurm_memory(const std::string& s) {
+    const bool unit = !s.empty() && std::strchr("KMGTkmgt", s.back()) != nullptr;
+    return is_digits(unit ? s.substr(0, s.size() - 1) : s);
+}
 
 /// Options the script sets itself; a second value through --sbatch-arg would break the layout.
 bool reserved_sbatch_option(const std::string& arg) {
@@ -88,17 +117,18 @@ bool job_newer(const std::string& a, const std::string& b) {
 
 void check_slurm_request(const slurm_request& r) {
     if (r.tasks == 0) throw input_error("--tasks 0: expected one task or more");
-    if (!matches(r.out, R"([^\s%"'\\]+)"))
+    if (r.out.empty() || r.out.find_first_of(" \t\n\r\f\v%\"'\\") != std::string::npos)
         throw input_error(fmt::format("--out {}: a Slurm output folder may not hold spaces, quotes, backslashes or "
                                       "`%` (they cannot be written into #SBATCH lines)", r.out));
-    if (!r.partition.empty() && !matches(r.partition, R"([A-Za-z0-9_.,-]+)"))
+    if (!r.partition.empty() && !std::all_of(r.partition.begin(), r.partition.end(), [](unsigned char c) {
+                                     return std::isalnum(c) || std::strchr("_.,-", c) != nullptr;
+                                 }))
         throw input_error(fmt::format("--partition {}: expected a partition name (letters, digits, _ . - ,)",
                                       r.partition));
-    if (!r.time.empty() &&
-        !matches(r.time, R"((?:[0-9]+|[0-9]+:[0-9]+|[0-9]+:[0-9]+:[0-9]+|[0-9]+-[0-9]+(?::[0-9]+){0,2}|INFINITE|UNLIMITED|infinite|unlimited))"))
+    if (!r.time.empty() && !slurm_time(r.time))
         throw input_error(fmt::format("--time {}: expected a Slurm time limit: MINUTES, MM:SS, HH:MM:SS, D-HH, "
                                       "D-HH:MM or D-HH:MM:SS", r.time));
-    if (!r.mem.empty() && !matches(r.mem, R"([0-9]+[KMGTkmgt]?)"))
+    if (!r.mem.empty() && !slurm_memory(r.mem))
         throw input_error(fmt::format("--mem {}: expected memory per task such as 2G, 500M or 4000 (megabytes)",
                                       r.mem));
     for (const auto& a : r.sbatch_args) {
