@@ -400,13 +400,17 @@ overlapped_band plan_overlapped_band(const accel_config& cfg, const tiling_plan&
     bool any_word = false;
     for (unsigned q = kg.first; q < kg.first + kg.count; ++q) {
         const unsigned ki = q / kw, kj = q % kw;
+        // Chunks of even size (they differ by one position at most): a remainder chunk would
+        // let a shallower OFIFO re-split a band into a faster set of chunks.
+        const auto chunks = static_cast<unsigned>(ceil_div(nb, plan.chunk));
         unsigned c = 0;
-        for (unsigned first = 0; first < nb; first += plan.chunk, ++c) {
+        for (unsigned first = 0, count = 0; first < nb; first += count, ++c) {
+            count = static_cast<unsigned>(ceil_div(nb - first, chunks - c));
             overlapped_job j;
             j.kij = q;
             j.chunk = c;
             j.first = first;
-            j.count = std::min(plan.chunk, nb - first);
+            j.count = count;
             j.weights = c == 0 ? cw : 0;
             const std::uint64_t writes = offchip_write_cycles(cfg, j.weights);
             const std::uint64_t lead = writes + xl + j.weights;  // xmem start -> execute
