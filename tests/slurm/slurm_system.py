@@ -27,16 +27,9 @@ import sys
 import tempfile
 import time
 
-# Two small layers: cheap points, so a shard runs in well under a second.
-SMALL_TOPOLOGY = """Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,
-conv_a, 10, 10, 3, 3, 8, 16, 1,
-conv_b, 8, 8, 3, 3, 16, 8, 1,
-"""
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
+# The sweep system tests' small topology and file helpers (one copy for both tiers).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "system"))
+from sweep_system import SMALL_TOPOLOGY, fail, read, write  # noqa: E402
 
 
 def run(cmd, env=None, expect=None, timeout=300):
@@ -47,16 +40,6 @@ def run(cmd, env=None, expect=None, timeout=300):
         fail("{} exited {} (expected {})\nstdout:\n{}\nstderr:\n{}".format(
             " ".join(cmd), p.returncode, expect, p.stdout[-3000:], p.stderr[-3000:]))
     return p
-
-
-def write(path, text):
-    with open(path, "w") as f:
-        f.write(text)
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
 
 
 def sweep_file(tmp, grid, name="sweep.toml"):
