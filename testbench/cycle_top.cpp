@@ -76,7 +76,7 @@ public:
         , m_plan(plan)
         , m_steps(build_schedule(cfg, plan))
         , m_core(cfg)
-        , m_seq(cfg, layer, plan, m_steps)
+        , m_seq(cfg, layer, plan)
         , xmem("xmem", m_core.xmem())
         , pmem("pmem", m_core.pmem())
         , l0("l0", m_core.l0())
@@ -168,9 +168,9 @@ private:
         m_core.log_pmem_reads(memories_comparable(m_cfg, m_plan));
         m_core.set_offchip_writer([this](unsigned addr, const std::uint8_t* d) { write_xmem(addr, d); });
         if (m_tf) m_seq.on_cycle([this](const instruction& in) { sample(in); });
-        for (std::size_t i = 0; i < m_seq.size(); ++i) {
+        for (std::size_t i = 0; i < m_steps.size(); ++i) {
             m_step = i;
-            const std::uint64_t n = m_seq.run_step(i, m_core);
+            const std::uint64_t n = m_seq.run_step(m_steps[i], m_core);
             if (!m_tf) sc_core::wait(m_period * static_cast<double>(n));
         }
         catch_up();

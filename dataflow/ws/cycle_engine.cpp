@@ -72,8 +72,7 @@ run_result run_cycle_engine(const accel_config& cfg, const layer_data& layer, co
     const lt_program program(c, plan);
     accel_core core(c);
     core.log_pmem_reads(memories_comparable(c, plan));
-    const std::vector<schedule_step> held;  // none: the steps stream from the program
-    sequencer seq(c, layer, plan, held);
+    sequencer seq(c, layer, plan);
     step_totals totals;
     program.for_each_step([&](const schedule_step& s) {
         seq.run_step(s, core);

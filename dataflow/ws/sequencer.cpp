@@ -6,9 +6,8 @@
 
 namespace satlm {
 
-sequencer::sequencer(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan,
-                     const std::vector<schedule_step>& steps)
-    : m_cfg(cfg), m_layer(layer), m_plan(plan), m_steps(steps), m_xbytes((cfg.arch.xmem_width() + 7) / 8) {
+sequencer::sequencer(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan)
+    : m_cfg(cfg), m_layer(layer), m_plan(plan), m_xbytes((cfg.arch.xmem_width() + 7) / 8) {
     const layer_keys& L = layer.shape;
     for (auto* o : {&m_out, &m_sums}) {
         o->out_positions = L.out_positions();

@@ -19,15 +19,10 @@ namespace satlm {
 
 class sequencer {
 public:
-    sequencer(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan,
-              const std::vector<schedule_step>& steps);
+    sequencer(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan);
 
-    std::size_t size() const { return m_steps.size(); }
-    const schedule_step& step(std::size_t i) const { return m_steps[i]; }
-    /// Runs step i on `core` (cycle by cycle) and returns the cycles it took.
-    std::uint64_t run_step(std::size_t i, accel_core& core) { return run_step(m_steps[i], core); }
-    /// Runs `s`, a step of the run that need not be held in the constructor's list (a streamed
-    /// schedule), and returns the cycles it took.
+    /// Runs step `s` of the schedule on `core` (cycle by cycle; steps come in time order, from a
+    /// held list or a streamed one) and returns the cycles it took.
     std::uint64_t run_step(const schedule_step& s, accel_core& core);
 
     /// Outputs after ReLU and the pre-ReLU sums, [onij][oc].
@@ -54,7 +49,6 @@ private:
     const accel_config& m_cfg;
     const layer_data& m_layer;
     const tiling_plan& m_plan;
-    const std::vector<schedule_step>& m_steps;
     unsigned m_xbytes;
     std::vector<std::uint8_t> m_acts, m_wts;
     layer_output m_out, m_sums;
