@@ -1,5 +1,7 @@
 #include "sram/memory_model.h"
 
+#include "sram/sram_memory.h"
+
 #include "tlm/report.h"
 
 #include <fmt/format.h>
@@ -11,9 +13,18 @@ namespace satlm {
 
 namespace {
 
+template <class Model>
+memory_factory factory_of() {
+    return [](const sc_core::sc_module_name& instance, const memory_params& p) -> std::unique_ptr<memory_model> {
+        return std::make_unique<Model>(instance, p);
+    };
+}
+
 struct registry {
     std::mutex lock;
-    std::map<std::string, memory_factory> makers;
+    std::map<std::string, memory_factory> makers{
+        {"sram", factory_of<sram_memory>()},
+    };
 };
 
 /// The registry with the built-in models, made on first use (a static library's own static
