@@ -1,5 +1,6 @@
 #include "sram/memory_model.h"
 
+#include "sram/banked_memory.h"
 #include "sram/sram_memory.h"
 
 #include "tlm/report.h"
@@ -24,6 +25,7 @@ struct registry {
     std::mutex lock;
     std::map<std::string, memory_factory> makers{
         {"sram", factory_of<sram_memory>()},
+        {"banked", factory_of<banked_memory>()},
     };
 };
 
