@@ -70,8 +70,8 @@ public:
     }
 
 private:
-    sc_core::sc_signal<byte_lanes> m_heads;  ///< L0 -> array
-    sc_core::sc_signal<psum_bus> m_south;    ///< array -> OFIFO
+    wire<byte_lanes> m_heads;  ///< L0 -> array
+    wire<psum_bus> m_south;    ///< array -> OFIFO
 };
 
 }  // namespace satlm

@@ -18,6 +18,11 @@ namespace satlm {
 
 /// A vector of lanes (L0 heads, psums, pmem Q, SFU sums, packed word bytes). The size is fixed
 /// at elaboration (a trace holds references into it).
+/// The channel between two blocks: one writer each, so the writer check is left out (it costs
+/// a few ns per write on the hot path, docs/PERFORMANCE.md).
+template <typename T>
+using wire = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
+
 template <typename T>
 struct lane_vector {
     std::vector<T> lanes;
