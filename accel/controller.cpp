@@ -58,8 +58,7 @@ void controller::issue_instructions() {
 }
 
 void controller::emit(const instruction& in, const offchip_fetch& fetch) {
-    if (fetch.what != offchip_fetch::kind::none) fetch_word(fetch);
-    edge(in, 1);
+    edge(in, 1, fetch.what != offchip_fetch::kind::none ? &fetch : nullptr);
 }
 
 void controller::emit_n(const instruction& in, std::uint64_t n) {
@@ -77,8 +76,9 @@ void controller::emit_n(const instruction& in, std::uint64_t n) {
 
 void controller::capture(unsigned band, unsigned pixel, unsigned otile) { m_capture = pending_capture{band, pixel, otile}; }
 
-void controller::edge(const instruction& in, std::uint32_t repeat) {
-    settle();
+void controller::edge(const instruction& in, std::uint32_t repeat, const offchip_fetch* fetch) {
+    settle();  // first: a stall waits with D_xmem still holding the word the last edge stored
+    if (fetch) fetch_word(*fetch);
     instruction_word w;
     w.in = in;
     w.in.xmem_data = nullptr;  // D_xmem travels on its own port

@@ -58,8 +58,8 @@ private:
     void capture(unsigned band, unsigned pixel, unsigned otile) override;
     std::uint64_t cycle() const override { return m_cycle; }
 
-    /// One edge (or `repeat` edges at once) registering `in`.
-    void edge(const instruction& in, std::uint32_t repeat);
+    /// One edge (or `repeat` edges at once) registering `in` (with the off-chip word it stores).
+    void edge(const instruction& in, std::uint32_t repeat, const offchip_fetch* fetch = nullptr);
     /// Before an edge: the pixel the SFU finished at the last edge, and the stall it asked for.
     void settle();
     void fetch_word(const offchip_fetch& f);
