@@ -63,7 +63,7 @@ private:
     arch_keys m_arch;
     sc_core::sc_time m_period;
     unsigned m_pmem_lane_bits;  ///< the widest psum lane the pmem word holds
-    edge_clock m_clk;
+    clock_set m_clk;
     wire<instruction_word> m_inst;
     wire<byte_lanes> m_d_xmem, m_xmem_q;
     wire<ofifo_bus> m_ofifo_out;

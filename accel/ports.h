@@ -115,4 +115,15 @@ private:
     sc_dt::uint64 m_posedge_delta = ~sc_dt::uint64{0};
 };
 
+/// The accelerator's clocks: the corelet datapath's (L0, array, OFIFO) ticks at every edge; the
+/// memory ports' and the SFU's are gated: they tick at the edges whose instruction word concerns
+/// them (or when their pipelines move), as clock gating does in the RTL, so an idle block costs
+/// no process activation. Skipped edges are exactly the ones that would change nothing.
+struct clock_set {
+    edge_clock core{"clk"};
+    edge_clock xmem{"xmem_clk"};
+    edge_clock pmem{"pmem_clk"};
+    edge_clock sfu{"sfu_clk"};
+};
+
 }  // namespace satlm
