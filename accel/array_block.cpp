@@ -30,6 +30,9 @@ void array_block::clock_edge() {
         if (m_first_exec < 0 && m_core->execute_bit(0, 0)) m_first_exec = static_cast<std::int64_t>(m_edge);
     }
     m_edge += w.repeat;
+    const bool is_quiet = m_core->quiet();
+    quiet.write(is_quiet);
+    if (is_quiet && !m_south.any) return;  // no execute bit anywhere: no column pushes, as before
     bool any = false;
     for (unsigned c = 0; c < m_cols; ++c) {
         const bool v = m_core->next_push_valid(c);
@@ -41,7 +44,6 @@ void array_block::clock_edge() {
         m_south.any = any;
         psum_out.write(m_south);
     }
-    quiet.write(m_core->quiet());
 }
 
 void array_block::trace(sc_core::sc_trace_file* tf) const {
