@@ -20,6 +20,10 @@ void array_block::start(const arch_keys& arch, const layer_keys& layer) {
 void array_block::clock_edge() {
     const instruction_word& w = inst.read();
     const instruction& I = w.in;
+    if (w.edge > m_edge) {  // edges gated off: the array was quiet and they were blank
+        m_core->idle(w.edge - m_edge);
+        m_edge = w.edge;
+    }
     if (I.reset) {
         if (w.repeat > 1) m_core->idle_reset(w.repeat);  // the same as `repeat` reset edges
         else m_core->reset();
