@@ -101,7 +101,8 @@ void controller::edge(const instruction& in, std::uint32_t repeat, const offchip
     m_ticked = true;
     m_cycle += repeat;
     m_last_blank = is_blank(in);
-    sc_core::wait(m_period * static_cast<double>(repeat));
+    if (repeat == 1) sc_core::wait(m_period);
+    else sc_core::wait(m_period * static_cast<double>(repeat));
 }
 
 void controller::settle() {
