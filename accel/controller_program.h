@@ -5,7 +5,7 @@
 /// controller fetches it) and the cycles after which the SFU output holds a finished pixel.
 ///
 /// The same words the sequencer (dataflow/ws/sequencer.h) steps the stepped core with; the
-/// equivalence tests (tests/unit/structural_test.cpp) hold the two to identical results.
+/// equivalence tests (tests/module/structural_test.cpp) hold the two to identical results.
 
 #include "dataflow/tiling_plan.h"
 #include "dataflow/ws/schedule.h"
