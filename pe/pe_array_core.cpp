@@ -4,6 +4,10 @@
 #include <cstring>
 #include <type_traits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace satlm {
 
 namespace {
@@ -152,6 +156,71 @@ template <typename T, unsigned CC, bool TwoBit, bool Wrap>
     for (unsigned c = 0; c < C; ++c) cq[c] = north_out<T, TwoBit, Wrap>(na, nwl, nwh, ncq, c, sh);
 }
 
+#if defined(__SSE2__)
+/// One edge of every row when no row holds or receives a load or rearm bit (see edge_impl), for
+/// int16 registers and a width of whole 8-lane vectors: a_q under execute, the execute bits and
+/// c_q, bottom-up so that each row reads its north row's pre-edge registers, and within a row
+/// from the last vector to the first (a vector reads the pre-edge lane west of it); lane 0 takes
+/// the west inputs (a_q from L0, the entering execute bit). Updates the rows' bits and stale flags exactly as the general path does; returns
+/// whether any row counted as computed there.
+template <unsigned CC, bool TwoBit, bool Wrap>
+[[gnu::noinline]] bool exec_rows_i16(std::int16_t* A, std::int16_t* EX, std::int16_t* CQ, const std::int16_t* WL,
+                                     const std::int16_t* WH, const std::uint8_t* west, const std::uint8_t* hist,
+                                     std::uint64_t mask, std::uint64_t e1, std::uint8_t* ctl_of, std::uint8_t* stale,
+                                     unsigned R, unsigned sh) {
+    static_assert(CC % 8 == 0, "whole vectors");
+    constexpr unsigned S = CC + 1, V = CC / 8;
+    const __m128i zero = _mm_setzero_si128(), three = _mm_set1_epi16(3);
+    const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(sh));
+    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    auto store = [](std::int16_t* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); };
+    bool computed_any = false;
+    for (unsigned r = R; r-- > 0;) {
+        const std::uint8_t st = hist[(e1 - r) & mask];
+        const bool computed = ctl_of[r] || st || stale[r];
+        const std::size_t row = std::size_t{r} * S;  // pad slot
+        __m128i any = zero;
+        for (unsigned k = V; k-- > 0;) {
+            const std::size_t i = row + 8 * k;  // lanes 8k .. 8k+7 are at i + 1 ..
+            __m128i in_w = load(A + i), ex_w = load(EX + i);
+            const __m128i own = load(A + i + 1);
+            if (k == 0) {  // lane 0 takes the west inputs (the pad slot's value is unused)
+                in_w = _mm_insert_epi16(in_w, west[r], 0);
+                ex_w = _mm_insert_epi16(ex_w, (st >> 1) & 1, 0);
+            }
+            const __m128i m = _mm_sub_epi16(zero, ex_w);
+            store(A + i + 1, _mm_or_si128(_mm_and_si128(m, in_w), _mm_andnot_si128(m, own)));
+            store(EX + i + 1, ex_w);
+            any = _mm_or_si128(any, ex_w);
+        }
+        if (r) {
+            const std::size_t n = row - S + 1;  // PE 0 of the north row
+            for (unsigned k = 0; k < V; ++k) {
+                const std::size_t j = n + 8 * k;
+                const __m128i na = load(A + j);
+                __m128i sum;
+                if (TwoBit)
+                    sum = _mm_add_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(na, three), load(WL + j)),
+                                                      _mm_mullo_epi16(_mm_srli_epi16(na, 2), load(WH + j))),
+                                        load(CQ + j));
+                else
+                    sum = _mm_add_epi16(_mm_mullo_epi16(na, load(WL + j)), load(CQ + j));
+                if (Wrap) sum = _mm_sra_epi16(_mm_sll_epi16(sum, shift), shift);
+                store(CQ + j + S, sum);
+            }
+        } else {
+            for (unsigned k = 0; k < V; ++k) store(CQ + row + 1 + 8 * k, zero);
+        }
+        const bool ex_any = _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF;
+        ctl_of[r] = ex_any ? 2 : 0;
+        computed_any |= computed;
+        if (r + 1 < R) stale[r + 1] = computed ? 1 : 0;
+    }
+    stale[0] = 0;
+    return computed_any;
+}
+#endif
+
 }  // namespace
 
 pe_array_core::pe_array_core(unsigned rows, unsigned cols, unsigned psum_bits, bool two_bit)
@@ -207,6 +276,8 @@ void pe_array_core::reset() {
     else clear(m_r16);
     std::fill(m_hist.begin(), m_hist.end(), 0);
     m_last_bits = 0;
+    m_last_lr = 0;
+    m_rows_lr = false;
     std::fill(m_ctl.begin(), m_ctl.end(), 0);
     std::fill(m_push_valid.begin(), m_push_valid.end(), 0);
     std::fill(m_push_value.begin(), m_push_value.end(), 0);
@@ -245,6 +316,7 @@ void pe_array_core::clock(const std::uint8_t* west, bool load, bool execute, boo
     m_hist[m_edge & m_hist_mask] = bits;
     if (bits) {
         m_last_bits = m_edge + 1;
+        if (bits & 5) m_last_lr = m_edge + 1;
         m_clear = false;
     }
     ++m_edge;
@@ -300,6 +372,23 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     const std::uint8_t* const hist = self.m_hist.data();
     const std::uint64_t mask = self.m_hist_mask, e1 = self.m_edge - 1;
     bool computed_any = false;
+
+#if defined(__SSE2__)
+    if constexpr (std::is_same_v<T, std::int16_t> && CC != 0 && CC % 8 == 0) {
+        if (!self.m_rows_lr && !(self.m_last_lr && self.m_edge - (self.m_last_lr - 1) <= R)) {
+            // No load or rearm bit in any row or entering one: the streaming phases (execute
+            // wave, drain). Every row takes the execute-only update in one pass, without a
+            // dispatch per row: a row the general path below would skip (no bit, c_q settled) is
+            // a fixed point of that update, so computing it changes nothing.
+            const bool any = sh ? exec_rows_i16<CC, TwoBit, true>(A, EX, CQ, WL, WH, west, hist, mask, e1, ctl_of,
+                                                                  stale, R, sh)
+                                : exec_rows_i16<CC, TwoBit, false>(A, EX, CQ, WL, WH, west, hist, mask, e1, ctl_of,
+                                                                   stale, R, sh);
+            self.m_quiet = !any;
+            return;
+        }
+    }
+#endif
     for (unsigned r = R; r-- > 0;) {
         const std::uint8_t st = hist[(e1 - r) & mask];  // bits entering row r (stage(r))
         const bool computed = ctl_of[r] || st || stale[r];
@@ -364,6 +453,9 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     }
     stale[0] = 0;
     self.m_quiet = !computed_any;
+    std::uint8_t lr = 0;
+    for (unsigned r = 0; r < R; ++r) lr |= ctl_of[r];
+    self.m_rows_lr = (lr & 5) != 0;
 }
 
 std::int32_t pe_array_core::next_push_value(unsigned c) const {

@@ -102,6 +102,8 @@ private:
     std::vector<std::uint8_t> m_hist;
     std::uint64_t m_hist_mask = 0;
     std::uint64_t m_last_bits = 0;  // edge + 1 of the last edge that sampled a bit (0: none)
+    std::uint64_t m_last_lr = 0;    // the same for a load or rearm bit
+    bool m_rows_lr = false;         // some row holds a load or rearm bit
     // Per row: holds an instruction bit; c_q may lag the row north of it.
     std::vector<std::uint8_t> m_ctl, m_stale;
     bool m_quiet = true;
