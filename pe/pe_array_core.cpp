@@ -219,6 +219,37 @@ template <unsigned CC, bool TwoBit, bool Wrap>
     stale[0] = 0;
     return computed_any;
 }
+
+/// The bottom row's OFIFO pushes (see edge_impl) for int16 registers in whole 8-lane vectors:
+/// valid = the execute bit, value = out_s wrapped to psum_bits (0 where not valid). Returns
+/// whether any column pushes.
+template <unsigned CC, bool TwoBit>
+bool push_i16(const std::int16_t* a, const std::int16_t* wl, const std::int16_t* wh, const std::int16_t* cq,
+              const std::int16_t* ex, std::uint8_t* valid, std::int32_t* value, unsigned sh) {
+    const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi16(1), three = _mm_set1_epi16(3);
+    const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(sh));
+    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    __m128i any = zero;
+    for (unsigned k = 0; k < CC / 8; ++k) {
+        const unsigned j = 8 * k;
+        const __m128i na = load(a + j);
+        __m128i sum;
+        if (TwoBit)
+            sum = _mm_add_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(na, three), load(wl + j)),
+                                              _mm_mullo_epi16(_mm_srli_epi16(na, 2), load(wh + j))),
+                                load(cq + j));
+        else
+            sum = _mm_add_epi16(_mm_mullo_epi16(na, load(wl + j)), load(cq + j));
+        sum = _mm_sra_epi16(_mm_sll_epi16(sum, shift), shift);
+        const __m128i v = _mm_and_si128(load(ex + j), one);
+        sum = _mm_and_si128(sum, _mm_sub_epi16(zero, v));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(valid + j), _mm_packs_epi16(v, v));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(value + j), _mm_srai_epi32(_mm_unpacklo_epi16(sum, sum), 16));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(value + j + 4), _mm_srai_epi32(_mm_unpackhi_epi16(sum, sum), 16));
+        any = _mm_or_si128(any, v);
+    }
+    return _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF;
+}
 #endif
 
 }  // namespace
@@ -343,6 +374,13 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     // OFIFO pushes of this edge: the bottom row's pre-edge execute bits and out_s.
     const std::size_t bot = std::size_t{R - 1} * S + 1;
     if (self.m_ctl[R - 1] & 2) {  // an execute bit in the bottom row
+#if defined(__SSE2__)
+        if constexpr (std::is_same_v<T, std::int16_t> && CC != 0 && CC % 8 == 0) {
+            self.m_any_push = push_i16<CC, TwoBit>(A + bot, WL + bot, WH + bot, CQ + bot, EX + bot,
+                                                   self.m_push_valid.data(), self.m_push_value.data(), sh);
+        } else
+#endif
+        {
         using U = std::make_unsigned_t<T>;
         unsigned any = 0;
         std::uint8_t* __restrict pv = self.m_push_valid.data();
@@ -359,6 +397,7 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
             any |= static_cast<unsigned>(v);
         }
         self.m_any_push = any != 0;
+        }
     } else if (self.m_any_push) {
         std::fill(self.m_push_valid.begin(), self.m_push_valid.end(), 0);
         std::fill(self.m_push_value.begin(), self.m_push_value.end(), 0);
@@ -389,6 +428,7 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
         }
     }
 #endif
+    std::uint8_t lr = 0;  // the rows' bits after the edge
     for (unsigned r = R; r-- > 0;) {
         const std::uint8_t st = hist[(e1 - r) & mask];  // bits entering row r (stage(r))
         const bool computed = ctl_of[r] || st || stale[r];
@@ -448,13 +488,12 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
             ctl_of[r] = ctl;
             computed_any = true;
         }
+        lr |= ctl_of[r];
         // The south row's c_q follows this row's registers: it must look again next edge.
         if (r + 1 < R) stale[r + 1] = computed ? 1 : 0;
     }
     stale[0] = 0;
     self.m_quiet = !computed_any;
-    std::uint8_t lr = 0;
-    for (unsigned r = 0; r < R; ++r) lr |= ctl_of[r];
     self.m_rows_lr = (lr & 5) != 0;
 }
 
