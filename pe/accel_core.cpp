@@ -22,11 +22,7 @@ accel_core::accel_core(const accel_config& cfg)
     m_first_push.assign(m_cols, -1);
 }
 
-std::int32_t accel_core::pmem_lane(const std::uint8_t* word, unsigned c) const {
-    if (m_psum_bits == 16) {  // the common case: two bytes per lane, little-endian packing
-        const auto u = static_cast<std::uint16_t>(word[2 * c] | (word[2 * c + 1] << 8));
-        return static_cast<std::int16_t>(u);
-    }
+std::int32_t accel_core::pmem_lane_bits(const std::uint8_t* word, unsigned c) const {
     return static_cast<std::int32_t>(sign_extend(sram_core::get_lane(word, c, m_psum_bits), m_psum_bits));
 }
 
@@ -35,84 +31,95 @@ void accel_core::unpack_q() {
     for (unsigned c = 0; c < m_cols; ++c) m_q[c] = pmem_lane(q, c);
 }
 
-void accel_core::step(const instruction& next) {
-    const instruction& I = m_inst_q;
-    const auto edge = static_cast<std::int64_t>(m_cycle);
-    if (I.reset) {
-        m_array.reset();
-        m_l0.reset();
-        m_ofifo.reset();
-        m_sfu.reset();
-        m_xmem.clock_idle();
-        m_pmem.clock_idle();
-        m_pop_pending = false;
-    } else {
-        // Pre-edge values every block samples at this edge (the L0 heads: m_l0.heads()).
-        const bool need_q = I.acc || I.acc_load || (I.pmem_en && I.pmem_wr && I.pmem_src == pmem_source::ofifo_plus_q);
-        if (need_q) unpack_q();
-        if (I.pmem_en && I.pmem_wr) {
-            // pmem D: the OFIFO head, the SFU output, or (online accumulation) head + Q.
-            const auto lane_value = [&](unsigned c) -> std::int64_t {
-                switch (I.pmem_src) {
-                case pmem_source::ofifo: return m_ofifo.head(c);
-                case pmem_source::sfu: return m_sfu.out_sum(c);
-                case pmem_source::ofifo_plus_q: return std::int64_t{m_ofifo.head(c)} + m_q[c];
-                }
-                return 0;
-            };
-            if (m_psum_bits == 16) {  // the common case: two little-endian bytes per lane
-                std::uint8_t* d = m_pmem_d.data();
-                for (unsigned c = 0; c < m_cols; ++c) {
-                    const std::int64_t v = lane_value(c);
-                    d[2 * c] = static_cast<std::uint8_t>(v);
-                    d[2 * c + 1] = static_cast<std::uint8_t>(v >> 8);
-                }
-            } else {
-                std::fill(m_pmem_d.begin(), m_pmem_d.end(), 0);
-                for (unsigned c = 0; c < m_cols; ++c)
-                    sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(lane_value(c), m_psum_bits));
-            }
+void accel_core::fill_pmem_d(const instruction& I) {
+    // pmem D: the OFIFO head, the SFU output, or (online accumulation) head + Q.
+    const auto lane_value = [&](unsigned c) -> std::int64_t {
+        switch (I.pmem_src) {
+        case pmem_source::ofifo: return m_ofifo.head(c);
+        case pmem_source::sfu: return m_sfu.out_sum(c);
+        case pmem_source::ofifo_plus_q: return std::int64_t{m_ofifo.head(c)} + m_q[c];
         }
-        if (m_pop_pending && !m_ofifo.o_valid()) ++m_empty_pops;
+        return 0;
+    };
+    if (m_psum_bits == 16) {  // the common case: two little-endian bytes per lane
+        std::uint8_t* d = m_pmem_d.data();
+        for (unsigned c = 0; c < m_cols; ++c) {
+            const std::int64_t v = lane_value(c);
+            d[2 * c] = static_cast<std::uint8_t>(v);
+            d[2 * c + 1] = static_cast<std::uint8_t>(v >> 8);
+        }
+    } else {
+        std::fill(m_pmem_d.begin(), m_pmem_d.end(), 0);
+        for (unsigned c = 0; c < m_cols; ++c)
+            sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(lane_value(c), m_psum_bits));
+    }
+}
 
-        m_array.clock(m_l0.heads(), I.load, I.execute, I.rearm);  // before the L0 pops
-        m_l0.clock(I.l0_wr, m_xmem.q(), I.l0_rd);
-        m_ofifo.clock(m_array.push_valid(), m_array.push_value(), m_array.any_push(), I.ofifo_rd);
-        m_pop_pending = I.ofifo_rd;
+void accel_core::act_reset() {
+    m_array.reset();
+    m_l0.reset();
+    m_ofifo.reset();
+    m_sfu.reset();
+    m_xmem.clock_idle();
+    m_pmem.clock_idle();
+    m_pop_pending = false;
+}
 
-        const std::uint64_t x0 = m_xmem.reads() + m_xmem.writes(), p0 = m_pmem.reads() + m_pmem.writes();
-        if (I.pmem_en && I.pmem_wr && I.pmem_rd2) {
+/// One edge acting on the registered instruction `I` (not a reset). Inline: step() and the
+/// repeated edges of step_n() share it, the latter with `I` fixed for the whole run.
+inline void accel_core::act(const instruction& I) {
+    const auto edge = static_cast<std::int64_t>(m_cycle);
+    // Pre-edge values every block samples at this edge (the L0 heads: m_l0.heads()).
+    const bool pmem_wr = I.pmem_en && I.pmem_wr;
+    if (I.acc || I.acc_load || (pmem_wr && I.pmem_src == pmem_source::ofifo_plus_q)) unpack_q();
+    if (pmem_wr) fill_pmem_d(I);
+    if (m_pop_pending && !m_ofifo.o_valid()) ++m_empty_pops;
+
+    m_array.clock(m_l0.heads(), I.load, I.execute, I.rearm);  // before the L0 pops
+    m_l0.clock(I.l0_wr, m_xmem.q(), I.l0_rd);
+    m_ofifo.clock(m_array.push_valid(), m_array.push_value(), m_array.any_push(), I.ofifo_rd);
+    m_pop_pending = I.ofifo_rd;
+
+    if (I.pmem_en) {
+        if (pmem_wr && I.pmem_rd2) {
             SATLM_ASSERT("satlm/accel_core", m_pmem_keys.two_fit(I.pmem_addr, I.pmem_rd2_addr),
                          "pmem write {} and read {} in one cycle need a second port or bank", I.pmem_addr,
                          I.pmem_rd2_addr);
             m_pmem.clock_write_read(I.pmem_addr, m_pmem_d.data(), I.pmem_rd2_addr);
-        } else if (I.pmem_en && I.pmem_wr) m_pmem.clock_write(I.pmem_addr, m_pmem_d.data());
-        else if (I.pmem_en) {
-            m_pmem.clock_read(I.pmem_addr);
-            if (m_log_pmem_reads) m_pmem_read_log.push_back(I.pmem_addr);
+            m_pmem_peak = std::max<std::uint64_t>(m_pmem_peak, 2);
+        } else {
+            if (pmem_wr) m_pmem.clock_write(I.pmem_addr, m_pmem_d.data());
+            else {
+                m_pmem.clock_read(I.pmem_addr);
+                if (m_log_pmem_reads) m_pmem_read_log.push_back(I.pmem_addr);
+            }
+            m_pmem_peak = std::max<std::uint64_t>(m_pmem_peak, 1);
         }
-        else m_pmem.clock_idle();
-        m_sfu.clock(false, I.acc, I.acc_load, m_q.data(), I.sfu_out, I.relu);
-        if (I.xmem_en && I.xmem_wr) {
+    } else m_pmem.clock_idle();
+    m_sfu.clock(false, I.acc, I.acc_load, m_q.data(), I.sfu_out, I.relu);
+    if (I.xmem_en) {
+        if (I.xmem_wr) {
             if (m_offchip_writer) m_offchip_writer(I.xmem_addr, I.xmem_data);
             m_xmem.clock_write(I.xmem_addr, m_offchip_writer ? nullptr : I.xmem_data);
-        }
-        else if (I.xmem_en) m_xmem.clock_read(I.xmem_addr);
-        else m_xmem.clock_idle();
-        m_xmem_peak = std::max(m_xmem_peak, m_xmem.reads() + m_xmem.writes() - x0);
-        m_pmem_peak = std::max(m_pmem_peak, m_pmem.reads() + m_pmem.writes() - p0);
+        } else m_xmem.clock_read(I.xmem_addr);
+        m_xmem_peak = std::max<std::uint64_t>(m_xmem_peak, 1);  // one access per edge
+    } else m_xmem.clock_idle();
 
-        // Measured latency events.
-        if (m_first_exec < 0 && m_array.execute_bit(0, 0)) m_first_exec = edge;
-        if (m_cols_pushed < m_cols && m_array.any_push()) {
-            const std::uint8_t* v = m_array.push_valid();
-            for (unsigned c = 0; c < m_cols; ++c)
-                if (v[c] && m_first_push[c] < 0) {
-                    m_first_push[c] = edge;
-                    ++m_cols_pushed;
-                }
-        }
+    // Measured latency events.
+    if (m_first_exec < 0 && m_array.execute_bit(0, 0)) m_first_exec = edge;
+    if (m_cols_pushed < m_cols && m_array.any_push()) {
+        const std::uint8_t* v = m_array.push_valid();
+        for (unsigned c = 0; c < m_cols; ++c)
+            if (v[c] && m_first_push[c] < 0) {
+                m_first_push[c] = edge;
+                ++m_cols_pushed;
+            }
     }
+}
+
+void accel_core::step(const instruction& next) {
+    if (m_inst_q.reset) act_reset();
+    else act(m_inst_q);
     m_inst_q = next;
     ++m_cycle;
 }
@@ -126,21 +133,26 @@ bool is_blank(const instruction& in) {
 }  // namespace
 
 void accel_core::step_n(const instruction& next, std::uint64_t n) {
-    const bool next_blank = is_blank(next);
+    if (n == 0) return;
+    // The first edge acts on the instruction registered before; every later one on `next`.
+    step(next);
+    --n;
+    if (n == 0) return;
+    if (next.reset) {
+        // After one reset edge every block is in its reset state, which further reset edges
+        // keep: the rest only count edges (and move SRAM address pipelines).
+        act_reset();
+        --n;
+        m_array.idle_reset(n);
+        m_xmem.idle(n);
+        m_pmem.idle(n);
+        m_cycle += n + 1;
+        return;
+    }
+    const instruction I = next;  // a local: the loop below keeps it in registers
+    const bool blank = is_blank(I);
     while (n > 0) {
-        if (next.reset && m_inst_q.reset) {
-            // After one reset edge every block is in its reset state, which further reset edges
-            // keep: the rest only count edges (and move SRAM address pipelines).
-            step(next);
-            const std::uint64_t k = n - 1;
-            m_array.idle_reset(k);
-            m_xmem.idle(k);
-            m_pmem.idle(k);
-            m_cycle += k;
-            return;
-        }
-        if (next_blank && is_blank(m_inst_q) && !m_pop_pending && m_array.quiet() && m_l0.read_idle() &&
-            !m_ofifo.read_pending()) {
+        if (blank && !m_pop_pending && m_array.quiet() && m_l0.read_idle() && !m_ofifo.read_pending()) {
             // Fixed point: no bit in flight, no pop pending, every c_q settled. The remaining
             // edges move only the SRAM address and SFU output pipelines.
             m_array.idle(n);
@@ -149,10 +161,10 @@ void accel_core::step_n(const instruction& next, std::uint64_t n) {
             m_pmem.idle(n);
             m_sfu.idle(n);
             m_cycle += n;
-            m_inst_q = next;
             return;
         }
-        step(next);
+        act(I);
+        ++m_cycle;
         --n;
     }
 }

@@ -18,7 +18,7 @@ l0_fifo_core::l0_fifo_core(unsigned rows, unsigned depth) : m_rows(rows), m_dept
     m_row_mask = rows >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << rows) - 1;
 }
 
-void l0_fifo_core::clock(bool wr, const std::uint8_t* word, bool rd) {
+void l0_fifo_core::clock_edge(bool wr, const std::uint8_t* word, bool rd) {
     const unsigned R = m_rows, D = m_depth;
     std::uint32_t* const rdp = m_rd.data();  // locals: byte stores would force member reloads
     std::uint32_t* const size = m_size.data();

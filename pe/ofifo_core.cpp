@@ -13,7 +13,7 @@ ofifo_core::ofifo_core(unsigned cols, unsigned depth) : m_cols(cols), m_depth(de
     m_size.assign(cols, 0);
 }
 
-void ofifo_core::clock(const std::uint8_t* valid, const std::int32_t* value, bool any_valid, bool rd) {
+void ofifo_core::clock_edge(const std::uint8_t* valid, const std::int32_t* value, bool any_valid) {
     const unsigned C = m_cols, D = m_depth;
     std::uint32_t* const rdp = m_rd.data();  // locals: byte loads/stores would force reloads
     std::uint32_t* const wrp = m_wr.data();
@@ -40,7 +40,6 @@ void ofifo_core::clock(const std::uint8_t* valid, const std::int32_t* value, boo
         m_high_water = std::max<std::size_t>(m_high_water, top);
     }
     m_nonempty = nonempty;
-    m_rd_en_q = rd;
 }
 
 void ofifo_core::reset() {

@@ -22,7 +22,10 @@ public:
 
     /// One posedge: the registered pop (if rd_en_q), then the pushes of the columns whose
     /// `valid` is set, then rd_en_q <= rd. Throws std::overflow_error on a full column.
-    void clock(const std::uint8_t* valid, const std::int32_t* value, bool any_valid, bool rd);
+    void clock(const std::uint8_t* valid, const std::int32_t* value, bool any_valid, bool rd) {
+        if (any_valid || (m_rd_en_q && m_nonempty)) clock_edge(valid, value, any_valid);
+        m_rd_en_q = rd;  // else: no push, no pop: only the read register moves
+    }
     void reset();
     /// Whether a registered pop acts at the next edge.
     bool read_pending() const { return m_rd_en_q; }
@@ -31,6 +34,8 @@ public:
     std::size_t high_water() const { return m_high_water; }
 
 private:
+    void clock_edge(const std::uint8_t* valid, const std::int32_t* value, bool any_valid);
+
     unsigned m_cols, m_depth;
     std::vector<std::int32_t> m_slots;  // [slot][col]
     std::vector<std::uint32_t> m_rd, m_wr, m_size;

@@ -338,21 +338,6 @@ void pe_array_core::probe(bool on) {
     m_p_ex.assign(std::size_t{m_rows} * m_cols, -1);
 }
 
-void pe_array_core::clock(const std::uint8_t* west, bool load, bool execute, bool rearm) {
-    const auto bits = static_cast<std::uint8_t>((load ? 1 : 0) | (execute ? 2 : 0) | (rearm ? 4 : 0));
-    if (m_probe) clock_probed();
-    const bool in_flight = m_last_bits && m_edge - (m_last_bits - 1) <= m_rows;
-    if (!(m_quiet && !in_flight)) m_edge_fn(*this, west);
-    // else: every register is at a fixed point and nothing enters: the edge changes nothing.
-    m_hist[m_edge & m_hist_mask] = bits;
-    if (bits) {
-        m_last_bits = m_edge + 1;
-        if (bits & 5) m_last_lr = m_edge + 1;
-        m_clear = false;
-    }
-    ++m_edge;
-}
-
 template <typename T, unsigned CC, bool TwoBit>
 void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     const unsigned R = self.m_rows, C = CC ? CC : self.m_cols;

@@ -31,7 +31,20 @@ public:
     /// One posedge. `west[r]` is the L0 row r head (pre-edge); {load, execute, rearm} the
     /// instruction the core samples at this edge. Fills push_valid()/push_value() with the
     /// bottom row's pre-edge outputs (what the OFIFO pushes at this edge).
-    void clock(const std::uint8_t* west, bool load, bool execute, bool rearm);
+    void clock(const std::uint8_t* west, bool load, bool execute, bool rearm) {
+        const auto bits = static_cast<std::uint8_t>((load ? 1 : 0) | (execute ? 2 : 0) | (rearm ? 4 : 0));
+        if (m_probe) clock_probed();
+        const bool in_flight = m_last_bits && m_edge - (m_last_bits - 1) <= m_rows;
+        if (!(m_quiet && !in_flight)) m_edge_fn(*this, west);
+        // else: every register is at a fixed point and nothing enters: the edge changes nothing.
+        m_hist[m_edge & m_hist_mask] = bits;
+        if (bits) {
+            m_last_bits = m_edge + 1;
+            if (bits & 5) m_last_lr = m_edge + 1;
+            m_clear = false;
+        }
+        ++m_edge;
+    }
     /// One posedge in reset (counts as an edge: call instead of clock()).
     void reset();
     /// n edges without instruction bits; requires quiet(). Same as n clock(_, false, false, false).
