@@ -19,6 +19,7 @@ accel_core::accel_core(const accel_config& cfg)
     , m_sfu(cfg.arch.cols, cfg.layer.psum_bits, cfg.arch.sfu_latency) {
     m_q.assign(m_cols, 0);
     m_pmem_d.assign(m_pmem.word_bytes(), 0);
+    m_lanes.assign(m_cols, 0);
     m_first_push.assign(m_cols, -1);
 }
 
@@ -33,25 +34,28 @@ void accel_core::unpack_q() {
 
 void accel_core::fill_pmem_d(const instruction& I) {
     // pmem D: the OFIFO head, the SFU output, or (online accumulation) head + Q.
-    const auto lane_value = [&](unsigned c) -> std::int64_t {
-        switch (I.pmem_src) {
-        case pmem_source::ofifo: return m_ofifo.head(c);
-        case pmem_source::sfu: return m_sfu.out_sum(c);
-        case pmem_source::ofifo_plus_q: return std::int64_t{m_ofifo.head(c)} + m_q[c];
-        }
-        return 0;
-    };
+    std::int64_t* const v = m_lanes.data();
+    switch (I.pmem_src) {
+    case pmem_source::ofifo:
+        for (unsigned c = 0; c < m_cols; ++c) v[c] = m_ofifo.head(c);
+        break;
+    case pmem_source::sfu:
+        for (unsigned c = 0; c < m_cols; ++c) v[c] = m_sfu.out_sum(c);
+        break;
+    case pmem_source::ofifo_plus_q:
+        for (unsigned c = 0; c < m_cols; ++c) v[c] = std::int64_t{m_ofifo.head(c)} + m_q[c];
+        break;
+    }
     if (m_psum_bits == 16) {  // the common case: two little-endian bytes per lane
         std::uint8_t* d = m_pmem_d.data();
         for (unsigned c = 0; c < m_cols; ++c) {
-            const std::int64_t v = lane_value(c);
-            d[2 * c] = static_cast<std::uint8_t>(v);
-            d[2 * c + 1] = static_cast<std::uint8_t>(v >> 8);
+            d[2 * c] = static_cast<std::uint8_t>(v[c]);
+            d[2 * c + 1] = static_cast<std::uint8_t>(v[c] >> 8);
         }
     } else {
         std::fill(m_pmem_d.begin(), m_pmem_d.end(), 0);
         for (unsigned c = 0; c < m_cols; ++c)
-            sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(lane_value(c), m_psum_bits));
+            sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(v[c], m_psum_bits));
     }
 }
 

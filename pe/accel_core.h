@@ -94,6 +94,7 @@ private:
     std::uint64_t m_cycle = 0;
     std::vector<std::int32_t> m_q;
     std::vector<std::uint8_t> m_pmem_d;
+    std::vector<std::int64_t> m_lanes;  // the lanes of a pmem write before packing
     std::int64_t m_first_exec = -1;
     std::vector<std::int64_t> m_first_push;
     unsigned m_cols_pushed = 0;

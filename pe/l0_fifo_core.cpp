@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace satlm {
 
 l0_fifo_core::l0_fifo_core(unsigned rows, unsigned depth) : m_rows(rows), m_depth(depth) {
@@ -18,6 +22,34 @@ l0_fifo_core::l0_fifo_core(unsigned rows, unsigned depth) : m_rows(rows), m_dept
     m_row_mask = rows >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << rows) - 1;
 }
 
+#if defined(__SSE2__)
+namespace {
+/// The skewed pops of rows whose bit is set in `mask`, four rows per vector (R % 4 == 0): a row
+/// pops when its bit is set and it holds a word (an empty pop is a no-op). Branch-free: while
+/// the skew fills and empties, the pattern changes every edge. Every head is then the slot
+/// under its row's read pointer (which it already was for the rows that did not pop).
+void pop_rows_sse2(std::uint64_t mask, unsigned R, unsigned D, std::uint32_t* rdp, std::uint32_t* size,
+                   std::uint8_t* heads, const std::uint8_t* slots) {
+    const __m128i zero = _mm_setzero_si128(), lane_bit = _mm_set_epi32(8, 4, 2, 1);
+    const __m128i depth = _mm_set1_epi32(static_cast<int>(D));
+    for (unsigned g = 0; g < R; g += 4) {
+        const auto bits = static_cast<int>((mask >> g) & 0xFu);
+        if (!bits) continue;
+        auto* const pr = reinterpret_cast<__m128i*>(rdp + g);
+        auto* const ps = reinterpret_cast<__m128i*>(size + g);
+        const __m128i n = _mm_loadu_si128(ps);
+        const __m128i sel = _mm_cmpeq_epi32(_mm_and_si128(_mm_set1_epi32(bits), lane_bit), lane_bit);
+        const __m128i pop = _mm_andnot_si128(_mm_cmpeq_epi32(n, zero), sel);  // -1 where the row pops
+        __m128i next = _mm_sub_epi32(_mm_loadu_si128(pr), pop);
+        next = _mm_andnot_si128(_mm_cmpeq_epi32(next, depth), next);  // wrap at the depth
+        _mm_storeu_si128(pr, next);
+        _mm_storeu_si128(ps, _mm_add_epi32(n, pop));
+        for (unsigned r = g; r < g + 4; ++r) heads[r] = slots[std::size_t{rdp[r]} * R + r];
+    }
+}
+}  // namespace
+#endif
+
 void l0_fifo_core::clock_edge(bool wr, const std::uint8_t* word, bool rd) {
     const unsigned R = m_rows, D = m_depth;
     std::uint32_t* const rdp = m_rd.data();  // locals: byte stores would force member reloads
@@ -25,6 +57,12 @@ void l0_fifo_core::clock_edge(bool wr, const std::uint8_t* word, bool rd) {
     // Skewed pops: row r pops at this edge when l0_rd was sampled r + 1 edges ago.
     std::uint8_t* const heads = m_head.data();
     const std::uint8_t* const slots = m_slots.data();
+#if defined(__SSE2__)
+    if (R % 4 == 0 && R <= 64) {
+        if (m_rd_mask) pop_rows_sse2(m_rd_mask, R, D, rdp, size, heads, slots);
+    } else
+#endif
+    {
     auto pop = [&](unsigned r) {
         const std::uint32_t n = size[r];
         if (n == 0) return;  // an empty pop is a no-op
@@ -41,6 +79,7 @@ void l0_fifo_core::clock_edge(bool wr, const std::uint8_t* word, bool rd) {
         const std::uint64_t e1 = m_edge - 1;
         for (unsigned r = 0; r < R; ++r)
             if (m_hist[(e1 - r) & m_hist_mask]) pop(r);
+    }
     }
     if (wr) {
         std::uint32_t top = 0;

@@ -35,6 +35,7 @@ public:
 
 private:
     void clock_edge(const std::uint8_t* valid, const std::int32_t* value, bool any_valid);
+    void clock_columns_sse2(const std::uint8_t* valid, const std::int32_t* value, bool any_valid);
 
     unsigned m_cols, m_depth;
     std::vector<std::int32_t> m_slots;  // [slot][col]
