@@ -20,6 +20,7 @@ accel_core::accel_core(const accel_config& cfg)
     m_q.assign(m_cols, 0);
     m_pmem_d.assign(m_pmem.word_bytes(), 0);
     m_lanes.assign(m_cols, 0);
+    m_heads.assign(m_cols, 0);
     m_first_push.assign(m_cols, -1);
 }
 
@@ -28,34 +29,53 @@ std::int32_t accel_core::pmem_lane_bits(const std::uint8_t* word, unsigned c) co
 }
 
 void accel_core::unpack_q() {
-    const std::uint8_t* q = m_pmem.q();
-    for (unsigned c = 0; c < m_cols; ++c) m_q[c] = pmem_lane(q, c);
+    const std::uint8_t* const q = m_pmem.q();
+    std::int32_t* const out = m_q.data();
+    const unsigned C = m_cols;
+    if (m_psum_bits == 16) {  // the common case: two bytes per lane, little-endian packing
+        for (unsigned c = 0; c < C; ++c)
+            out[c] = static_cast<std::int16_t>(static_cast<std::uint16_t>(q[2 * c] | (q[2 * c + 1] << 8)));
+        return;
+    }
+    for (unsigned c = 0; c < C; ++c) out[c] = pmem_lane_bits(q, c);
 }
 
 void accel_core::fill_pmem_d(const instruction& I) {
-    // pmem D: the OFIFO head, the SFU output, or (online accumulation) head + Q.
+    // pmem D: the OFIFO head, the SFU output, or (online accumulation) head + Q. (Locals
+    // throughout: byte stores would otherwise make the compiler reload every member.)
+    const unsigned C = m_cols;
+    std::int32_t* const h = m_heads.data();
     std::int64_t* const v = m_lanes.data();
-    switch (I.pmem_src) {
-    case pmem_source::ofifo:
-        for (unsigned c = 0; c < m_cols; ++c) v[c] = m_ofifo.head(c);
-        break;
-    case pmem_source::sfu:
-        for (unsigned c = 0; c < m_cols; ++c) v[c] = m_sfu.out_sum(c);
-        break;
-    case pmem_source::ofifo_plus_q:
-        for (unsigned c = 0; c < m_cols; ++c) v[c] = std::int64_t{m_ofifo.head(c)} + m_q[c];
-        break;
+    const std::int32_t* const q = m_q.data();
+    if (m_psum_bits == 16 && I.pmem_src != pmem_source::sfu) {  // the streaming drain
+        m_ofifo.heads(h);
+        std::uint8_t* const d = m_pmem_d.data();
+        const bool add_q = I.pmem_src == pmem_source::ofifo_plus_q;
+        for (unsigned c = 0; c < C; ++c) {
+            const std::int32_t x = add_q ? h[c] + q[c] : h[c];  // the low 16 bits are what is stored
+            d[2 * c] = static_cast<std::uint8_t>(x);
+            d[2 * c + 1] = static_cast<std::uint8_t>(x >> 8);
+        }
+        return;
     }
+    if (I.pmem_src == pmem_source::sfu) {
+        for (unsigned c = 0; c < C; ++c) v[c] = m_sfu.out_sum(c);
+    } else {
+        m_ofifo.heads(h);
+        if (I.pmem_src == pmem_source::ofifo_plus_q)
+            for (unsigned c = 0; c < C; ++c) v[c] = std::int64_t{h[c]} + q[c];
+        else
+            for (unsigned c = 0; c < C; ++c) v[c] = h[c];
+    }
+    std::uint8_t* const d = m_pmem_d.data();
     if (m_psum_bits == 16) {  // the common case: two little-endian bytes per lane
-        std::uint8_t* d = m_pmem_d.data();
-        for (unsigned c = 0; c < m_cols; ++c) {
+        for (unsigned c = 0; c < C; ++c) {
             d[2 * c] = static_cast<std::uint8_t>(v[c]);
             d[2 * c + 1] = static_cast<std::uint8_t>(v[c] >> 8);
         }
     } else {
         std::fill(m_pmem_d.begin(), m_pmem_d.end(), 0);
-        for (unsigned c = 0; c < m_cols; ++c)
-            sram_core::set_lane(m_pmem_d.data(), c, m_psum_bits, to_field(v[c], m_psum_bits));
+        for (unsigned c = 0; c < C; ++c) sram_core::set_lane(d, c, m_psum_bits, to_field(v[c], m_psum_bits));
     }
 }
 

@@ -95,6 +95,7 @@ private:
     std::vector<std::int32_t> m_q;
     std::vector<std::uint8_t> m_pmem_d;
     std::vector<std::int64_t> m_lanes;  // the lanes of a pmem write before packing
+    std::vector<std::int32_t> m_heads;  // the OFIFO heads of a pmem write
     std::int64_t m_first_exec = -1;
     std::vector<std::int64_t> m_first_push;
     unsigned m_cols_pushed = 0;

@@ -20,6 +20,14 @@ public:
     /// Column c's head (the stale slot when empty), as a psum value.
     std::int32_t head(unsigned c) const { return m_slots[std::size_t{m_rd[c]} * m_cols + c]; }
 
+    /// Every column's head into out[0 .. cols).
+    void heads(std::int32_t* out) const {
+        const std::int32_t* const slots = m_slots.data();  // locals: `out` may alias members
+        const std::uint32_t* const rd = m_rd.data();
+        const unsigned C = m_cols;
+        for (unsigned c = 0; c < C; ++c) out[c] = slots[std::size_t{rd[c]} * C + c];
+    }
+
     /// One posedge: the registered pop (if rd_en_q), then the pushes of the columns whose
     /// `valid` is set, then rd_en_q <= rd. Throws std::overflow_error on a full column.
     void clock(const std::uint8_t* valid, const std::int32_t* value, bool any_valid, bool rd) {

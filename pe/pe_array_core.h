@@ -41,6 +41,7 @@ public:
         if (bits) {
             m_last_bits = m_edge + 1;
             if (bits & 5) m_last_lr = m_edge + 1;
+            if (bits & 6) m_last_er = m_edge + 1;
             m_clear = false;
         }
         ++m_edge;
@@ -117,6 +118,8 @@ private:
     std::uint64_t m_last_bits = 0;  // edge + 1 of the last edge that sampled a bit (0: none)
     std::uint64_t m_last_lr = 0;    // the same for a load or rearm bit
     bool m_rows_lr = false;         // some row holds a load or rearm bit
+    std::uint64_t m_last_er = 0;    // edge + 1 of the last edge that sampled an execute or rearm bit
+    bool m_rows_er = false;         // some row holds an execute or rearm bit
     // Per row: holds an instruction bit; c_q may lag the row north of it.
     std::vector<std::uint8_t> m_ctl, m_stale;
     bool m_quiet = true;
