@@ -115,6 +115,8 @@ const std::initializer_list<std::pair<const char*, dataflow_kind>> dataflow_name
     {"ws", dataflow_kind::ws}};
 const std::initializer_list<std::pair<const char*, fidelity>> fidelity_names = {
     {"cycle", fidelity::cycle}, {"lt", fidelity::lt}};
+const std::initializer_list<std::pair<const char*, top_kind>> top_names = {
+    {"stepped", top_kind::stepped}, {"structural", top_kind::structural}};
 
 constexpr unsigned big = 1u << 24;  // generous upper bound for sizes
 
@@ -272,12 +274,17 @@ std::vector<key_access> make_keys() {
     uint_key("xmem.width_bits", A, "xmem word width (0: 4 x array.rows)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.xmem.width_bits; });
     uint_key("xmem.weight_base", A, "first weight word (0: words / 2)", 0, big, [](accel_config& c) -> unsigned& { return c.arch.xmem.weight_base; });
     uint_key("xmem.read_latency", A, "xmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.xmem.read_latency; });
+    str_key("xmem.model", A, "memory model the structural top binds as xmem (\"sram\", \"banked\" or a registered name)", [](accel_config& c) -> std::string& { return c.arch.xmem.model; });
+    uint_key("xmem.banks", A, "banks of the \"banked\" xmem model (a power of two; word a in bank a % banks)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.xmem.banks; });
+    uint_key("xmem.bank_cycles", A, "cycles a bank of the \"banked\" xmem model stays busy per access", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.xmem.bank_cycles; });
     uint_key("pmem.words", A, "psum SRAM depth", 2, big, [](accel_config& c) -> unsigned& { return c.arch.pmem.words; });
     uint_key("pmem.width_bits", A, "pmem word width (0: psum_bits x array.cols)", 0, 65536, [](accel_config& c) -> unsigned& { return c.arch.pmem.width_bits; });
     uint_key("pmem.psum_base", A, "pmem word of the first psum (psum(kij, nij) at base + kij x N + nij)", 0, big, [](accel_config& c) -> unsigned& { return c.arch.pmem.psum_base; });
     uint_key("pmem.read_latency", A, "pmem read latency in cycles", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.pmem.read_latency; });
     uint_key("pmem.banks", A, "pmem banks (a power of two; word a in bank a % banks)", 1, 1024, [](accel_config& c) -> unsigned& { return c.arch.pmem.banks; });
     uint_key("pmem.ports", A, "pmem accesses per bank and cycle", 1, 16, [](accel_config& c) -> unsigned& { return c.arch.pmem.ports; });
+    str_key("pmem.model", A, "memory model the structural top binds as pmem (\"sram\", \"banked\" or a registered name)", [](accel_config& c) -> std::string& { return c.arch.pmem.model; });
+    uint_key("pmem.bank_cycles", A, "cycles a bank of the \"banked\" pmem model stays busy per access", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.pmem.bank_cycles; });
     uint_key("l0.depth", A, "entries per L0 row FIFO", 1, big, [](accel_config& c) -> unsigned& { return c.arch.l0_depth; });
     uint_key("ofifo.depth", A, "entries per OFIFO column FIFO", 1, big, [](accel_config& c) -> unsigned& { return c.arch.ofifo_depth; });
     uint_key("sfu.latency", A, "cycles of the SFU's ReLU/output step", 1, 64, [](accel_config& c) -> unsigned& { return c.arch.sfu_latency; });
@@ -287,6 +294,7 @@ std::vector<key_access> make_keys() {
     enum_key("schedule.kind", A, "\"reference\" (measured testbench flow), \"overlapped\" or \"scalesim\" (SCALE-Sim v2 timing)", schedule_names, [](accel_config& c) -> schedule_kind& { return c.arch.schedule; });
     enum_key("dataflow.kind", A, "\"ws\" (weight-stationary)", dataflow_names, [](accel_config& c) -> dataflow_kind& { return c.arch.dataflow; });
     enum_key("model.fidelity", A, "\"cycle\" (clocked, sign-off) or \"lt\" (loosely timed)", fidelity_names, [](accel_config& c) -> fidelity& { return c.arch.model; });
+    enum_key("model.top", A, "SystemC top of `satlm run` in the cycle fidelity: \"stepped\" or \"structural\" (one module per block)", top_names, [](accel_config& c) -> top_kind& { return c.arch.top; });
     uint_key("limits.memory_mb", A, "memory budget of a run in MiB (every configured capacity in full)", 1, 1u << 20, [](accel_config& c) -> unsigned& { return c.limits.memory_mb; });
     uint_key("limits.gen_files", A, "most files `satlm gen` may write", 1, 1u << 30, [](accel_config& c) -> unsigned& { return c.limits.gen_files; });
     uint_key("limits.gen_mb", A, "most MiB `satlm gen` may write", 1, 1u << 30, [](accel_config& c) -> unsigned& { return c.limits.gen_mb; });
@@ -429,6 +437,8 @@ std::vector<std::string> accel_config::problems() const {
         bad("l0.depth", fmt::format("an L0 row must hold one weight per column ({} in this mode), got {}", load_words, a.l0_depth));
     if (a.pmem.banks & (a.pmem.banks - 1))
         bad("pmem.banks", fmt::format("expected a power of two, got {}", a.pmem.banks));
+    if (a.xmem.banks & (a.xmem.banks - 1))
+        bad("xmem.banks", fmt::format("expected a power of two, got {}", a.xmem.banks));
     if (a.pmem.psum_base >= a.pmem.words)
         bad("pmem.psum_base", fmt::format("expected less than pmem.words ({}), got {}", a.pmem.words, a.pmem.psum_base));
     if (a.xmem.width_bits % 8 != 0)

@@ -17,6 +17,9 @@ enum class lane_order { high_first, low_first };
 enum class weight_2bit_order { even_first, odd_first };
 enum class schedule_kind { reference, overlapped, scalesim };
 enum class fidelity { cycle, lt };
+/// Which SystemC top `satlm run` elaborates in the cycle fidelity (model.top): the stepped top
+/// (one thread steps the composed core) or the structural top (one module and process per block).
+enum class top_kind { stepped, structural };
 /// Header lines `satlm gen` writes where the manifest gives no text: short lines (at most 29
 /// characters, no spaces) or the instructor notebook's canonical lines.
 enum class header_style { short_lines, canonical };
@@ -112,6 +115,8 @@ struct sram_keys {
     unsigned read_latency = 1;   ///< cycles from read address to data
     unsigned banks = 1;          ///< pmem only (pmem.banks): a power of two; word a is in bank a % banks
     unsigned ports = 1;          ///< pmem only (pmem.ports): accesses each bank takes per cycle
+    std::string model = "sram";  ///< <mem>.model: the memory model the structural top binds (sram/memory_model.h)
+    unsigned bank_cycles = 1;    ///< <mem>.bank_cycles: cycles a bank of the "banked" model stays busy per access
     /// Whether two accesses in one cycle, to words a and b, fit the banks and ports.
     bool two_fit(unsigned a, unsigned b) const { return ports >= 2 || (banks > 1 && a % banks != b % banks); }
 };
@@ -131,6 +136,7 @@ struct arch_keys {
     unsigned offchip_burst_bytes = 0;  ///< offchip.burst_bytes: bytes per burst (0: a whole transfer)
     schedule_kind schedule = schedule_kind::reference;  ///< schedule.kind
     fidelity model = fidelity::cycle;                   ///< model.fidelity
+    top_kind top = top_kind::stepped;                   ///< model.top (satlm run, cycle fidelity)
     dataflow_kind dataflow = dataflow_kind::ws;          ///< dataflow.kind
 
     unsigned xmem_width() const { return xmem.width_bits ? xmem.width_bits : 4 * rows; }

@@ -74,6 +74,9 @@ const std::vector<key_case>& key_cases() {
         {"xmem.width_bits", "0", "64", [](C c) { return c.arch.xmem.width_bits == 64; }},
         {"xmem.weight_base", "0", "1500", [](C c) { return c.arch.xmem.weight_base == 1500; }},
         {"xmem.read_latency", "1", "3", [](C c) { return c.arch.xmem.read_latency == 3; }},
+        {"xmem.model", "sram", "banked", [](C c) { return c.arch.xmem.model == "banked"; }},
+        {"xmem.banks", "1", "4", [](C c) { return c.arch.xmem.banks == 4; }},
+        {"xmem.bank_cycles", "1", "2", [](C c) { return c.arch.xmem.bank_cycles == 2; }},
         {"pmem.words", "2048", "8192", [](C c) { return c.arch.pmem.words == 8192; }},
         {"pmem.width_bits", "0", "256", [](C c) { return c.arch.pmem.width_bits == 256; }},
         {"pmem.read_latency", "1", "2", [](C c) { return c.arch.pmem.read_latency == 2; }},
@@ -86,9 +89,12 @@ const std::vector<key_case>& key_cases() {
         {"offchip.burst_bytes", "0", "64", [](C c) { return c.arch.offchip_burst_bytes == 64; }},
         {"pmem.banks", "1", "8", [](C c) { return c.arch.pmem.banks == 8; }},
         {"pmem.ports", "1", "2", [](C c) { return c.arch.pmem.ports == 2; }},
+        {"pmem.model", "sram", "banked", [](C c) { return c.arch.pmem.model == "banked"; }},
+        {"pmem.bank_cycles", "1", "3", [](C c) { return c.arch.pmem.bank_cycles == 3; }},
         {"schedule.kind", "reference", "overlapped", [](C c) { return c.arch.schedule == schedule_kind::overlapped; }},
         {"dataflow.kind", "ws", "ws", [](C c) { return c.arch.dataflow == dataflow_kind::ws; }},
         {"model.fidelity", "cycle", "lt", [](C c) { return c.arch.model == fidelity::lt; }},
+        {"model.top", "stepped", "structural", [](C c) { return c.arch.top == top_kind::structural; }},
         {"limits.memory_mb", "1024", "4096", [](C c) { return c.limits.memory_mb == 4096; }},
         {"limits.gen_files", "100000", "7", [](C c) { return c.limits.gen_files == 7; }},
         {"limits.gen_mb", "1024", "9", [](C c) { return c.limits.gen_mb == 9; }},
@@ -248,6 +254,7 @@ BOOST_AUTO_TEST_CASE(bad_values_and_ranges_are_rejected) {
         {"format.weight_2bit_lines", "even", "expected \"even_first\" or \"odd_first\""},
         {"schedule.kind", "fast", "expected \"reference\" or \"overlapped\""},
         {"model.fidelity", "at", "expected \"cycle\" or \"lt\""},
+        {"model.top", "flat", "expected \"stepped\" or \"structural\""},
     };
     for (const auto& b : cases) {
         accel_config c;
@@ -520,6 +527,10 @@ BOOST_AUTO_TEST_CASE(banks_must_be_a_power_of_two) {
     BOOST_TEST(p[0] == "key `pmem.banks`: expected a power of two, got 3");
     c.arch.pmem.banks = 4;
     BOOST_TEST(c.problems().empty());
+    c.arch.xmem.banks = 6;
+    const auto x = c.problems();
+    BOOST_TEST_REQUIRE(x.size() == 1u);
+    BOOST_TEST(x[0] == "key `xmem.banks`: expected a power of two, got 6");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
