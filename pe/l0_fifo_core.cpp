@@ -1,6 +1,7 @@
 #include "pe/l0_fifo_core.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #if defined(__SSE2__)
@@ -83,8 +84,33 @@ void l0_fifo_core::clock_edge(bool wr, const std::uint8_t* word, bool rd) {
     }
     if (wr) {
         std::uint32_t top = 0;
-        for (unsigned r = 0; r < R; ++r) top = std::max(top, size[r]);
-        if (top == D) throw std::overflow_error("fifo_core: push to a full FIFO");
+        unsigned empty = 0;  // rows without a word (their head becomes the new word), up to 32
+#if defined(__SSE2__)
+        if (R % 4 == 0 && R <= 32) {
+            // Sizes are far below 2^31: a signed maximum is exact.
+            const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi32(1);
+            __m128i most = zero;
+            for (unsigned g = 0; g < R; g += 4) {
+                auto* const ps = reinterpret_cast<__m128i*>(size + g);
+                const __m128i n = _mm_loadu_si128(ps);
+                const __m128i gt = _mm_cmpgt_epi32(n, most);
+                most = _mm_or_si128(_mm_and_si128(gt, n), _mm_andnot_si128(gt, most));
+                empty |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(n, zero)))) << g;
+                _mm_storeu_si128(ps, _mm_add_epi32(n, one));
+            }
+            std::uint32_t t[4];
+            std::memcpy(t, &most, sizeof t);
+            top = std::max(std::max(t[0], t[1]), std::max(t[2], t[3]));
+            if (top == D) {  // undo: the push does not happen
+                for (unsigned r = 0; r < R; ++r) --size[r];
+                throw std::overflow_error("fifo_core: push to a full FIFO");
+            }
+        } else
+#endif
+        {
+            for (unsigned r = 0; r < R; ++r) top = std::max(top, size[r]);
+            if (top == D) throw std::overflow_error("fifo_core: push to a full FIFO");
+        }
         std::uint8_t* const slot = &m_slots[std::size_t{m_wr} * R];
         for (unsigned b = 0; b < R / 2; ++b) {  // row r takes lane r: 2 rows per byte
             const std::uint8_t v = word[b];
@@ -92,10 +118,20 @@ void l0_fifo_core::clock_edge(bool wr, const std::uint8_t* word, bool rd) {
             slot[2 * b + 1] = static_cast<std::uint8_t>(v >> 4);
         }
         if (R & 1u) slot[R - 1] = static_cast<std::uint8_t>(word[R / 2] & 0xFu);
-        for (unsigned r = 0; r < R; ++r) {
-            const std::uint32_t n = size[r];
-            if (n == 0) heads[r] = slot[r];  // an empty row's read pointer is at the new word
-            size[r] = n + 1;
+#if defined(__SSE2__)
+        if (R % 4 == 0 && R <= 32) {
+            for (; empty; empty &= empty - 1) {  // an empty row's read pointer is at the new word
+                const auto r = static_cast<unsigned>(__builtin_ctz(empty));
+                heads[r] = slot[r];
+            }
+        } else
+#endif
+        {
+            for (unsigned r = 0; r < R; ++r) {
+                const std::uint32_t n = size[r];
+                if (n == 0) heads[r] = slot[r];  // an empty row's read pointer is at the new word
+                size[r] = n + 1;
+            }
         }
         m_high_water = std::max<std::size_t>(m_high_water, top + 1);
         m_wr = m_wr + 1 == m_depth ? 0 : m_wr + 1;
