@@ -91,20 +91,27 @@ void accel_core::act_reset() {
 
 /// One edge acting on the registered instruction `I` (not a reset). Inline: step() and the
 /// repeated edges of step_n() share it, the latter with `I` fixed for the whole run.
+/// `Streaming`: `I` sets no bit but load, execute, rearm and l0_rd (the load and execute
+/// steps, the drain, idle gaps), so every SRAM, OFIFO-read and SFU branch folds away.
+template <bool Streaming>
 inline void accel_core::act(const instruction& I) {
     const auto edge = static_cast<std::int64_t>(m_cycle);
+    // The instruction's bits; constant false when streaming.
+    const bool pmem_en = !Streaming && I.pmem_en, pmem_wr = pmem_en && I.pmem_wr;
+    const bool acc = !Streaming && I.acc, acc_load = !Streaming && I.acc_load, sfu_out = !Streaming && I.sfu_out;
+    const bool xmem_en = !Streaming && I.xmem_en, l0_wr = !Streaming && I.l0_wr;
+    const bool ofifo_rd = !Streaming && I.ofifo_rd;
     // Pre-edge values every block samples at this edge (the L0 heads: m_l0.heads()).
-    const bool pmem_wr = I.pmem_en && I.pmem_wr;
-    if (I.acc || I.acc_load || (pmem_wr && I.pmem_src == pmem_source::ofifo_plus_q)) unpack_q();
+    if (acc || acc_load || (pmem_wr && I.pmem_src == pmem_source::ofifo_plus_q)) unpack_q();
     if (pmem_wr) fill_pmem_d(I);
     if (m_pop_pending && !m_ofifo.o_valid()) ++m_empty_pops;
 
     m_array.clock(m_l0.heads(), I.load, I.execute, I.rearm);  // before the L0 pops
-    m_l0.clock(I.l0_wr, m_xmem.q(), I.l0_rd);
-    m_ofifo.clock(m_array.push_valid(), m_array.push_value(), m_array.any_push(), I.ofifo_rd);
-    m_pop_pending = I.ofifo_rd;
+    m_l0.clock(l0_wr, m_xmem.q(), I.l0_rd);
+    m_ofifo.clock(m_array.push_valid(), m_array.push_value(), m_array.any_push(), ofifo_rd);
+    m_pop_pending = ofifo_rd;
 
-    if (I.pmem_en) {
+    if (pmem_en) {
         if (pmem_wr && I.pmem_rd2) {
             SATLM_ASSERT("satlm/accel_core", m_pmem_keys.two_fit(I.pmem_addr, I.pmem_rd2_addr),
                          "pmem write {} and read {} in one cycle need a second port or bank", I.pmem_addr,
@@ -120,8 +127,8 @@ inline void accel_core::act(const instruction& I) {
             m_pmem_peak = std::max<std::uint64_t>(m_pmem_peak, 1);
         }
     } else m_pmem.clock_idle();
-    m_sfu.clock(false, I.acc, I.acc_load, m_q.data(), I.sfu_out, I.relu);
-    if (I.xmem_en) {
+    m_sfu.clock(false, acc, acc_load, m_q.data(), sfu_out, I.relu);
+    if (xmem_en) {
         if (I.xmem_wr) {
             if (m_offchip_writer) m_offchip_writer(I.xmem_addr, I.xmem_data);
             m_xmem.clock_write(I.xmem_addr, m_offchip_writer ? nullptr : I.xmem_data);
@@ -143,7 +150,7 @@ inline void accel_core::act(const instruction& I) {
 
 void accel_core::step(const instruction& next) {
     if (m_inst_q.reset) act_reset();
-    else act(m_inst_q);
+    else act<false>(m_inst_q);
     m_inst_q = next;
     ++m_cycle;
 }
@@ -175,6 +182,8 @@ void accel_core::step_n(const instruction& next, std::uint64_t n) {
     }
     const instruction I = next;  // a local: the loop below keeps it in registers
     const bool blank = is_blank(I);
+    const bool streaming = !(I.l0_wr || I.ofifo_rd || I.xmem_en || I.pmem_en || I.pmem_rd2 || I.acc || I.acc_load ||
+                             I.sfu_out);
     while (n > 0) {
         if (blank && !m_pop_pending && m_array.quiet() && m_l0.read_idle() && !m_ofifo.read_pending()) {
             // Fixed point: no bit in flight, no pop pending, every c_q settled. The remaining
@@ -187,7 +196,8 @@ void accel_core::step_n(const instruction& next, std::uint64_t n) {
             m_cycle += n;
             return;
         }
-        act(I);
+        if (streaming) act<true>(I);
+        else act<false>(I);
         ++m_cycle;
         --n;
     }

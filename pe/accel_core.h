@@ -80,6 +80,7 @@ private:
     void unpack_q();
     void fill_pmem_d(const instruction& I);
     void act_reset();
+    template <bool Streaming>
     void act(const instruction& I);
 
     unsigned m_cols, m_psum_bits;
