@@ -5,6 +5,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace satlm {
 
 accel_core::accel_core(const accel_config& cfg)
@@ -33,7 +37,15 @@ void accel_core::unpack_q() {
     std::int32_t* const out = m_q.data();
     const unsigned C = m_cols;
     if (m_psum_bits == 16) {  // the common case: two bytes per lane, little-endian packing
-        for (unsigned c = 0; c < C; ++c)
+        unsigned c = 0;
+#if defined(__SSE2__)
+        for (; c + 8 <= C; c += 8) {  // sign-extend 8 lanes at a time
+            const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 2 * c));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), _mm_srai_epi32(_mm_unpacklo_epi16(w, w), 16));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c + 4), _mm_srai_epi32(_mm_unpackhi_epi16(w, w), 16));
+        }
+#endif
+        for (; c < C; ++c)
             out[c] = static_cast<std::int16_t>(static_cast<std::uint16_t>(q[2 * c] | (q[2 * c + 1] << 8)));
         return;
     }
@@ -51,7 +63,22 @@ void accel_core::fill_pmem_d(const instruction& I) {
         m_ofifo.heads(h);
         std::uint8_t* const d = m_pmem_d.data();
         const bool add_q = I.pmem_src == pmem_source::ofifo_plus_q;
-        for (unsigned c = 0; c < C; ++c) {
+        unsigned c = 0;
+#if defined(__SSE2__)
+        for (; c + 8 <= C; c += 8) {  // the low 16 bits of 8 lanes at a time
+            __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + c));
+            __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + c + 4));
+            if (add_q) {
+                lo = _mm_add_epi32(lo, _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + c)));
+                hi = _mm_add_epi32(hi, _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + c + 4)));
+            }
+            // sign-extend the low halves so that the saturating pack keeps them unchanged
+            lo = _mm_srai_epi32(_mm_slli_epi32(lo, 16), 16);
+            hi = _mm_srai_epi32(_mm_slli_epi32(hi, 16), 16);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 2 * c), _mm_packs_epi32(lo, hi));
+        }
+#endif
+        for (; c < C; ++c) {
             const std::int32_t x = add_q ? h[c] + q[c] : h[c];  // the low 16 bits are what is stored
             d[2 * c] = static_cast<std::uint8_t>(x);
             d[2 * c + 1] = static_cast<std::uint8_t>(x >> 8);
