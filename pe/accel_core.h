@@ -56,7 +56,13 @@ public:
     const instruction& inst_q() const { return m_inst_q; }
 
     /// pmem lane c of a packed word, sign-extended psum.
-    std::int32_t pmem_lane(const std::uint8_t* word, unsigned c) const;
+    std::int32_t pmem_lane(const std::uint8_t* word, unsigned c) const {
+        if (m_psum_bits == 16) {  // the common case: two bytes per lane, little-endian packing
+            const auto u = static_cast<std::uint16_t>(word[2 * c] | (word[2 * c + 1] << 8));
+            return static_cast<std::int16_t>(u);
+        }
+        return pmem_lane_bits(word, c);
+    }
 
     /// Measured events (-1 until seen): the first edge PE(0,0) executes, and the first OFIFO
     /// push edge of each column.
@@ -70,7 +76,12 @@ public:
     std::uint64_t pmem_peak_accesses() const { return m_pmem_peak; }
 
 private:
+    std::int32_t pmem_lane_bits(const std::uint8_t* word, unsigned c) const;
     void unpack_q();
+    void fill_pmem_d(const instruction& I);
+    void act_reset();
+    template <bool Streaming>
+    void act(const instruction& I);
 
     unsigned m_cols, m_psum_bits;
     sram_keys m_pmem_keys;  ///< banks and ports: which two accesses may share a cycle
@@ -84,6 +95,8 @@ private:
     std::uint64_t m_cycle = 0;
     std::vector<std::int32_t> m_q;
     std::vector<std::uint8_t> m_pmem_d;
+    std::vector<std::int64_t> m_lanes;  // the lanes of a pmem write before packing
+    std::vector<std::int32_t> m_heads;  // the OFIFO heads of a pmem write
     std::int64_t m_first_exec = -1;
     std::vector<std::int64_t> m_first_push;
     unsigned m_cols_pushed = 0;

@@ -1,7 +1,12 @@
 #include "pe/l0_fifo_core.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace satlm {
 
@@ -18,13 +23,47 @@ l0_fifo_core::l0_fifo_core(unsigned rows, unsigned depth) : m_rows(rows), m_dept
     m_row_mask = rows >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << rows) - 1;
 }
 
-void l0_fifo_core::clock(bool wr, const std::uint8_t* word, bool rd) {
+#if defined(__SSE2__)
+namespace {
+/// The skewed pops of rows whose bit is set in `mask`, four rows per vector (R % 4 == 0): a row
+/// pops when its bit is set and it holds a word (an empty pop is a no-op). Branch-free: while
+/// the skew fills and empties, the pattern changes every edge. Every head is then the slot
+/// under its row's read pointer (which it already was for the rows that did not pop).
+void pop_rows_sse2(std::uint64_t mask, unsigned R, unsigned D, std::uint32_t* rdp, std::uint32_t* size,
+                   std::uint8_t* heads, const std::uint8_t* slots) {
+    const __m128i zero = _mm_setzero_si128(), lane_bit = _mm_set_epi32(8, 4, 2, 1);
+    const __m128i depth = _mm_set1_epi32(static_cast<int>(D));
+    for (unsigned g = 0; g < R; g += 4) {
+        const auto bits = static_cast<int>((mask >> g) & 0xFu);
+        if (!bits) continue;
+        auto* const pr = reinterpret_cast<__m128i*>(rdp + g);
+        auto* const ps = reinterpret_cast<__m128i*>(size + g);
+        const __m128i n = _mm_loadu_si128(ps);
+        const __m128i sel = _mm_cmpeq_epi32(_mm_and_si128(_mm_set1_epi32(bits), lane_bit), lane_bit);
+        const __m128i pop = _mm_andnot_si128(_mm_cmpeq_epi32(n, zero), sel);  // -1 where the row pops
+        __m128i next = _mm_sub_epi32(_mm_loadu_si128(pr), pop);
+        next = _mm_andnot_si128(_mm_cmpeq_epi32(next, depth), next);  // wrap at the depth
+        _mm_storeu_si128(pr, next);
+        _mm_storeu_si128(ps, _mm_add_epi32(n, pop));
+        for (unsigned r = g; r < g + 4; ++r) heads[r] = slots[std::size_t{rdp[r]} * R + r];
+    }
+}
+}  // namespace
+#endif
+
+void l0_fifo_core::clock_edge(bool wr, const std::uint8_t* word, bool rd) {
     const unsigned R = m_rows, D = m_depth;
     std::uint32_t* const rdp = m_rd.data();  // locals: byte stores would force member reloads
     std::uint32_t* const size = m_size.data();
     // Skewed pops: row r pops at this edge when l0_rd was sampled r + 1 edges ago.
     std::uint8_t* const heads = m_head.data();
     const std::uint8_t* const slots = m_slots.data();
+#if defined(__SSE2__)
+    if (R % 4 == 0 && R <= 64) {
+        if (m_rd_mask) pop_rows_sse2(m_rd_mask, R, D, rdp, size, heads, slots);
+    } else
+#endif
+    {
     auto pop = [&](unsigned r) {
         const std::uint32_t n = size[r];
         if (n == 0) return;  // an empty pop is a no-op
@@ -42,10 +81,36 @@ void l0_fifo_core::clock(bool wr, const std::uint8_t* word, bool rd) {
         for (unsigned r = 0; r < R; ++r)
             if (m_hist[(e1 - r) & m_hist_mask]) pop(r);
     }
+    }
     if (wr) {
         std::uint32_t top = 0;
-        for (unsigned r = 0; r < R; ++r) top = std::max(top, size[r]);
-        if (top == D) throw std::overflow_error("fifo_core: push to a full FIFO");
+        unsigned empty = 0;  // rows without a word (their head becomes the new word), up to 32
+#if defined(__SSE2__)
+        if (R % 4 == 0 && R <= 32) {
+            // Sizes are far below 2^31: a signed maximum is exact.
+            const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi32(1);
+            __m128i most = zero;
+            for (unsigned g = 0; g < R; g += 4) {
+                auto* const ps = reinterpret_cast<__m128i*>(size + g);
+                const __m128i n = _mm_loadu_si128(ps);
+                const __m128i gt = _mm_cmpgt_epi32(n, most);
+                most = _mm_or_si128(_mm_and_si128(gt, n), _mm_andnot_si128(gt, most));
+                empty |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(n, zero)))) << g;
+                _mm_storeu_si128(ps, _mm_add_epi32(n, one));
+            }
+            std::uint32_t t[4];
+            std::memcpy(t, &most, sizeof t);
+            top = std::max(std::max(t[0], t[1]), std::max(t[2], t[3]));
+            if (top == D) {  // undo: the push does not happen
+                for (unsigned r = 0; r < R; ++r) --size[r];
+                throw std::overflow_error("fifo_core: push to a full FIFO");
+            }
+        } else
+#endif
+        {
+            for (unsigned r = 0; r < R; ++r) top = std::max(top, size[r]);
+            if (top == D) throw std::overflow_error("fifo_core: push to a full FIFO");
+        }
         std::uint8_t* const slot = &m_slots[std::size_t{m_wr} * R];
         for (unsigned b = 0; b < R / 2; ++b) {  // row r takes lane r: 2 rows per byte
             const std::uint8_t v = word[b];
@@ -53,10 +118,20 @@ void l0_fifo_core::clock(bool wr, const std::uint8_t* word, bool rd) {
             slot[2 * b + 1] = static_cast<std::uint8_t>(v >> 4);
         }
         if (R & 1u) slot[R - 1] = static_cast<std::uint8_t>(word[R / 2] & 0xFu);
-        for (unsigned r = 0; r < R; ++r) {
-            const std::uint32_t n = size[r];
-            if (n == 0) heads[r] = slot[r];  // an empty row's read pointer is at the new word
-            size[r] = n + 1;
+#if defined(__SSE2__)
+        if (R % 4 == 0 && R <= 32) {
+            for (; empty; empty &= empty - 1) {  // an empty row's read pointer is at the new word
+                const auto r = static_cast<unsigned>(__builtin_ctz(empty));
+                heads[r] = slot[r];
+            }
+        } else
+#endif
+        {
+            for (unsigned r = 0; r < R; ++r) {
+                const std::uint32_t n = size[r];
+                if (n == 0) heads[r] = slot[r];  // an empty row's read pointer is at the new word
+                size[r] = n + 1;
+            }
         }
         m_high_water = std::max<std::size_t>(m_high_water, top + 1);
         m_wr = m_wr + 1 == m_depth ? 0 : m_wr + 1;

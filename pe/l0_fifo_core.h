@@ -30,7 +30,13 @@ public:
 
     /// One posedge: skewed pops, then the push of `word` (packed 4-bit lanes) when `wr`, then
     /// the skew register takes `rd`. Throws std::overflow_error on a push to a full row.
-    void clock(bool wr, const std::uint8_t* word, bool rd);
+    void clock(bool wr, const std::uint8_t* word, bool rd) {
+        if (m_rows <= 64 && !(wr || rd || m_rd_mask)) {  // nothing pops, pushes or enters the skew
+            ++m_edge;
+            return;
+        }
+        clock_edge(wr, word, rd);
+    }
     void reset();
     /// Whether no skewed pop is pending (an edge without wr/rd then changes nothing).
     bool read_idle() const {
@@ -43,6 +49,8 @@ public:
     std::size_t high_water() const { return m_high_water; }
 
 private:
+    void clock_edge(bool wr, const std::uint8_t* word, bool rd);
+
     unsigned m_rows, m_depth;
     std::vector<std::uint8_t> m_slots;  // [slot][row]
     std::vector<std::uint32_t> m_rd, m_size;

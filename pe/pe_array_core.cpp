@@ -4,6 +4,10 @@
 #include <cstring>
 #include <type_traits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace satlm {
 
 namespace {
@@ -152,6 +156,171 @@ template <typename T, unsigned CC, bool TwoBit, bool Wrap>
     for (unsigned c = 0; c < C; ++c) cq[c] = north_out<T, TwoBit, Wrap>(na, nwl, nwh, ncq, c, sh);
 }
 
+#if defined(__SSE2__)
+/// c_q of row r (> 0) from its north row's pre-edge registers, int16 lanes in whole vectors.
+template <unsigned CC, bool TwoBit, bool Wrap>
+inline void north_cq_i16(std::int16_t* CQ, const std::int16_t* A, const std::int16_t* WL, const std::int16_t* WH,
+                         std::size_t row, __m128i shift) {
+    constexpr unsigned S = CC + 1;
+    const __m128i three = _mm_set1_epi16(3);
+    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    const std::size_t n = row - S + 1;  // PE 0 of the north row
+    for (unsigned k = 0; k < CC / 8; ++k) {
+        const std::size_t j = n + 8 * k;
+        const __m128i na = load(A + j);
+        __m128i sum;
+        if (TwoBit)
+            sum = _mm_add_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(na, three), load(WL + j)),
+                                              _mm_mullo_epi16(_mm_srli_epi16(na, 2), load(WH + j))),
+                                load(CQ + j));
+        else
+            sum = _mm_add_epi16(_mm_mullo_epi16(na, load(WL + j)), load(CQ + j));
+        if (Wrap) sum = _mm_sra_epi16(_mm_sll_epi16(sum, shift), shift);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(CQ + j + S), sum);
+    }
+}
+
+/// What a streaming pass reports: whether any row counted as computed (the general path's
+/// rule), and whether any row holds a bit after the edge.
+enum : unsigned { pass_computed = 1, pass_bits = 2 };
+
+/// One edge of every row when no row holds or receives a load or rearm bit (see edge_impl), for
+/// int16 registers and a width of whole 8-lane vectors: a_q under execute, the execute bits and
+/// c_q, bottom-up so that each row reads its north row's pre-edge registers, and within a row
+/// from the last vector to the first (a vector reads the pre-edge lane west of it); lane 0 takes
+/// the west inputs (a_q from L0, the entering execute bit). Updates the rows' bits and stale
+/// flags exactly as the general path does.
+template <unsigned CC, bool TwoBit, bool Wrap>
+[[gnu::noinline]] unsigned exec_rows_i16(std::int16_t* A, std::int16_t* EX, std::int16_t* CQ, const std::int16_t* WL,
+                                         const std::int16_t* WH, const std::uint8_t* west, const std::uint8_t* hist,
+                                         std::uint64_t mask, std::uint64_t e1, std::uint8_t* ctl_of,
+                                         std::uint8_t* stale, unsigned R, unsigned sh) {
+    static_assert(CC % 8 == 0, "whole vectors");
+    constexpr unsigned S = CC + 1, V = CC / 8;
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(sh));
+    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    auto store = [](std::int16_t* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); };
+    bool computed_any = false;
+    std::uint8_t bits_any = 0;
+    for (unsigned r = R; r-- > 0;) {
+        const std::uint8_t st = hist[(e1 - r) & mask];
+        const bool computed = ctl_of[r] || st || stale[r];
+        const std::size_t row = std::size_t{r} * S;  // pad slot
+        __m128i any = zero;
+        for (unsigned k = V; k-- > 0;) {
+            const std::size_t i = row + 8 * k;  // lanes 8k .. 8k+7 are at i + 1 ..
+            __m128i in_w = load(A + i), ex_w = load(EX + i);
+            const __m128i own = load(A + i + 1);
+            if (k == 0) {  // lane 0 takes the west inputs (the pad slot's value is unused)
+                in_w = _mm_insert_epi16(in_w, west[r], 0);
+                ex_w = _mm_insert_epi16(ex_w, (st >> 1) & 1, 0);
+            }
+            const __m128i m = _mm_sub_epi16(zero, ex_w);
+            store(A + i + 1, _mm_or_si128(_mm_and_si128(m, in_w), _mm_andnot_si128(m, own)));
+            store(EX + i + 1, ex_w);
+            any = _mm_or_si128(any, ex_w);
+        }
+        if (r) north_cq_i16<CC, TwoBit, Wrap>(CQ, A, WL, WH, row, shift);
+        else
+            for (unsigned k = 0; k < V; ++k) store(CQ + row + 1 + 8 * k, zero);
+        const std::uint8_t ctl = _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF ? 2 : 0;
+        ctl_of[r] = ctl;
+        bits_any |= ctl;
+        computed_any |= computed;
+        if (r + 1 < R) stale[r + 1] = computed ? 1 : 0;
+    }
+    stale[0] = 0;
+    return (computed_any ? pass_computed : 0u) | (bits_any ? pass_bits : 0u);
+}
+
+/// The weight-load wave alone (no execute or rearm bit in any row or entering one), 4-bit
+/// weights, int16 registers in whole vectors: each PE latches the signed nibble arriving from
+/// the west with its load bit unless it already holds its weight; the load bit moves east only
+/// once the PE holds it; a_q takes the west value under load; c_q follows the north row. Same
+/// order and bookkeeping as exec_rows_i16.
+template <unsigned CC, bool Wrap>
+[[gnu::noinline]] unsigned load_rows_i16(std::int16_t* A, std::int16_t* LD, std::int16_t* CNT, std::int16_t* WL,
+                                         std::int16_t* CQ, const std::uint8_t* west, const std::uint8_t* hist,
+                                         std::uint64_t mask, std::uint64_t e1, std::uint8_t* ctl_of,
+                                         std::uint8_t* stale, unsigned R, unsigned sh) {
+    static_assert(CC % 8 == 0, "whole vectors");
+    constexpr unsigned S = CC + 1, V = CC / 8;
+    const __m128i zero = _mm_setzero_si128(), eight = _mm_set1_epi16(8);
+    const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(sh));
+    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    auto store = [](std::int16_t* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); };
+    auto select = [](__m128i m, __m128i a, __m128i b) { return _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b)); };
+    bool computed_any = false;
+    std::uint8_t bits_any = 0;
+    for (unsigned r = R; r-- > 0;) {
+        const std::uint8_t st = hist[(e1 - r) & mask];
+        const bool computed = ctl_of[r] || st || stale[r];
+        const std::size_t row = std::size_t{r} * S;  // pad slot
+        __m128i any = zero;
+        for (unsigned k = V; k-- > 0;) {
+            const std::size_t i = row + 8 * k;
+            __m128i in_w = load(A + i), ld_w = load(LD + i);
+            if (k == 0) {
+                in_w = _mm_insert_epi16(in_w, west[r], 0);
+                ld_w = _mm_insert_epi16(ld_w, st & 1, 0);
+            }
+            const __m128i own_a = load(A + i + 1), own_ld = load(LD + i + 1);
+            const __m128i done = load(CNT + i + 1);  // 0 or 1: one weight per PE
+            const __m128i latch = _mm_andnot_si128(done, ld_w);
+            const __m128i w = _mm_sub_epi16(_mm_xor_si128(in_w, eight), eight);  // signed nibble
+            store(WL + i + 1, select(_mm_sub_epi16(zero, latch), w, load(WL + i + 1)));
+            store(CNT + i + 1, _mm_add_epi16(done, latch));
+            const __m128i ld_new = select(_mm_sub_epi16(zero, done), ld_w, own_ld);
+            store(LD + i + 1, ld_new);
+            store(A + i + 1, select(_mm_sub_epi16(zero, ld_w), in_w, own_a));
+            any = _mm_or_si128(any, ld_new);
+        }
+        if (r) north_cq_i16<CC, false, Wrap>(CQ, A, WL, WL, row, shift);
+        else
+            for (unsigned k = 0; k < V; ++k) store(CQ + row + 1 + 8 * k, zero);
+        const std::uint8_t ctl = _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF ? 1 : 0;
+        ctl_of[r] = ctl;
+        bits_any |= ctl;
+        computed_any |= computed;
+        if (r + 1 < R) stale[r + 1] = computed ? 1 : 0;
+    }
+    stale[0] = 0;
+    return (computed_any ? pass_computed : 0u) | (bits_any ? pass_bits : 0u);
+}
+
+/// The bottom row's OFIFO pushes (see edge_impl) for int16 registers in whole 8-lane vectors:
+/// valid = the execute bit, value = out_s wrapped to psum_bits (0 where not valid). Returns
+/// whether any column pushes.
+template <unsigned CC, bool TwoBit>
+bool push_i16(const std::int16_t* a, const std::int16_t* wl, const std::int16_t* wh, const std::int16_t* cq,
+              const std::int16_t* ex, std::uint8_t* valid, std::int32_t* value, unsigned sh) {
+    const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi16(1), three = _mm_set1_epi16(3);
+    const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(sh));
+    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    __m128i any = zero;
+    for (unsigned k = 0; k < CC / 8; ++k) {
+        const unsigned j = 8 * k;
+        const __m128i na = load(a + j);
+        __m128i sum;
+        if (TwoBit)
+            sum = _mm_add_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(na, three), load(wl + j)),
+                                              _mm_mullo_epi16(_mm_srli_epi16(na, 2), load(wh + j))),
+                                load(cq + j));
+        else
+            sum = _mm_add_epi16(_mm_mullo_epi16(na, load(wl + j)), load(cq + j));
+        sum = _mm_sra_epi16(_mm_sll_epi16(sum, shift), shift);
+        const __m128i v = _mm_and_si128(load(ex + j), one);
+        sum = _mm_and_si128(sum, _mm_sub_epi16(zero, v));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(valid + j), _mm_packs_epi16(v, v));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(value + j), _mm_srai_epi32(_mm_unpacklo_epi16(sum, sum), 16));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(value + j + 4), _mm_srai_epi32(_mm_unpackhi_epi16(sum, sum), 16));
+        any = _mm_or_si128(any, v);
+    }
+    return _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF;
+}
+#endif
+
 }  // namespace
 
 pe_array_core::pe_array_core(unsigned rows, unsigned cols, unsigned psum_bits, bool two_bit)
@@ -207,6 +376,10 @@ void pe_array_core::reset() {
     else clear(m_r16);
     std::fill(m_hist.begin(), m_hist.end(), 0);
     m_last_bits = 0;
+    m_last_lr = 0;
+    m_rows_lr = false;
+    m_last_er = 0;
+    m_rows_er = false;
     std::fill(m_ctl.begin(), m_ctl.end(), 0);
     std::fill(m_push_valid.begin(), m_push_valid.end(), 0);
     std::fill(m_push_value.begin(), m_push_value.end(), 0);
@@ -236,20 +409,6 @@ void pe_array_core::probe(bool on) {
     m_p_ex.assign(std::size_t{m_rows} * m_cols, -1);
 }
 
-void pe_array_core::clock(const std::uint8_t* west, bool load, bool execute, bool rearm) {
-    const auto bits = static_cast<std::uint8_t>((load ? 1 : 0) | (execute ? 2 : 0) | (rearm ? 4 : 0));
-    if (m_probe) clock_probed();
-    const bool in_flight = m_last_bits && m_edge - (m_last_bits - 1) <= m_rows;
-    if (!(m_quiet && !in_flight)) m_edge_fn(*this, west);
-    // else: every register is at a fixed point and nothing enters: the edge changes nothing.
-    m_hist[m_edge & m_hist_mask] = bits;
-    if (bits) {
-        m_last_bits = m_edge + 1;
-        m_clear = false;
-    }
-    ++m_edge;
-}
-
 template <typename T, unsigned CC, bool TwoBit>
 void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     const unsigned R = self.m_rows, C = CC ? CC : self.m_cols;
@@ -271,6 +430,13 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     // OFIFO pushes of this edge: the bottom row's pre-edge execute bits and out_s.
     const std::size_t bot = std::size_t{R - 1} * S + 1;
     if (self.m_ctl[R - 1] & 2) {  // an execute bit in the bottom row
+#if defined(__SSE2__)
+        if constexpr (std::is_same_v<T, std::int16_t> && CC != 0 && CC % 8 == 0) {
+            self.m_any_push = push_i16<CC, TwoBit>(A + bot, WL + bot, WH + bot, CQ + bot, EX + bot,
+                                                   self.m_push_valid.data(), self.m_push_value.data(), sh);
+        } else
+#endif
+        {
         using U = std::make_unsigned_t<T>;
         unsigned any = 0;
         std::uint8_t* __restrict pv = self.m_push_valid.data();
@@ -287,6 +453,7 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
             any |= static_cast<unsigned>(v);
         }
         self.m_any_push = any != 0;
+        }
     } else if (self.m_any_push) {
         std::fill(self.m_push_valid.begin(), self.m_push_valid.end(), 0);
         std::fill(self.m_push_value.begin(), self.m_push_value.end(), 0);
@@ -300,6 +467,33 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
     const std::uint8_t* const hist = self.m_hist.data();
     const std::uint64_t mask = self.m_hist_mask, e1 = self.m_edge - 1;
     bool computed_any = false;
+
+#if defined(__SSE2__)
+    if constexpr (std::is_same_v<T, std::int16_t> && CC != 0 && CC % 8 == 0) {
+        // The streaming phases, in one vectorized pass over all rows without a dispatch per
+        // row: a row the general path below would skip (no bit, c_q settled) is a fixed point
+        // of the pass's update, so computing it changes nothing.
+        const bool lr_in = self.m_last_lr && self.m_edge - (self.m_last_lr - 1) <= R;
+        const bool er_in = self.m_last_er && self.m_edge - (self.m_last_er - 1) <= R;
+        if (!self.m_rows_lr && !lr_in) {  // no load or rearm bit: the execute wave and the drain
+            const unsigned f = sh ? exec_rows_i16<CC, TwoBit, true>(A, EX, CQ, WL, WH, west, hist, mask, e1, ctl_of,
+                                                                    stale, R, sh)
+                                  : exec_rows_i16<CC, TwoBit, false>(A, EX, CQ, WL, WH, west, hist, mask, e1, ctl_of,
+                                                                     stale, R, sh);
+            self.m_quiet = !(f & pass_computed);
+            self.m_rows_er = (f & pass_bits) != 0;
+            return;
+        }
+        if (!TwoBit && !self.m_rows_er && !er_in) {  // no execute or rearm bit: the weight-load wave
+            const unsigned f = sh ? load_rows_i16<CC, true>(A, LD, CNT, WL, CQ, west, hist, mask, e1, ctl_of, stale, R, sh)
+                                  : load_rows_i16<CC, false>(A, LD, CNT, WL, CQ, west, hist, mask, e1, ctl_of, stale, R, sh);
+            self.m_quiet = !(f & pass_computed);
+            self.m_rows_lr = (f & pass_bits) != 0;
+            return;
+        }
+    }
+#endif
+    std::uint8_t lr = 0;  // the rows' bits after the edge
     for (unsigned r = R; r-- > 0;) {
         const std::uint8_t st = hist[(e1 - r) & mask];  // bits entering row r (stage(r))
         const bool computed = ctl_of[r] || st || stale[r];
@@ -359,11 +553,14 @@ void pe_array_core::edge_impl(pe_array_core& self, const std::uint8_t* west) {
             ctl_of[r] = ctl;
             computed_any = true;
         }
+        lr |= ctl_of[r];
         // The south row's c_q follows this row's registers: it must look again next edge.
         if (r + 1 < R) stale[r + 1] = computed ? 1 : 0;
     }
     stale[0] = 0;
     self.m_quiet = !computed_any;
+    self.m_rows_lr = (lr & 5) != 0;
+    self.m_rows_er = (lr & 6) != 0;
 }
 
 std::int32_t pe_array_core::next_push_value(unsigned c) const {

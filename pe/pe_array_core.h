@@ -31,7 +31,21 @@ public:
     /// One posedge. `west[r]` is the L0 row r head (pre-edge); {load, execute, rearm} the
     /// instruction the core samples at this edge. Fills push_valid()/push_value() with the
     /// bottom row's pre-edge outputs (what the OFIFO pushes at this edge).
-    void clock(const std::uint8_t* west, bool load, bool execute, bool rearm);
+    void clock(const std::uint8_t* west, bool load, bool execute, bool rearm) {
+        const auto bits = static_cast<std::uint8_t>((load ? 1 : 0) | (execute ? 2 : 0) | (rearm ? 4 : 0));
+        if (m_probe) clock_probed();
+        const bool in_flight = m_last_bits && m_edge - (m_last_bits - 1) <= m_rows;
+        if (!(m_quiet && !in_flight)) m_edge_fn(*this, west);
+        // else: every register is at a fixed point and nothing enters: the edge changes nothing.
+        m_hist[m_edge & m_hist_mask] = bits;
+        if (bits) {
+            m_last_bits = m_edge + 1;
+            if (bits & 5) m_last_lr = m_edge + 1;
+            if (bits & 6) m_last_er = m_edge + 1;
+            m_clear = false;
+        }
+        ++m_edge;
+    }
     /// One posedge in reset (counts as an edge: call instead of clock()).
     void reset();
     /// n edges without instruction bits; requires quiet(). Same as n clock(_, false, false, false).
@@ -102,6 +116,10 @@ private:
     std::vector<std::uint8_t> m_hist;
     std::uint64_t m_hist_mask = 0;
     std::uint64_t m_last_bits = 0;  // edge + 1 of the last edge that sampled a bit (0: none)
+    std::uint64_t m_last_lr = 0;    // the same for a load or rearm bit
+    bool m_rows_lr = false;         // some row holds a load or rearm bit
+    std::uint64_t m_last_er = 0;    // edge + 1 of the last edge that sampled an execute or rearm bit
+    bool m_rows_er = false;         // some row holds an execute or rearm bit
     // Per row: holds an instruction bit; c_q may lag the row north of it.
     std::vector<std::uint8_t> m_ctl, m_stale;
     bool m_quiet = true;

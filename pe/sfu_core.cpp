@@ -23,11 +23,17 @@ void sfu_core::clock_edge(bool clear, bool add, bool load, const std::int32_t* q
         std::memcpy(m_stage.data(), m_acc.data(), m_cols * sizeof(std::int32_t));
         m_relu[0] = relu;
     }
+    // Locals: `q` may point anywhere, so member loads in the loops would be repeated.
+    std::int32_t* const acc = m_acc.data();
+    const unsigned C = m_cols, sh = m_shift;
+    const auto wrap_to = [sh](std::int64_t v) {
+        return static_cast<std::int32_t>(static_cast<std::uint32_t>(v) << sh) >> sh;
+    };
     if (clear) std::fill(m_acc.begin(), m_acc.end(), 0);
     else if (load)
-        for (unsigned c = 0; c < m_cols; ++c) m_acc[c] = wrap(q[c]);
+        for (unsigned c = 0; c < C; ++c) acc[c] = wrap_to(q[c]);
     else if (add)
-        for (unsigned c = 0; c < m_cols; ++c) m_acc[c] = wrap(std::int64_t{m_acc[c]} + q[c]);
+        for (unsigned c = 0; c < C; ++c) acc[c] = wrap_to(std::int64_t{acc[c]} + q[c]);
 }
 
 void sfu_core::idle(std::uint64_t n) {

@@ -18,22 +18,10 @@ sram_core::sram_core(unsigned words, unsigned width_bits, unsigned read_latency)
     m_pipe.assign(read_latency, 0);
 }
 
-void sram_core::shift(unsigned addr, bool read) {
-    for (unsigned i = m_latency - 1; i > 0; --i) m_pipe[i] = m_pipe[i - 1];
-    if (read) m_pipe[0] = addr;
-}
+void sram_core::copy_word(unsigned addr, const std::uint8_t* data) { std::memcpy(word(addr), data, m_word_bytes); }
 
-void sram_core::clock_read(unsigned addr) {
-    if (addr >= m_words) throw std::out_of_range(fmt::format("sram: read address {} >= {} words", addr, m_words));
-    shift(addr, true);
-    ++m_reads;
-}
-
-void sram_core::clock_write(unsigned addr, const std::uint8_t* data) {
-    if (addr >= m_words) throw std::out_of_range(fmt::format("sram: write address {} >= {} words", addr, m_words));
-    shift(0, false);
-    if (data) std::memcpy(word(addr), data, m_word_bytes);  // else it came through the TLM port
-    ++m_writes;
+void sram_core::throw_out_of_range(const char* what, unsigned addr) const {
+    throw std::out_of_range(fmt::format("sram: {} address {} >= {} words", what, addr, m_words));
 }
 
 void sram_core::clock_write_read(unsigned waddr, const std::uint8_t* data, unsigned raddr) {
@@ -43,10 +31,6 @@ void sram_core::clock_write_read(unsigned waddr, const std::uint8_t* data, unsig
     if (data) std::memcpy(word(waddr), data, m_word_bytes);
     ++m_reads;
     ++m_writes;
-}
-
-void sram_core::clock_idle() {
-    if (m_latency > 1) shift(0, false);
 }
 
 std::uint64_t sram_core::get_lane(const std::uint8_t* w, unsigned i, unsigned bits) {

@@ -28,16 +28,27 @@ public:
     unsigned read_latency() const { return m_latency; }
 
     /// One posedge with a read of `addr` (CEN low, WEN high). Throws std::out_of_range.
-    void clock_read(unsigned addr);
+    void clock_read(unsigned addr) {
+        if (addr >= m_words) throw_out_of_range("read", addr);
+        shift(addr, true);
+        ++m_reads;
+    }
     /// One posedge with a write of the packed word `data` (word_bytes() bytes). With data ==
     /// nullptr the word already arrived through the bank's TLM port (sram_bank) this cycle: the
     /// edge only counts the write.
-    void clock_write(unsigned addr, const std::uint8_t* data);
+    void clock_write(unsigned addr, const std::uint8_t* data) {
+        if (addr >= m_words) throw_out_of_range("write", addr);
+        shift(0, false);
+        if (data) copy_word(addr, data);  // else it came through the TLM port
+        ++m_writes;
+    }
     /// One posedge with a write and a read of another port or bank (the caller checks that the
     /// macro has them): mem[waddr] <= data and raddr registered.
     void clock_write_read(unsigned waddr, const std::uint8_t* data, unsigned raddr);
     /// One posedge without an access (the address pipeline still advances).
-    void clock_idle();
+    void clock_idle() {
+        if (m_latency > 1) shift(0, false);
+    }
     /// n posedges without an access (same as n clock_idle()).
     void idle(std::uint64_t n) {
         for (std::uint64_t i = 0; i + 1 < m_latency && i < n; ++i) shift(0, false);  // then it is settled
@@ -59,7 +70,17 @@ public:
     static void set_lane(std::uint8_t* w, unsigned i, unsigned bits, std::uint64_t v);
 
 private:
-    void shift(unsigned addr, bool read);
+    // Inline: the cycle engine clocks both macros every edge.
+    void shift(unsigned addr, bool read) {
+        if (m_latency == 1) {  // the RTL's macros: one address register
+            if (read) m_pipe[0] = addr;
+            return;
+        }
+        for (unsigned i = m_latency - 1; i > 0; --i) m_pipe[i] = m_pipe[i - 1];
+        if (read) m_pipe[0] = addr;
+    }
+    void copy_word(unsigned addr, const std::uint8_t* data);
+    [[noreturn]] void throw_out_of_range(const char* what, unsigned addr) const;
 
     unsigned m_words, m_width_bits, m_word_bytes, m_latency;
     std::vector<std::uint8_t> m_mem;

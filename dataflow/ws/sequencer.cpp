@@ -180,7 +180,7 @@ void sequencer::run_reference(const schedule_step& s, accel_core& core) {
     case step_kind::execute:
         in.l0_rd = true;
         (s.kind == step_kind::load ? in.load : in.execute) = true;
-        for (unsigned j = 0; j < s.cycles; ++j) emit(core, in);
+        emit_n(core, in, s.cycles);
         break;
     case step_kind::ofifo_prefetch:
         in.ofifo_rd = true;
