@@ -28,10 +28,7 @@ def key_table(satlm):
     for line in p.stdout.splitlines():
         m = re.match(r"^  ([a-z0-9_]+\.[a-z0-9_.]+)\s+(\S+(?: \(\w+\))?)\s+(\S.*?)\s{2,}", line)
         if m and not SKIP.match(m.group(1)):
-            rng_text = m.group(3).strip()
-            if rng_text == "text":  # a free name: the ones the description quotes
-                rng_text = " | ".join(f'"{n}"' for n in re.findall(r'"([^"]+)"', line[m.end():])) or rng_text
-            keys[m.group(1)] = rng_text
+            keys[m.group(1)] = m.group(3).strip()
     if len(keys) < 20:
         raise SystemExit(f"FAIL: read only {len(keys)} keys from satlm run --help")
     return keys
