@@ -16,8 +16,13 @@ struct stall_causes {
     std::uint64_t ofifo_full = 0;         ///< a job waits until the OFIFO has room for its psums
     std::uint64_t pmem_port = 0;          ///< the drain waits: the pmem port is taken that cycle
     std::uint64_t pmem_bank = 0;          ///< the drain waits: two accesses hit the same pmem bank
+    /// Structural top only (model.top = "structural"): the accelerator held while the xmem / pmem
+    /// memory model's annotated delay ran out (ceil(delay / period) per access edge); 0 elsewhere.
+    std::uint64_t xmem_wait = 0;
+    std::uint64_t pmem_wait = 0;
     std::uint64_t total() const {
-        return offchip_bandwidth + offchip_latency + l0_full + ofifo_full + pmem_port + pmem_bank;
+        return offchip_bandwidth + offchip_latency + l0_full + ofifo_full + pmem_port + pmem_bank + xmem_wait +
+               pmem_wait;
     }
     stall_causes& operator+=(const stall_causes& o) {
         offchip_bandwidth += o.offchip_bandwidth;
@@ -26,18 +31,22 @@ struct stall_causes {
         ofifo_full += o.ofifo_full;
         pmem_port += o.pmem_port;
         pmem_bank += o.pmem_bank;
+        xmem_wait += o.xmem_wait;
+        pmem_wait += o.pmem_wait;
         return *this;
     }
 };
 
 /// The causes by their report names (`cycles.stall_causes.<name>`), in report order.
-inline std::array<std::pair<const char*, std::uint64_t>, 6> stall_cause_rows(const stall_causes& s) {
+inline std::array<std::pair<const char*, std::uint64_t>, 8> stall_cause_rows(const stall_causes& s) {
     return {{{"offchip_bandwidth", s.offchip_bandwidth},
              {"offchip_latency", s.offchip_latency},
              {"l0_full", s.l0_full},
              {"ofifo_full", s.ofifo_full},
              {"pmem_port", s.pmem_port},
-             {"pmem_bank", s.pmem_bank}}};
+             {"pmem_bank", s.pmem_bank},
+             {"xmem_wait", s.xmem_wait},
+             {"pmem_wait", s.pmem_wait}}};
 }
 
 /// Where every cycle went; the buckets add up to the total.
