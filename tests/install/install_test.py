@@ -111,8 +111,9 @@ def test_user_memory(a):
         if reads == 0 or (reads, writes) != (xmem["reads"], xmem["writes"]):
             fail(f"slow_memory served {reads} reads and {writes} writes, the run made {xmem['reads']} xmem reads "
                  f"and {xmem['writes']} writes")
-        if base["sram"] != got["sram"]:
-            fail(f"the SRAM traffic changed with the memory model: {base['sram']} vs {got['sram']}")
+        traffic = lambda j: {m: {k: j["sram"][m][k] for k in ("reads", "writes", "bytes")} for m in ("xmem", "pmem")}
+        if traffic(base) != traffic(got):
+            fail(f"the SRAM traffic changed with the memory model: {traffic(base)} vs {traffic(got)}")
         wait0 = base["cycles"]["stall_causes"].get("xmem_wait")
         wait = got["cycles"]["stall_causes"].get("xmem_wait")
         if wait0 != 0 or wait != reads:
