@@ -18,6 +18,11 @@ namespace satlm {
 
 /// A vector of lanes (L0 heads, psums, pmem Q, SFU sums, packed word bytes). The size is fixed
 /// at elaboration (a trace holds references into it).
+/// The channel between two blocks: one writer each, so the writer check is left out (it costs
+/// a few ns per write on the hot path, docs/PERFORMANCE.md).
+template <typename T>
+using wire = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
+
 template <typename T>
 struct lane_vector {
     std::vector<T> lanes;
@@ -108,6 +113,17 @@ private:
     sc_core::sc_event m_edges{"edges"}, m_never{"never"};
     bool m_level = false;
     sc_dt::uint64 m_posedge_delta = ~sc_dt::uint64{0};
+};
+
+/// The accelerator's clocks: the corelet datapath's (L0, array, OFIFO) ticks at every edge; the
+/// memory ports' and the SFU's are gated: they tick at the edges whose instruction word concerns
+/// them (or when their pipelines move), as clock gating does in the RTL, so an idle block costs
+/// no process activation. Skipped edges are exactly the ones that would change nothing.
+struct clock_set {
+    edge_clock core{"clk"};
+    edge_clock xmem{"xmem_clk"};
+    edge_clock pmem{"pmem_clk"};
+    edge_clock sfu{"sfu_clk"};
 };
 
 }  // namespace satlm
