@@ -89,7 +89,10 @@ bool is_blank(const instruction& in);
 /// that a stall or a fast-forwarded stretch costs one tick instead of one per cycle.
 class edge_clock : public sc_core::sc_prim_channel, public sc_core::sc_signal_in_if<bool> {
 public:
-    explicit edge_clock(const char* name) : sc_core::sc_prim_channel(name) {}
+    explicit edge_clock(const char* name)
+        : sc_core::sc_prim_channel(name)
+        , m_edges((std::string(name) + "_edges").c_str())
+        , m_never((std::string(name) + "_never").c_str()) {}
 
     /// One rising edge now (immediate notification: processes on pos() run in this delta).
     void tick() {
@@ -110,7 +113,7 @@ public:
     const char* kind() const override { return "edge_clock"; }
 
 private:
-    sc_core::sc_event m_edges{"edges"}, m_never{"never"};
+    sc_core::sc_event m_edges, m_never;
     bool m_level = false;
     sc_dt::uint64 m_posedge_delta = ~sc_dt::uint64{0};
 };
