@@ -20,6 +20,10 @@ void array_block::start(const arch_keys& arch, const layer_keys& layer) {
 void array_block::clock_edge() {
     const instruction_word& w = inst.read();
     const instruction& I = w.in;
+    if (w.edge > m_edge) {  // edges gated off: the array was quiet and they were blank
+        m_core->idle(w.edge - m_edge);
+        m_edge = w.edge;
+    }
     if (I.reset) {
         if (w.repeat > 1) m_core->idle_reset(w.repeat);  // the same as `repeat` reset edges
         else m_core->reset();
@@ -30,6 +34,9 @@ void array_block::clock_edge() {
         if (m_first_exec < 0 && m_core->execute_bit(0, 0)) m_first_exec = static_cast<std::int64_t>(m_edge);
     }
     m_edge += w.repeat;
+    const bool is_quiet = m_core->quiet();
+    quiet.write(is_quiet);
+    if (is_quiet && !m_south.any) return;  // no execute bit anywhere: no column pushes, as before
     bool any = false;
     for (unsigned c = 0; c < m_cols; ++c) {
         const bool v = m_core->next_push_valid(c);
@@ -41,7 +48,6 @@ void array_block::clock_edge() {
         m_south.any = any;
         psum_out.write(m_south);
     }
-    quiet.write(m_core->quiet());
 }
 
 void array_block::trace(sc_core::sc_trace_file* tf) const {

@@ -52,7 +52,7 @@ void controller::issue_instructions() {
             program.run_step(s, *this);
         }
         settle();  // the last edge's finished pixel and stall
-        inst.write(instruction_word{});  // the next run's first edge acts on a blank word, as at reset
+        inst.write(instruction_word{});  // the next run's first edge (0) acts on a blank word, as at reset
         m_acting = instruction_word{};
         m_done.notify(sc_core::SC_ZERO_TIME);
     }
@@ -84,12 +84,14 @@ void controller::edge(const instruction& in, std::uint32_t repeat, const offchip
     w.in = in;
     w.in.xmem_data = nullptr;  // D_xmem travels on its own port
     w.repeat = repeat;
+    w.edge = m_cycle + 1;
     inst.write(w);
     // The edge acts on the word registered before this one: gate the clocks of the blocks it
     // leaves alone (an access-free edge of a one-stage memory or SFU changes nothing).
     const instruction& A = m_acting.in;
     const arch_keys& arch = m_cfg->arch;
-    m_clk.core.tick();
+    const bool corelet_bits = A.reset || A.load || A.execute || A.rearm || A.l0_wr || A.l0_rd || A.ofifo_rd;
+    if (corelet_bits || m_every_cycle || !all_quiet()) m_clk.core.tick();
     m_xmem_ticked = A.xmem_en || arch.xmem.read_latency > 1;
     m_pmem_ticked = A.pmem_en || arch.pmem.read_latency > 1;
     if (m_xmem_ticked) m_clk.xmem.tick();
@@ -99,7 +101,8 @@ void controller::edge(const instruction& in, std::uint32_t repeat, const offchip
     m_ticked = true;
     m_cycle += repeat;
     m_last_blank = is_blank(in);
-    sc_core::wait(m_period * static_cast<double>(repeat));
+    if (repeat == 1) sc_core::wait(m_period);
+    else sc_core::wait(m_period * static_cast<double>(repeat));
 }
 
 void controller::settle() {

@@ -14,12 +14,15 @@ l0_block::l0_block(const sc_core::sc_module_name& name, unsigned rows)
 
 void l0_block::start(const arch_keys& arch) {
     m_core.emplace(m_rows, arch.l0_depth);
+    m_edge = 0;
     m_first_edge = true;
 }
 
 void l0_block::clock_edge() {
     const instruction_word& w = inst.read();
     const instruction& I = w.in;
+    if (w.edge > m_edge) m_core->idle(w.edge - m_edge);  // edges gated off: quiet and blank
+    m_edge = w.edge + w.repeat;
     const bool moves = I.reset || I.l0_wr || !m_core->read_idle() || m_first_edge;
     if (I.reset) m_core->reset();                 // further reset edges keep the reset state
     else if (w.repeat > 1) m_core->idle(w.repeat);  // sent only when no pop is pending

@@ -9,6 +9,7 @@
 
 #include <systemc>
 
+#include <cstdint>
 #include <optional>
 
 namespace satlm {
@@ -35,6 +36,7 @@ private:
     unsigned m_rows;
     std::optional<l0_fifo_core> m_core;
     byte_lanes m_heads;
+    std::uint64_t m_edge = 0;  ///< the next edge the core has not seen
     bool m_first_edge = true;
 };
 

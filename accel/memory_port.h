@@ -47,8 +47,8 @@ public:
     std::uint64_t peak_accesses() const { return m_peak; }
     /// Stall cycles the model's delays cost since start().
     std::uint64_t stall_cycles() const { return m_stall_total; }
-    /// Debug read of `bytes` bytes at byte address `addr` through transport_dbg (or DMI when
-    /// granted); false when the model offers neither.
+    /// Backdoor read of `bytes` bytes at byte address `addr` (no access counted, no time):
+    /// through DMI when the model grants it, else its transport_dbg; false when it serves neither.
     bool debug_read(std::uint64_t addr, std::uint8_t* data, unsigned bytes);
 
 protected:
@@ -66,6 +66,7 @@ protected:
 
 private:
     void shift();
+    void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
     void transport(tlm::tlm_command cmd, unsigned addr, std::uint8_t* data);
 
     unsigned m_word_bytes;
@@ -77,6 +78,8 @@ private:
     sc_core::sc_time m_delay;
     std::uint64_t m_reads = 0, m_writes = 0, m_peak = 0, m_edge_accesses = 0, m_stall_total = 0;
     bool m_q_changed = true;
+    tlm::tlm_dmi m_dmi;          ///< the model's DMI grant for reads (when m_dmi_valid)
+    bool m_dmi_valid = false, m_dmi_asked = false;
 };
 
 /// xmem's port: reads for the L0, writes of the words the controller fetched from off-chip (D).

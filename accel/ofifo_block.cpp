@@ -22,6 +22,7 @@ void ofifo_block::start(const arch_keys& arch) {
 void ofifo_block::clock_edge() {
     const instruction_word& w = inst.read();
     const instruction& I = w.in;
+    if (w.edge > m_edge) m_edge = w.edge;  // edges gated off changed nothing here
     // The heads and o_valid move only with a reset, a push or a registered pop.
     const bool moves = I.reset || m_core->read_pending() || (w.repeat == 1 && psum_in.read().any);
     if (I.reset) {

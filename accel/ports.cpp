@@ -29,7 +29,7 @@ void sc_trace(sc_core::sc_trace_file* tf, const ofifo_bus& b, const std::string&
 bool instruction_word::operator==(const instruction_word& o) const {
     const instruction& a = in;
     const instruction& b = o.in;
-    return repeat == o.repeat && a.reset == b.reset && a.load == b.load && a.execute == b.execute &&
+    return repeat == o.repeat && edge == o.edge && a.reset == b.reset && a.load == b.load && a.execute == b.execute &&
            a.rearm == b.rearm && a.l0_wr == b.l0_wr && a.l0_rd == b.l0_rd && a.ofifo_rd == b.ofifo_rd &&
            a.xmem_en == b.xmem_en && a.xmem_wr == b.xmem_wr && a.xmem_addr == b.xmem_addr &&
            a.pmem_en == b.pmem_en && a.pmem_wr == b.pmem_wr && a.pmem_addr == b.pmem_addr &&

@@ -76,6 +76,9 @@ void sc_trace(sc_core::sc_trace_file* tf, const ofifo_bus& b, const std::string&
 struct instruction_word {
     instruction in;
     std::uint32_t repeat = 1;
+    /// The number of the first edge that acts on it (its registration edge + 1; edges count from
+    /// 0 at the start of a run). A block whose clock was gated off catches up to it.
+    std::uint64_t edge = 0;
     bool operator==(const instruction_word& o) const;
 };
 std::ostream& operator<<(std::ostream& os, const instruction_word& w);
@@ -118,10 +121,12 @@ private:
     sc_dt::uint64 m_posedge_delta = ~sc_dt::uint64{0};
 };
 
-/// The accelerator's clocks: the corelet datapath's (L0, array, OFIFO) ticks at every edge; the
-/// memory ports' and the SFU's are gated: they tick at the edges whose instruction word concerns
-/// them (or when their pipelines move), as clock gating does in the RTL, so an idle block costs
-/// no process activation. Skipped edges are exactly the ones that would change nothing.
+/// The accelerator's clocks, gated as in the RTL so that an idle block costs no process
+/// activation: the memory ports' and the SFU's tick at the edges whose instruction word concerns
+/// them (or when their pipelines move); the corelet datapath's (L0, array, OFIFO) at every edge
+/// except those acting on a word without corelet bits while all three report `quiet`. Skipped
+/// edges are exactly the ones that would change nothing (L0 and array catch their edge count up
+/// from the next word's `edge`).
 struct clock_set {
     edge_clock core{"clk"};
     edge_clock xmem{"xmem_clk"};

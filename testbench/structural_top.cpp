@@ -2,6 +2,8 @@
 
 #include "accel/accelerator.h"
 #include "accel/offchip.h"
+#include "dataflow/ws/schedule.h"
+#include "dataflow/ws/tiling.h"
 #include "tlm/report.h"
 
 #include <systemc>
@@ -74,6 +76,9 @@ run_result run_structural_systemc(const accel_config& cfg, const layer_data& lay
                                   const vcd_window& /*window*/) {
     accel_config c = cfg;
     c.layer = layer.shape;
+    // Impossible geometry is a configuration error: found here, before the kernel runs (inside
+    // the accelerator's thread it would end the simulation instead).
+    (void)build_schedule(c, plan_tiling(c));
     structural_top top("top", c, layer, vcd_path);
     sc_core::sc_start();
     return top.result;

@@ -136,7 +136,7 @@ struct arch_keys {
     unsigned offchip_burst_bytes = 0;  ///< offchip.burst_bytes: bytes per burst (0: a whole transfer)
     schedule_kind schedule = schedule_kind::reference;  ///< schedule.kind
     fidelity model = fidelity::cycle;                   ///< model.fidelity
-    top_kind top = top_kind::stepped;                   ///< model.top (satlm run, cycle fidelity)
+    top_kind top = top_kind::structural;                ///< model.top (satlm run, cycle fidelity)
     dataflow_kind dataflow = dataflow_kind::ws;          ///< dataflow.kind
 
     unsigned xmem_width() const { return xmem.width_bits ? xmem.width_bits : 4 * rows; }

@@ -41,6 +41,8 @@ def pick(rng, rng_text):
     ints = re.search(r"(\d+)\.\.(\d+)$", rng_text)
     if rng_text == "true | false":
         return rng.choice(["true", "false"])
+    if rng_text == "text":  # a memory model's name: the built-ins, or one nobody registered (exit 2)
+        return rng.choice(["sram", "banked", "no_such_model"])
     if ints:
         lo, hi = int(ints.group(1)), int(ints.group(2))
         if choices and rng.random() < 0.3:

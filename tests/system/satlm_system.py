@@ -344,7 +344,7 @@ def cmd_vcd(a):
     """--vcd writes the key signals at exactly the given path, one value change per clock edge."""
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "wave.vcd")
-        run(a.satlm, ["run", "-q", "--vcd", path], expect=0)
+        run(a.satlm, ["run", "-q", "--vcd", path, "--set", "model.top=stepped"], expect=0)
         if not os.path.exists(path):
             fail(f"{path} was not written ({os.listdir(tmp)})")
         text = open(path).read()
@@ -357,22 +357,24 @@ def cmd_vcd(a):
         if not stamps or stamps != sorted(stamps):
             fail("VCD time stamps missing or not increasing")
         # With a VCD every cycle is stepped one by one; without, idle stretches are fast-forwarded
-        # (accel_core::step_n). Both must give the same statistics and outputs.
+        # (accel_core::step_n; in the structural top, words with repeat > 1). Both must give the
+        # same statistics and outputs, in either top.
         checked = 0
-        for name in ("inq-ws4-p1", "yrn-ws4-10x10", "dingy-ws4-2itile", "wly-2b-16oc"):
-            for sched in ("reference", "overlapped"):
-                reports = []
-                for vcd in (None, os.path.join(tmp, "w.vcd")):
-                    rep = os.path.join(tmp, "r.json")
-                    args = ["run", os.path.join(MANIFESTS, name + ".toml"), "-q", "--report", rep,
-                            "--dump-out", os.path.join(tmp, "d.txt"), "--set", f"schedule.kind={sched}"]
-                    run(a.satlm, args + (["--vcd", vcd] if vcd else []), expect=0)
-                    r = json.load(open(rep))
-                    r["dump"] = open(os.path.join(tmp, "d.txt")).read()
-                    reports.append({k: r[k] for k in ("cycles", "sram", "fifo", "latency", "dump")})
-                if reports[0] != reports[1]:
-                    fail(f"{name} [{sched}]: stepping every cycle (--vcd) changes the run")
-                checked += 1
+        for name, sched, top in [(n, s, t) for n in ("inq-ws4-p1", "yrn-ws4-10x10", "dingy-ws4-2itile", "wly-2b-16oc")
+                                 for s in ("reference", "overlapped") for t in ("stepped", "structural")]:
+            reports = []
+            for vcd in (None, os.path.join(tmp, "w.vcd")):
+                rep = os.path.join(tmp, "r.json")
+                args = ["run", os.path.join(MANIFESTS, name + ".toml"), "-q", "--report", rep,
+                        "--dump-out", os.path.join(tmp, "d.txt"), "--set", f"schedule.kind={sched}",
+                        "--set", f"model.top={top}"]
+                run(a.satlm, args + (["--vcd", vcd] if vcd else []), expect=0)
+                r = json.load(open(rep))
+                r["dump"] = open(os.path.join(tmp, "d.txt")).read()
+                reports.append({k: r[k] for k in ("cycles", "sram", "fifo", "latency", "dump")})
+            if reports[0] != reports[1]:
+                fail(f"{name} [{sched}, {top}]: stepping every cycle (--vcd) changes the run")
+            checked += 1
     print(f"{1 + checked} passed, 0 failed")
     return 0
 

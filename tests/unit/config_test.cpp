@@ -94,7 +94,7 @@ const std::vector<key_case>& key_cases() {
         {"schedule.kind", "reference", "overlapped", [](C c) { return c.arch.schedule == schedule_kind::overlapped; }},
         {"dataflow.kind", "ws", "ws", [](C c) { return c.arch.dataflow == dataflow_kind::ws; }},
         {"model.fidelity", "cycle", "lt", [](C c) { return c.arch.model == fidelity::lt; }},
-        {"model.top", "stepped", "structural", [](C c) { return c.arch.top == top_kind::structural; }},
+        {"model.top", "structural", "stepped", [](C c) { return c.arch.top == top_kind::stepped; }},
         {"limits.memory_mb", "1024", "4096", [](C c) { return c.limits.memory_mb == 4096; }},
         {"limits.gen_files", "100000", "7", [](C c) { return c.limits.gen_files == 7; }},
         {"limits.gen_mb", "1024", "9", [](C c) { return c.limits.gen_mb == 9; }},
