@@ -29,6 +29,8 @@ def key_table(satlm):
         m = re.match(r"^  ([a-z0-9_]+\.[a-z0-9_.]+)\s+(\S+(?: \(\w+\))?)\s+(\S.*?)\s{2,}", line)
         if m and not SKIP.match(m.group(1)):
             keys[m.group(1)] = m.group(3).strip()
+            if keys[m.group(1)] == "text":  # a name (xmem.model): the names the help lists, and an unknown one
+                keys[m.group(1)] = " ".join(re.findall(r'"[^"]+"', line[m.end():]) + ['"no_such_name"'])
     if len(keys) < 20:
         raise SystemExit(f"FAIL: read only {len(keys)} keys from satlm run --help")
     return keys

@@ -89,3 +89,7 @@ foreach(t wait-equals-local fail-resume dry-run-sbatch)
   set_tests_properties(slurm/${t} PROPERTIES LABELS slurm TIMEOUT 600 RESOURCE_LOCK slurm_cluster
                        ENVIRONMENT "${SATLM_SC_TEST_ENV}")
 endforeach()
+# The built-in memory models as the structural top's xmem and pmem (docs/blocks/sram.md).
+add_test(NAME system/memory_models COMMAND ${Python3_EXECUTABLE} ${SYS}/memory_models.py --satlm $<TARGET_FILE:satlm>
+         --sets ${PROJECT_SOURCE_DIR}/vectors/default ${PROJECT_SOURCE_DIR}/vectors/external/dingy-ws4-2itile.toml)
+set_tests_properties(system/memory_models PROPERTIES TIMEOUT 300 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
