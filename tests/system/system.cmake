@@ -82,3 +82,11 @@ foreach(t wait-equals-local fail-resume dry-run-sbatch)
   set_tests_properties(slurm/${t} PROPERTIES LABELS slurm TIMEOUT 600 RESOURCE_LOCK slurm_cluster
                        ENVIRONMENT "${SATLM_SC_TEST_ENV}")
 endforeach()
+
+# The virtual-platform example (examples/platform): the accelerator run by register writes on a
+# CPU model prints what `satlm run --dump-out` writes, on every set and both schedules.
+foreach(t same-outputs errors)
+  add_test(NAME system/platform/${t}
+           COMMAND ${Python3_EXECUTABLE} ${SYS}/platform_system.py ${t} --platform $<TARGET_FILE:satlm_platform> ${SYS_ARGS})
+  set_tests_properties(system/platform/${t} PROPERTIES TIMEOUT 600 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
+endforeach()
