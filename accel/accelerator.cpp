@@ -34,7 +34,6 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const arch_keys& a
     , m_arch(arch)
     , m_period(arch.clock_period_ns, sc_core::SC_NS)
     , m_pmem_lane_bits(max_psum_bits)
-    , m_clk("clk")
     , m_inst("inst")
     , m_d_xmem("d_xmem", byte_lanes(bytes_of(arch.xmem_width())))
     , m_xmem_q("xmem_q", byte_lanes(bytes_of(arch.xmem_width())))
@@ -56,11 +55,12 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const arch_keys& a
     ctrl.offchip.bind(offchip);
     // The instruction word and the clock reach every block.
     ctrl.inst(m_inst);
-    xmem.clk(m_clk);
+    xmem.clk(m_clk.xmem);
     xmem.inst(m_inst);
-    core.clk(m_clk);
+    core.clk(m_clk.core);
+    core.sfu_clk(m_clk.sfu);
     core.inst(m_inst);
-    pmem.clk(m_clk);
+    pmem.clk(m_clk.pmem);
     pmem.inst(m_inst);
     // Producer to consumer: xmem -> L0 -> array -> OFIFO -> pmem -> SFU.
     ctrl.d_xmem(m_d_xmem);
@@ -91,7 +91,8 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const arch_keys& a
 
 void accelerator::trace(sc_core::sc_trace_file* tf) {
     ctrl.trace_every_cycle(true);
-    sc_core::sc_trace(tf, m_clk.read(), std::string(name()) + ".clk");
+    for (const edge_clock* c : {&m_clk.core, &m_clk.xmem, &m_clk.pmem, &m_clk.sfu})
+        sc_core::sc_trace(tf, c->read(), std::string(name()) + "." + c->basename());
     ctrl.trace(tf);
     xmem.trace(tf);
     core.trace(tf);

@@ -63,13 +63,13 @@ private:
     arch_keys m_arch;
     sc_core::sc_time m_period;
     unsigned m_pmem_lane_bits;  ///< the widest psum lane the pmem word holds
-    edge_clock m_clk;
-    sc_core::sc_signal<instruction_word> m_inst;
-    sc_core::sc_signal<byte_lanes> m_d_xmem, m_xmem_q;
-    sc_core::sc_signal<ofifo_bus> m_ofifo_out;
-    sc_core::sc_signal<psum_lanes> m_pmem_q, m_sfu_sum;
-    sc_core::sc_signal<bool> m_l0_quiet, m_array_quiet, m_ofifo_quiet;
-    sc_core::sc_signal<unsigned> m_xmem_wait, m_pmem_wait;
+    clock_set m_clk;
+    wire<instruction_word> m_inst;
+    wire<byte_lanes> m_d_xmem, m_xmem_q;
+    wire<ofifo_bus> m_ofifo_out;
+    wire<psum_lanes> m_pmem_q, m_sfu_sum;
+    wire<bool> m_l0_quiet, m_array_quiet, m_ofifo_quiet;
+    wire<unsigned> m_xmem_wait, m_pmem_wait;
     std::unique_ptr<memory_model> m_xmem, m_pmem;
 
 public:

@@ -37,8 +37,10 @@ void array_block::clock_edge() {
         m_south.value[c] = v ? m_core->next_push_value(c) : 0;
         any = any || v;
     }
-    m_south.any = any;
-    psum_out.write(m_south);
+    if (any || m_south.any) {  // no push now and none before: the wires keep their value
+        m_south.any = any;
+        psum_out.write(m_south);
+    }
     quiet.write(m_core->quiet());
 }
 

@@ -8,7 +8,7 @@
 
 namespace satlm {
 
-controller::controller(const sc_core::sc_module_name& name, edge_clock& clk, unsigned xmem_word_bytes,
+controller::controller(const sc_core::sc_module_name& name, clock_set& clk, unsigned xmem_word_bytes,
                        sc_core::sc_time period)
     : sc_core::sc_module(name)
     , inst("inst")
@@ -53,13 +53,13 @@ void controller::issue_instructions() {
         }
         settle();  // the last edge's finished pixel and stall
         inst.write(instruction_word{});  // the next run's first edge acts on a blank word, as at reset
+        m_acting = instruction_word{};
         m_done.notify(sc_core::SC_ZERO_TIME);
     }
 }
 
 void controller::emit(const instruction& in, const offchip_fetch& fetch) {
-    if (fetch.what != offchip_fetch::kind::none) fetch_word(fetch);
-    edge(in, 1);
+    edge(in, 1, fetch.what != offchip_fetch::kind::none ? &fetch : nullptr);
 }
 
 void controller::emit_n(const instruction& in, std::uint64_t n) {
@@ -77,14 +77,25 @@ void controller::emit_n(const instruction& in, std::uint64_t n) {
 
 void controller::capture(unsigned band, unsigned pixel, unsigned otile) { m_capture = pending_capture{band, pixel, otile}; }
 
-void controller::edge(const instruction& in, std::uint32_t repeat) {
-    settle();
+void controller::edge(const instruction& in, std::uint32_t repeat, const offchip_fetch* fetch) {
+    settle();  // first: a stall waits with D_xmem still holding the word the last edge stored
+    if (fetch) fetch_word(*fetch);
     instruction_word w;
     w.in = in;
     w.in.xmem_data = nullptr;  // D_xmem travels on its own port
     w.repeat = repeat;
     inst.write(w);
-    m_clk.tick();
+    // The edge acts on the word registered before this one: gate the clocks of the blocks it
+    // leaves alone (an access-free edge of a one-stage memory or SFU changes nothing).
+    const instruction& A = m_acting.in;
+    const arch_keys& arch = m_cfg->arch;
+    m_clk.core.tick();
+    m_xmem_ticked = A.xmem_en || arch.xmem.read_latency > 1;
+    m_pmem_ticked = A.pmem_en || arch.pmem.read_latency > 1;
+    if (m_xmem_ticked) m_clk.xmem.tick();
+    if (m_pmem_ticked) m_clk.pmem.tick();
+    if (A.reset || A.acc || A.acc_load || A.sfu_out || arch.sfu_latency > 1) m_clk.sfu.tick();
+    m_acting = w;
     m_ticked = true;
     m_cycle += repeat;
     m_last_blank = is_blank(in);
@@ -118,7 +129,7 @@ void controller::settle() {
     // The memories' delays of the last edge: the whole accelerator holds (the longer wait counts).
     if (!m_ticked) return;
     m_ticked = false;
-    const unsigned xw = xmem_wait.read(), pw = pmem_wait.read();
+    const unsigned xw = m_xmem_ticked ? xmem_wait.read() : 0, pw = m_pmem_ticked ? pmem_wait.read() : 0;
     if (xw || pw) {
         const unsigned k = std::max(xw, pw);
         if (xw >= pw) m_stalls.xmem_wait += k;

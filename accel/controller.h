@@ -36,7 +36,7 @@ public:
     tlm_utils::simple_initiator_socket<controller> offchip;
 
     SC_HAS_PROCESS(controller);
-    controller(const sc_core::sc_module_name& name, edge_clock& clk, unsigned xmem_word_bytes,
+    controller(const sc_core::sc_module_name& name, clock_set& clocks, unsigned xmem_word_bytes,
                sc_core::sc_time period);
 
     /// Runs one layer (blocking; from a thread): the blocks must have been started for it.
@@ -58,15 +58,17 @@ private:
     void capture(unsigned band, unsigned pixel, unsigned otile) override;
     std::uint64_t cycle() const override { return m_cycle; }
 
-    /// One edge (or `repeat` edges at once) registering `in`.
-    void edge(const instruction& in, std::uint32_t repeat);
+    /// One edge (or `repeat` edges at once) registering `in` (with the off-chip word it stores).
+    void edge(const instruction& in, std::uint32_t repeat, const offchip_fetch* fetch = nullptr);
     /// Before an edge: the pixel the SFU finished at the last edge, and the stall it asked for.
     void settle();
     void fetch_word(const offchip_fetch& f);
     void offchip_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned bytes);
     bool all_quiet() const { return l0_quiet.read() && array_quiet.read() && ofifo_quiet.read(); }
 
-    edge_clock& m_clk;
+    clock_set& m_clk;
+    instruction_word m_acting;    ///< the word the next edge acts on (the last one registered)
+    bool m_xmem_ticked = false, m_pmem_ticked = false;  ///< at the last edge
     unsigned m_xbytes;
     sc_core::sc_time m_period;
     sc_core::sc_event m_start, m_done;

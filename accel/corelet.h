@@ -15,7 +15,8 @@ namespace satlm {
 
 class corelet : public sc_core::sc_module {
 public:
-    sc_core::sc_in<bool> clk;
+    sc_core::sc_in<bool> clk;      ///< L0, array, OFIFO
+    sc_core::sc_in<bool> sfu_clk;  ///< the SFU (gated)
     sc_core::sc_in<instruction_word> inst;
     sc_core::sc_in<byte_lanes> act_in;      ///< Q_xmem -> L0
     sc_core::sc_out<ofifo_bus> psum_out;    ///< OFIFO -> pmem D
@@ -30,14 +31,14 @@ public:
 
     corelet(const sc_core::sc_module_name& name, unsigned rows, unsigned cols)
         : sc_core::sc_module(name)
-        , clk("clk"), inst("inst"), act_in("act_in"), psum_out("psum_out"), q_in("q_in"), sum_out("sum_out")
+        , clk("clk"), sfu_clk("sfu_clk"), inst("inst"), act_in("act_in"), psum_out("psum_out"), q_in("q_in"), sum_out("sum_out")
         , l0_quiet("l0_quiet"), array_quiet("array_quiet"), ofifo_quiet("ofifo_quiet")
         , l0("l0", rows), array("array", rows, cols), ofifo("ofifo", cols), sfu("sfu", cols)
         , m_heads("heads", byte_lanes(rows)), m_south("south", psum_bus(cols)) {
         l0.clk(clk);
         array.clk(clk);
         ofifo.clk(clk);
-        sfu.clk(clk);
+        sfu.clk(sfu_clk);
         l0.inst(inst);
         array.inst(inst);
         ofifo.inst(inst);
@@ -70,8 +71,8 @@ public:
     }
 
 private:
-    sc_core::sc_signal<byte_lanes> m_heads;  ///< L0 -> array
-    sc_core::sc_signal<psum_bus> m_south;    ///< array -> OFIFO
+    wire<byte_lanes> m_heads;  ///< L0 -> array
+    wire<psum_bus> m_south;    ///< array -> OFIFO
 };
 
 }  // namespace satlm

@@ -35,6 +35,7 @@ private:
     unsigned m_rows;
     std::optional<l0_fifo_core> m_core;
     byte_lanes m_heads;
+    bool m_first_edge = true;
 };
 
 }  // namespace satlm

@@ -13,6 +13,7 @@ ofifo_block::ofifo_block(const sc_core::sc_module_name& name, unsigned cols)
 void ofifo_block::start(const arch_keys& arch) {
     m_core.emplace(m_cols, arch.ofifo_depth);
     m_pop_pending = false;
+    m_first_edge = true;
     m_edge = m_empty_pops = 0;
     m_first_push.assign(m_cols, -1);
     m_cols_pushed = 0;
@@ -21,6 +22,8 @@ void ofifo_block::start(const arch_keys& arch) {
 void ofifo_block::clock_edge() {
     const instruction_word& w = inst.read();
     const instruction& I = w.in;
+    // The heads and o_valid move only with a reset, a push or a registered pop.
+    const bool moves = I.reset || m_core->read_pending() || (w.repeat == 1 && psum_in.read().any);
     if (I.reset) {
         m_core->reset();
         m_pop_pending = false;
@@ -37,9 +40,12 @@ void ofifo_block::clock_edge() {
                 }
     }
     m_edge += w.repeat;
-    m_out.valid = m_core->o_valid();
-    for (unsigned c = 0; c < m_cols; ++c) m_out.head[c] = m_core->head(c);
-    out.write(m_out);
+    if (moves || m_first_edge) {
+        m_out.valid = m_core->o_valid();
+        for (unsigned c = 0; c < m_cols; ++c) m_out.head[c] = m_core->head(c);
+        out.write(m_out);
+        m_first_edge = false;
+    }
     quiet.write(!m_pop_pending && !m_core->read_pending());
 }
 

@@ -42,6 +42,7 @@ private:
     std::optional<ofifo_core> m_core;
     ofifo_bus m_out;
     bool m_pop_pending = false;
+    bool m_first_edge = true;  ///< the outputs are written at the first edge of a layer
     std::uint64_t m_edge = 0, m_empty_pops = 0;
     std::vector<std::int64_t> m_first_push;
     unsigned m_cols_pushed = 0;

@@ -18,6 +18,11 @@ namespace satlm {
 
 /// A vector of lanes (L0 heads, psums, pmem Q, SFU sums, packed word bytes). The size is fixed
 /// at elaboration (a trace holds references into it).
+/// The channel between two blocks: one writer each, so the writer check is left out (it costs
+/// a few ns per write on the hot path, docs/PERFORMANCE.md).
+template <typename T>
+using wire = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
+
 template <typename T>
 struct lane_vector {
     std::vector<T> lanes;
@@ -84,7 +89,10 @@ bool is_blank(const instruction& in);
 /// that a stall or a fast-forwarded stretch costs one tick instead of one per cycle.
 class edge_clock : public sc_core::sc_prim_channel, public sc_core::sc_signal_in_if<bool> {
 public:
-    explicit edge_clock(const char* name) : sc_core::sc_prim_channel(name) {}
+    explicit edge_clock(const char* name)
+        : sc_core::sc_prim_channel(name)
+        , m_edges((std::string(name) + "_edges").c_str())
+        , m_never((std::string(name) + "_never").c_str()) {}
 
     /// One rising edge now (immediate notification: processes on pos() run in this delta).
     void tick() {
@@ -105,9 +113,20 @@ public:
     const char* kind() const override { return "edge_clock"; }
 
 private:
-    sc_core::sc_event m_edges{"edges"}, m_never{"never"};
+    sc_core::sc_event m_edges, m_never;
     bool m_level = false;
     sc_dt::uint64 m_posedge_delta = ~sc_dt::uint64{0};
+};
+
+/// The accelerator's clocks: the corelet datapath's (L0, array, OFIFO) ticks at every edge; the
+/// memory ports' and the SFU's are gated: they tick at the edges whose instruction word concerns
+/// them (or when their pipelines move), as clock gating does in the RTL, so an idle block costs
+/// no process activation. Skipped edges are exactly the ones that would change nothing.
+struct clock_set {
+    edge_clock core{"clk"};
+    edge_clock xmem{"xmem_clk"};
+    edge_clock pmem{"pmem_clk"};
+    edge_clock sfu{"sfu_clk"};
 };
 
 }  // namespace satlm

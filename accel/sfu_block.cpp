@@ -12,6 +12,8 @@ sfu_block::sfu_block(const sc_core::sc_module_name& name, unsigned cols)
 
 void sfu_block::start(const arch_keys& arch, const layer_keys& layer) {
     m_core.emplace(m_cols, layer.psum_bits, arch.sfu_latency);
+    m_latency = arch.sfu_latency;
+    m_first_edge = true;
 }
 
 void sfu_block::clock_edge() {
@@ -20,8 +22,11 @@ void sfu_block::clock_edge() {
     if (I.reset) m_core->reset();
     else if (w.repeat > 1) m_core->idle(w.repeat);
     else m_core->clock(false, I.acc, I.acc_load, q_in.read().lanes.data(), I.sfu_out, I.relu);
-    for (unsigned c = 0; c < m_cols; ++c) m_sum.lanes[c] = m_core->out_sum(c);
-    sum_out.write(m_sum);
+    if (I.sfu_out || m_latency > 1 || m_first_edge) {
+        for (unsigned c = 0; c < m_cols; ++c) m_sum.lanes[c] = m_core->out_sum(c);
+        sum_out.write(m_sum);
+        m_first_edge = false;
+    }
 }
 
 void sfu_block::trace(sc_core::sc_trace_file* tf) const {

@@ -34,6 +34,8 @@ private:
     unsigned m_cols;
     std::optional<sfu_core> m_core;
     psum_lanes m_sum;
+    unsigned m_latency = 1;
+    bool m_first_edge = true;
 };
 
 }  // namespace satlm

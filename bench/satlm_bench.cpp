@@ -5,13 +5,19 @@
 //                against the golden model outside the timed call;
 //   net mode:    whole networks through `satlm net`'s runner (run_network) in both fidelities,
 //                check included, wall and CPU seconds and the process's peak memory.
-// The engine is reentrant, so nothing forks: each figure is the CPU time of the calls it names.
+//   structural mode: the selected VGG16-CIFAR10 layers through the structural SystemC top
+//                (model.top = "structural", accel/accelerator.h), one forked process per layer
+//                (SystemC elaborates once per process), timed around the run inside the child,
+//                printed beside the engine's cycle fidelity on the same layer.
+// The engine is reentrant, so layers and net modes do not fork: each figure is the CPU time of
+// the calls it names.
 // Sweeps (`satlm sweep`: --jobs scaling, memory of 2,000 points, per-point overhead) have their
 // own benchmark, bench/sweep_bench.py, since they are measured through the executable and its store.
 
 #include "engine/engine.h"
 #include "net/network_run.h"
 #include "testbench/golden.h"
+#include "testbench/simulation.h"
 
 #include <systemc>
 
@@ -20,8 +26,10 @@
 #include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <random>
@@ -158,6 +166,93 @@ int bench_layers(const options& o, nlohmann::json& out) {
     return failures;
 }
 
+/// One layer through the structural top in a child process: cycles, CPU seconds of the run
+/// (elaboration included), and whether the outputs match the golden model.
+struct forked_run {
+    std::uint64_t cycles = 0;
+    double cpu_s = 0;
+    int match = -1;  // -1: not checked
+    bool ok = false;
+};
+
+forked_run run_structural_forked(const satlm::accel_config& cfg, const satlm::layer_data& data, bool check) {
+    forked_run res;
+    int fd[2];
+    if (pipe(fd) != 0) return res;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        forked_run r;
+        const double c0 = cpu_now();
+        const satlm::run_result out = satlm::simulate(cfg, data, "", {});
+        r.cpu_s = cpu_now() - c0;
+        r.cycles = out.stats.cycles.total();
+        if (check) r.match = out.output.values == satlm::golden_output(data, true).values;
+        r.ok = true;
+        const ssize_t n = write(fd[1], &r, sizeof r);
+        _exit(n == static_cast<ssize_t>(sizeof r) ? 0 : 1);
+    }
+    close(fd[1]);
+    if (pid > 0) {
+        const ssize_t n = read(fd[0], &res, sizeof res);
+        if (n != static_cast<ssize_t>(sizeof res)) res.ok = false;
+        int status = 0;
+        waitpid(pid, &status, 0);
+        res.ok = res.ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    close(fd[0]);
+    return res;
+}
+
+/// Structural mode: the structural SystemC top per layer (forked), beside the engine.
+int bench_structural(const options& o, nlohmann::json& out) {
+    const auto vgg = satlm::load_network("vgg16-cifar10");
+    fmt::print("{:<10} {:>6} {:<9} {:>13} {:>9} {:>11} {:>11} {:>7} {}\n", "top", "array", "layer", "cycles", "cpu s",
+               "Mcycles/s", "engine M/s", "ratio", "note");
+    int failures = 0;
+    for (unsigned array : o.arrays) {
+        std::uint64_t cycles = 0;
+        double cpu = 0, engine_cpu = 0;
+        for (std::size_t i = 0; i < vgg.layers.size(); ++i) {
+            const auto& nl = vgg.layers[i];
+            if (!o.layers.empty() && std::find(o.layers.begin(), o.layers.end(), nl.name) == o.layers.end()) continue;
+            satlm::accel_config cfg = satlm::layer_config(arch_config(o, "cycle", array), nl);
+            cfg.set("model.top", "structural", satlm::key_source::command_line);
+            const std::uint64_t want = satlm::time_layer(cfg).cycles.total();
+            if (want > o.cycle_budget) {
+                fmt::print("{:<10} {:>6} {:<9} {:>13} skipped: over the cycle budget\n", "structural",
+                           fmt::format("{0}x{0}", array), nl.name, want);
+                continue;
+            }
+            const satlm::layer_data data = random_layer(cfg.layer, o.seed + unsigned(i));
+            const forked_run r = run_structural_forked(cfg, data, o.check);
+            const double e0 = cpu_now();
+            const satlm::run_result e = satlm::run_layer(cfg, data);
+            const double ec = cpu_now() - e0;
+            std::string note = !r.ok ? "CHILD FAILED" : r.match == 0 ? "MISMATCH vs golden" : r.match == 1 ? "matches golden" : "";
+            if (r.ok && r.cycles != e.stats.cycles.total()) note += "; CYCLES DIFFER FROM THE ENGINE";
+            failures += !r.ok || r.match == 0 || r.cycles != e.stats.cycles.total();
+            cycles += r.cycles;
+            cpu += r.cpu_s;
+            engine_cpu += ec;
+            const double mps = r.cpu_s > 0 ? double(r.cycles) / r.cpu_s / 1e6 : 0.0;
+            const double emps = ec > 0 ? double(e.stats.cycles.total()) / ec / 1e6 : 0.0;
+            fmt::print("{:<10} {:>6} {:<9} {:>13} {:>9.4f} {:>11.2f} {:>11.2f} {:>7.3f} {}\n", "structural",
+                       fmt::format("{0}x{0}", array), nl.name, r.cycles, r.cpu_s, mps, emps, emps > 0 ? mps / emps : 0.0,
+                       note);
+            out["structural"].push_back({{"array", array}, {"layer", nl.name}, {"cycles", r.cycles}, {"cpu_s", r.cpu_s},
+                                         {"engine_cpu_s", ec}, {"note", note}});
+        }
+        const double mps = cpu > 0 ? double(cycles) / cpu / 1e6 : 0.0;
+        const double emps = engine_cpu > 0 ? double(cycles) / engine_cpu / 1e6 : 0.0;
+        fmt::print("{:<10} {:>6} {:<9} {:>13} {:>9.4f} {:>11.2f} {:>11.2f} {:>7.3f} total\n\n", "structural",
+                   fmt::format("{0}x{0}", array), "all", cycles, cpu, mps, emps, emps > 0 ? mps / emps : 0.0);
+        out["structural_totals"].push_back({{"array", array}, {"cycles", cycles}, {"cpu_s", cpu},
+                                            {"engine_cpu_s", engine_cpu}, {"cycles_per_s", cpu > 0 ? double(cycles) / cpu : 0.0}});
+    }
+    return failures;
+}
+
 /// Net mode: whole networks, both fidelities side by side, check included.
 int bench_net(const options& o, nlohmann::json& out) {
     fmt::print("{:<20} {:<6} {:>6} {:>13} {:>9} {:>9} {:>11} {:>9} {}\n", "network", "model", "array", "cycles",
@@ -193,7 +288,7 @@ int bench_net(const options& o, nlohmann::json& out) {
 int sc_main(int argc, char* argv[]) {
     options o;
     CLI::App app{"satlm_bench: speed of the cycle and LT fidelities on the engine"};
-    app.add_option("--modes", o.modes, "layers, net")->delimiter(',');
+    app.add_option("--modes", o.modes, "layers, net, structural (default: layers, net)")->delimiter(',');
     app.add_option("--models", o.models, "Fidelities to run (cycle, lt)")->delimiter(',');
     app.add_option("--arrays", o.arrays, "Square array sizes")->delimiter(',');
     app.add_option("--networks", o.networks, "net mode: networks (built-ins or topology files)")->delimiter(',');
@@ -229,12 +324,13 @@ int sc_main(int argc, char* argv[]) {
     try {
         for (const auto& mode : o.modes) {
             if (mode == "layers") failures += bench_layers(o, out);
+            else if (mode == "structural") failures += bench_structural(o, out);
             else if (mode == "net") {
                 options n = o;
                 if (o.quick && !app.count("--arrays")) n.arrays = {8};
                 failures += bench_net(n, out);
             } else {
-                fmt::print(stderr, "satlm_bench: --modes: unknown mode '{}' (expected layers, net)\n", mode);
+                fmt::print(stderr, "satlm_bench: --modes: unknown mode '{}' (expected layers, net, structural)\n", mode);
                 return 2;
             }
         }

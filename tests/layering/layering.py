@@ -17,15 +17,16 @@ ALLOWED = {
     "sram": {"tlm"},
     "pe": {"sram", "tlm"},
     "dataflow": {"pe", "sram", "tlm"},
+    "accel": {"dataflow", "pe", "sram", "tlm"},
     "engine": {"dataflow", "pe", "sram", "tlm"},
     "vectors": {"tlm"},
-    "testbench": {"engine", "dataflow", "pe", "sram", "tlm", "vectors"},
-    "net": {"testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
-    "gen": {"testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
-    "sweep": {"net", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
-    "python": {"sweep", "net", "gen", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
-    "cli": {"sweep", "net", "gen", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
-    "bench": {"sweep", "net", "gen", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
+    "testbench": {"accel", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
+    "net": {"accel", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
+    "gen": {"accel", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
+    "sweep": {"accel", "net", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
+    "python": {"accel", "sweep", "net", "gen", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
+    "cli": {"accel", "sweep", "net", "gen", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
+    "bench": {"accel", "sweep", "net", "gen", "testbench", "engine", "dataflow", "pe", "sram", "tlm", "vectors"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^/"]+)/')
 

@@ -13,7 +13,7 @@ namespace satlm::test {
 
 // stats_diff compares every field of run_stats by name; a new field must be added there (and
 // to both models). The size check fails the build when the struct grows without that.
-static_assert(sizeof(run_stats) == 14 * 8 + 8 + 2 * 48 + 2 * 8 + 2 * 16 + 3 * 8,
+static_assert(sizeof(run_stats) == 16 * 8 + 8 + 2 * 48 + 2 * 8 + 2 * 16 + 3 * 8,
               "run_stats changed: compare the new field in stats_diff");
 
 inline std::string opt(const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : "none"; }

@@ -173,6 +173,8 @@ def cmd_external(a):
             copy_without_outputs(src, copy, manifest)
             dump = os.path.join(tmp, "dump.txt")
             extra = ["--set", f"model.fidelity={a.fidelity}", "--set", f"schedule.kind={a.schedule}"]
+            if a.top:
+                extra += ["--set", f"model.top={a.top}"]
             p = run(a.satlm, ["run", copy, "--no-check", "--dump-out", dump, "-q"] + extra)
             if p.returncode != 0:
                 print(f"{name}: --no-check run exit {p.returncode}: {p.stderr.strip()}")
@@ -557,6 +559,52 @@ def cmd_gen_like(a):
     return 1 if failures else 0
 
 
+def _without_top(report):
+    """A report without what names the top or the host's time (the rest must be identical)."""
+    r = dict(report)
+    r["time"] = {k: v for k, v in r.get("time", {}).items() if k != "wall_seconds"}
+    r["config"] = {k: v for k, v in r.get("config", {}).items() if k != "model.top"}
+    r["config_sources"] = {k: v for k, v in r.get("config_sources", {}).items() if k != "model.top"}
+    return r
+
+
+def cmd_structural(a):
+    """The structural top (model.top = structural) against the stepped top on every external set,
+    both schedules: identical reports (outputs, checks, every cycle bucket and stall cause, SRAM
+    traffic, FIFO high water, latencies), the structural stall causes zero; and the RTL's figures
+    on the 6x6 single-tile sets (1936 cycles, first psums +8 / +15)."""
+    _, names = external_sets(a.shared)
+    failures = 0
+    for name in names:
+        for sched in ("reference", "overlapped"):
+            target = os.path.join(MANIFESTS, name + ".toml")
+            base = ["--set", "model.fidelity=cycle", "--set", f"schedule.kind={sched}"]
+            stepped = report_of(a.satlm, target, base + ["--set", "model.top=stepped"])
+            structural = report_of(a.satlm, target, base + ["--set", "model.top=structural"])
+            problems = []
+            if structural.get("config", {}).get("model.top") != "structural":
+                problems.append(f"report names top {structural.get('config', {}).get('model.top')}")
+            if _without_top(stepped) != _without_top(structural):
+                keys = sorted(k for k in set(stepped) | set(structural)
+                              if _without_top(stepped).get(k) != _without_top(structural).get(k))
+                problems.append(f"reports differ in {keys}")
+            causes = structural["cycles"]["stall_causes"]
+            if causes.get("xmem_wait") != 0 or causes.get("pmem_wait") != 0:
+                problems.append(f"memory waits {causes} with the sram model")
+            if structural["match"] is not True:
+                problems.append("outputs do not match the set")
+            if name in SINGLE_TILE_6X6 and sched == "reference":
+                lat = structural["latency"]
+                if (structural["cycles"]["total"], lat["first_psum_col0"], lat["first_psum_last_col"]) != (1936, 8, 15):
+                    problems.append(f"{structural['cycles']['total']} cycles, +{lat['first_psum_col0']}/"
+                                    f"+{lat['first_psum_last_col']}: the RTL's are 1936, +8/+15")
+            print(f"{name} [{sched}]: " + ("; ".join(problems) if problems else
+                  f"structural = stepped ({structural['cycles']['total']} cycles)"))
+            failures += bool(problems)
+    print(f"{2 * len(names) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("command")
@@ -565,11 +613,12 @@ def main():
     ap.add_argument("--fidelity", default="cycle")
     ap.add_argument("--schedule", default="reference")
     ap.add_argument("--only", help="one external set")
+    ap.add_argument("--top", help="model.top of the cycle runs (default: the built-in)")
     a = ap.parse_args()
     return {"external": cmd_external, "cycles": cmd_cycles, "flipped-bit": cmd_flipped_bit,
             "retile": cmd_retile, "vcd": cmd_vcd, "memories": cmd_memories,
             "overlapped-pmem": cmd_overlapped_pmem, "monotone": cmd_monotone,
-            "gen-like": cmd_gen_like}[a.command](a)
+            "gen-like": cmd_gen_like, "structural": cmd_structural}[a.command](a)
 
 
 if __name__ == "__main__":

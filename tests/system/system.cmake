@@ -20,6 +20,13 @@ foreach(combo cycle:overlapped lt:reference lt:overlapped)
   add_test(NAME system/external_all_${fid}_${sched}
            COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py external ${SYS_ARGS} --fidelity ${fid} --schedule ${sched})
 endforeach()
+# The structural top (model.top = structural): every set signs off through it in both schedules,
+# and its reports equal the stepped top's field by field (satlm_system.py structural).
+foreach(sched reference overlapped)
+  add_test(NAME system/external_all_structural_${sched}
+           COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py external ${SYS_ARGS} --top structural --schedule ${sched})
+endforeach()
+add_test(NAME system/structural_vs_stepped COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py structural ${SYS_ARGS})
 add_test(NAME system/reference_cycles COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py cycles ${SYS_ARGS})
 add_test(NAME system/retile COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py retile ${SYS_ARGS})
 add_test(NAME system/overlapped_pmem COMMAND ${Python3_EXECUTABLE} ${SYS}/satlm_system.py overlapped-pmem ${SYS_ARGS})
