@@ -93,3 +93,11 @@ endforeach()
 add_test(NAME system/memory_models COMMAND ${Python3_EXECUTABLE} ${SYS}/memory_models.py --satlm $<TARGET_FILE:satlm>
          --sets ${PROJECT_SOURCE_DIR}/vectors/default ${PROJECT_SOURCE_DIR}/vectors/external/dingy-ws4-2itile.toml)
 set_tests_properties(system/memory_models PROPERTIES TIMEOUT 300 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
+
+# The virtual-platform example (examples/platform): the accelerator run by register writes on a
+# CPU model prints what `satlm run --dump-out` writes, on every set and both schedules.
+foreach(t same-outputs errors)
+  add_test(NAME system/platform/${t}
+           COMMAND ${Python3_EXECUTABLE} ${SYS}/platform_system.py ${t} --platform $<TARGET_FILE:satlm_platform> ${SYS_ARGS})
+  set_tests_properties(system/platform/${t} PROPERTIES TIMEOUT 600 ENVIRONMENT "${SATLM_SC_TEST_ENV}")
+endforeach()
