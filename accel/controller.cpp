@@ -45,7 +45,7 @@ void controller::issue_instructions() {
     for (;;) {
         sc_core::wait(m_start);
         const std::vector<schedule_step> steps = build_schedule(*m_cfg, *m_plan);
-        controller_program program(*m_cfg, *m_plan);
+        instruction_program program(*m_cfg, *m_plan);
         for (const schedule_step& s : steps) {
             if (m_on_step) m_on_step(s);
             m_totals.add(s);

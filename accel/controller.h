@@ -1,16 +1,17 @@
 #pragma once
 /// The controller of the structural top: the RTL testbench's role. Its thread walks the layer's
-/// schedule (controller_program), drives the instruction word every block reads (`inst`, a
-/// register: the blocks act on it at the next edge) and ticks the accelerator's clock. It
-/// fetches every word an xmem write stores from off-chip (`offchip`, at the cycle the schedule
-/// writes it, onto `d_xmem`) and writes the finished pixels (the SFU's `sum_in`) back there.
+/// schedule through the instruction_program (dataflow/ws/instruction_program.h, the expansion
+/// the sequencer shares), drives the instruction word every block reads (`inst`, a register:
+/// the blocks act on it at the next edge) and ticks the accelerator's clock. It fetches every
+/// word an xmem write stores from off-chip (`offchip`, at the cycle the schedule writes it,
+/// onto `d_xmem`) and writes the finished pixels (the SFU's `sum_in`) back there.
 ///
 /// Stalls: a memory port that reports wait cycles holds the next edge that many cycles (every
 /// block holds, the instruction stays); they count as cycles.stall_causes xmem_wait / pmem_wait.
 /// Fast-forward: n identical cycles go out as one word with repeat = n where that is exact (a
 /// held reset; blank words once every block reports `quiet`), never while tracing.
 
-#include "accel/controller_program.h"
+#include "dataflow/ws/instruction_program.h"
 #include "accel/offchip.h"
 #include "accel/ports.h"
 #include "dataflow/ws/schedule.h"

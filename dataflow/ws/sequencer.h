@@ -1,6 +1,9 @@
 #pragma once
-/// Expands a schedule (tlm/schedule.h) into per-cycle instructions for the accel_core, one step
-/// at a time, and collects the SFU outputs the way the RTL testbench checks sfp_out.
+/// Runs a schedule (dataflow/ws/schedule.h) on the accel_core, one step at a time: the
+/// instruction_program (dataflow/ws/instruction_program.h) expands each step into the words of
+/// its cycles and the sequencer is its sink. It steps the core with them (a run of one word
+/// with accel_core::step_n), hands xmem writes the packed off-chip word of the layer and
+/// collects the SFU outputs the way the RTL testbench checks sfp_out.
 ///
 /// Each step takes exactly its analytic `cycles` (asserted). In "overlapped" the drain pops
 /// follow the band timeline; before every pmem write of an OFIFO word the sequencer checks
@@ -8,6 +11,7 @@
 /// fails loudly instead of storing wrong data.
 
 #include "pe/accel_core.h"
+#include "dataflow/ws/instruction_program.h"
 #include "dataflow/ws/schedule.h"
 #include "tlm/layer.h"
 
@@ -17,7 +21,7 @@
 
 namespace satlm {
 
-class sequencer {
+class sequencer : private instruction_sink {
 public:
     sequencer(const accel_config& cfg, const layer_data& layer, const tiling_plan& plan);
 
@@ -36,26 +40,31 @@ public:
     void on_cycle(std::function<void(const instruction&)> f) { m_on_cycle = std::move(f); }
 
 private:
-    void emit(accel_core& core, const instruction& in);
+    // instruction_sink: the program's words step m_core.
+    void emit(const instruction& in, const offchip_fetch& fetch) override;
     /// n cycles of `in` (accel_core::step_n: O(1) once nothing can change; per cycle when tracing).
-    void emit_n(accel_core& core, const instruction& in, std::uint64_t n);
-    /// Off-chip -> xmem writes of `words` words of `buf` from xmem word `base` (offchip_word_at).
-    void write_offchip(accel_core& core, const std::vector<std::uint8_t>& buf, unsigned base, unsigned words);
+    void emit_n(const instruction& in, std::uint64_t n) override;
+    void capture(unsigned band, unsigned pixel, unsigned otile) override;
+    void ofifo_pop() override { m_check_valid = true; }
+    std::uint64_t cycle() const override { return m_core->cycle(); }
+
+    /// One edge of `in`, after the o_valid check a pending OFIFO pop asks for.
+    void step(const instruction& in);
+    /// The packed xmem word an off-chip fetch stores (packs the pass's words on first use).
+    const std::uint8_t* offchip_word(const offchip_fetch& f);
     void prepare_weights(unsigned otile, unsigned itile, unsigned kij);
-    void capture(const accel_core& core, unsigned band, unsigned pixel, unsigned otile);
-    void run_reference(const schedule_step& s, accel_core& core);
-    void run_overlapped(const schedule_step& s, accel_core& core);
 
     const accel_config& m_cfg;
     const layer_data& m_layer;
     const tiling_plan& m_plan;
     unsigned m_xbytes;
+    instruction_program m_program;
+    accel_core* m_core = nullptr;  // the core of the step being run
     std::vector<std::uint8_t> m_acts, m_wts;
+    // What m_acts / m_wts hold: activations of (itile, band), weights of (otile, itile, kij).
+    bool m_acts_valid = false, m_wts_valid = false;
+    unsigned m_acts_itile = 0, m_acts_band = 0, m_wts_otile = 0, m_wts_itile = 0, m_wts_kij = 0;
     layer_output m_out, m_sums;
-    overlapped_band m_tl;
-    std::size_t m_job = 0, m_w_rd = 0, m_w_wr = 0, m_w_q = 0;
-    bool m_tl_valid = false;  // m_tl is the timeline of pass group (otile, band, itile, group)
-    unsigned m_tl_otile = 0, m_tl_band = 0, m_tl_itile = 0, m_tl_group = 0;
     bool m_check_valid = false;
     std::function<void(const instruction&)> m_on_cycle;
 };

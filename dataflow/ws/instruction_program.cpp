@@ -1,4 +1,4 @@
-#include "accel/controller_program.h"
+#include "dataflow/ws/instruction_program.h"
 
 #include "dataflow/ws/tiling.h"
 #include "tlm/report.h"
@@ -7,20 +7,20 @@
 
 namespace satlm {
 
-controller_program::controller_program(const accel_config& cfg, const tiling_plan& plan) : m_cfg(cfg), m_plan(plan) {}
+instruction_program::instruction_program(const accel_config& cfg, const tiling_plan& plan) : m_cfg(cfg), m_plan(plan) {}
 
-void controller_program::run_step(const schedule_step& s, instruction_sink& out) {
+void instruction_program::run_step(const schedule_step& s, instruction_sink& out) {
     const std::uint64_t t0 = out.cycle();
-    SATLM_ASSERT("satlm/controller", t0 == s.start, "step {} at cycle {} starts at cycle {}", to_string(s.kind),
+    SATLM_ASSERT("satlm/program", t0 == s.start, "step {} at cycle {} starts at cycle {}", to_string(s.kind),
                  s.start, t0);
     if (m_cfg.arch.schedule == schedule_kind::reference) run_reference(s, out);
     else run_overlapped(s, out);
     const std::uint64_t took = out.cycle() - t0;
-    SATLM_ASSERT("satlm/controller", took == s.cycles, "step {} at cycle {} took {} cycles, the schedule says {}",
+    SATLM_ASSERT("satlm/program", took == s.cycles, "step {} at cycle {} took {} cycles, the schedule says {}",
                  to_string(s.kind), s.start, took, s.cycles);
 }
 
-void controller_program::write_offchip(instruction_sink& out, const schedule_step& s, bool activations) {
+void instruction_program::write_offchip(instruction_sink& out, const schedule_step& s, bool activations) {
     // Bursts: the latency wait, then per word the bandwidth wait and the write (offchip_word_at).
     const unsigned words = s.count;
     const unsigned base = activations ? 0 : m_cfg.arch.xmem_weight_base();
@@ -52,7 +52,7 @@ namespace {
 instruction blank() { return instruction{}; }
 }  // namespace
 
-void controller_program::run_reference(const schedule_step& s, instruction_sink& out) {
+void instruction_program::run_reference(const schedule_step& s, instruction_sink& out) {
     const arch_keys& A = m_cfg.arch;
     const layer_keys& L = m_cfg.layer;
     const unsigned wb = A.xmem_weight_base();
@@ -97,7 +97,7 @@ void controller_program::run_reference(const schedule_step& s, instruction_sink&
     case step_kind::execute:
         in.l0_rd = true;
         (s.kind == step_kind::load ? in.load : in.execute) = true;
-        for (unsigned j = 0; j < s.cycles; ++j) out.emit(in, {});
+        out.emit_n(in, s.cycles);
         break;
     case step_kind::ofifo_prefetch:
         in.ofifo_rd = true;
@@ -156,11 +156,11 @@ void controller_program::run_reference(const schedule_step& s, instruction_sink&
         break;
     }
     default:
-        SATLM_ASSERT("satlm/sequencer", false, "step kind {} in a reference schedule", to_string(s.kind));
+        SATLM_ASSERT("satlm/program", false, "step kind {} in a reference schedule", to_string(s.kind));
     }
 }
 
-void controller_program::run_overlapped(const schedule_step& s, instruction_sink& out) {
+void instruction_program::run_overlapped(const schedule_step& s, instruction_sink& out) {
     const arch_keys& A = m_cfg.arch;
     const unsigned wb = A.xmem_weight_base();
     const unsigned pl = A.pmem.read_latency;
@@ -178,7 +178,6 @@ void controller_program::run_overlapped(const schedule_step& s, instruction_sink
         write_offchip(out, s, true);
         return;
     case step_kind::readout: {
-        const std::uint64_t t0 = out.cycle();
         const unsigned ls = A.sfu_latency;
         for (std::uint64_t c = 0; c < s.cycles; ++c) {
             in = blank();
@@ -196,7 +195,6 @@ void controller_program::run_overlapped(const schedule_step& s, instruction_sink
             if (c >= pl + 1 + ls && c - pl - 1 - ls < s.count)
                 out.capture(s.band, static_cast<unsigned>(c - pl - 1 - ls), s.otile);
         }
-        (void)t0;
         return;
     }
     case step_kind::stream:
@@ -215,7 +213,7 @@ void controller_program::run_overlapped(const schedule_step& s, instruction_sink
     case step_kind::drain_tail:
         break;
     default:
-        SATLM_ASSERT("satlm/sequencer", false, "step kind {} in an overlapped schedule", to_string(s.kind));
+        SATLM_ASSERT("satlm/program", false, "step kind {} in an overlapped schedule", to_string(s.kind));
     }
     const std::uint64_t end = s.start + s.cycles;
     const auto& words = m_tl.words;
@@ -260,8 +258,10 @@ void controller_program::run_overlapped(const schedule_step& s, instruction_sink
             in.pmem_en = true;
             in.pmem_addr = m_tl.acc_base + static_cast<unsigned>(words[m_w_q].pixel);
         }
+        bool pop = false;
         if (m_w_wr < words.size() && words[m_w_wr].write_cycle == t) {
             const overlapped_word& w = words[m_w_wr];
+            pop = true;
             if (w.pixel >= 0) {
                 if (in.pmem_en) {  // the next word's read shares this cycle (second port or bank)
                     in.pmem_rd2 = true;
@@ -274,6 +274,7 @@ void controller_program::run_overlapped(const schedule_step& s, instruction_sink
             ++m_w_wr;
         }
         out.emit(in, fetch);
+        if (pop) out.ofifo_pop();
     }
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-/// The controller's plain C++ core: expands each step of a schedule (dataflow/ws/schedule.h)
-/// into the instruction word of every cycle, as the RTL testbench drives it, without touching
-/// any datapath. What needs data goes to the sink: the off-chip word an xmem write stores (the
-/// controller fetches it) and the cycles after which the SFU output holds a finished pixel.
+/// The one expansion of a schedule (dataflow/ws/schedule.h) into instruction words: each step
+/// becomes the word of every cycle, as the RTL testbench drives it, without touching any
+/// datapath. What needs data goes to the sink: the off-chip word an xmem write stores, the
+/// cycles after which the SFU output holds a finished pixel, the cycles that pop an OFIFO word.
 ///
-/// The same words the sequencer (dataflow/ws/sequencer.h) steps the stepped core with; the
-/// equivalence tests (tests/module/structural_test.cpp) hold the two to identical results.
+/// Two sinks: the structural controller (accel/controller.h) drives its blocks with the words,
+/// the sequencer (dataflow/ws/sequencer.h) steps the stepped core with them. Runs of one word
+/// (reset, idle, load, execute) go out as one emit_n, so a sink can step them at once.
 
 #include "dataflow/tiling_plan.h"
 #include "dataflow/ws/schedule.h"
@@ -24,7 +25,7 @@ struct offchip_fetch {
     unsigned index = 0;  ///< band position (activation) or weight word
 };
 
-/// Where the controller's words go: one cycle at a time, or n identical cycles at once.
+/// Where the program's words go: one cycle at a time, or n identical cycles at once.
 class instruction_sink {
 public:
     virtual ~instruction_sink() = default;
@@ -35,13 +36,16 @@ public:
     /// After the cycle just emitted the SFU output register holds pixel `pixel` of `band` for
     /// output tile `otile`: read it at the next edge.
     virtual void capture(unsigned band, unsigned pixel, unsigned otile) = 0;
+    /// The cycle just emitted pops an OFIFO word into pmem (overlapped drain): the OFIFO must
+    /// hold it (o_valid) at the next edge. A sink may check it there.
+    virtual void ofifo_pop() {}
     /// Cycles emitted so far (schedule cycles; stalls not counted).
     virtual std::uint64_t cycle() const = 0;
 };
 
-class controller_program {
+class instruction_program {
 public:
-    controller_program(const accel_config& cfg, const tiling_plan& plan);
+    instruction_program(const accel_config& cfg, const tiling_plan& plan);
 
     /// Emits the cycles of step `s` (steps in time order) into `out`.
     void run_step(const schedule_step& s, instruction_sink& out);
