@@ -184,47 +184,31 @@ inline void north_cq_i16(std::int16_t* CQ, const std::int16_t* A, const std::int
 /// rule), and whether any row holds a bit after the edge.
 enum : unsigned { pass_computed = 1, pass_bits = 2 };
 
-/// One edge of every row when no row holds or receives a load or rearm bit (see edge_impl), for
-/// int16 registers and a width of whole 8-lane vectors: a_q under execute, the execute bits and
-/// c_q, bottom-up so that each row reads its north row's pre-edge registers, and within a row
-/// from the last vector to the first (a vector reads the pre-edge lane west of it); lane 0 takes
-/// the west inputs (a_q from L0, the entering execute bit). Updates the rows' bits and stale
-/// flags exactly as the general path does.
-template <unsigned CC, bool TwoBit, bool Wrap>
-[[gnu::noinline]] unsigned exec_rows_i16(std::int16_t* A, std::int16_t* EX, std::int16_t* CQ, const std::int16_t* WL,
-                                         const std::int16_t* WH, const std::uint8_t* west, const std::uint8_t* hist,
-                                         std::uint64_t mask, std::uint64_t e1, std::uint8_t* ctl_of,
-                                         std::uint8_t* stale, unsigned R, unsigned sh) {
-    static_assert(CC % 8 == 0, "whole vectors");
+/// The row loop both streaming passes share: rows bottom-up, so that each row reads its north
+/// row's pre-edge registers. `update_row(row, st, west_r)` moves the row's own registers (a
+/// pass's own work; `row` is the row's pad slot, `st` the instruction bits entering it) and
+/// returns the OR of its new control lanes; then c_q follows the north row (0 in row 0) and the
+/// row's control flag (`ctl_bit` when any lane holds a bit) and the stale flag of the row below
+/// are set exactly as the general path sets them.
+template <unsigned CC, bool TwoBit, bool Wrap, typename UpdateRow>
+inline unsigned stream_rows_i16(UpdateRow update_row, std::uint8_t ctl_bit, std::int16_t* CQ, const std::int16_t* A,
+                                const std::int16_t* WL, const std::int16_t* WH, const std::uint8_t* west,
+                                const std::uint8_t* hist, std::uint64_t mask, std::uint64_t e1, std::uint8_t* ctl_of,
+                                std::uint8_t* stale, unsigned R, unsigned sh) {
     constexpr unsigned S = CC + 1, V = CC / 8;
     const __m128i zero = _mm_setzero_si128();
     const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(sh));
-    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
-    auto store = [](std::int16_t* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); };
     bool computed_any = false;
     std::uint8_t bits_any = 0;
     for (unsigned r = R; r-- > 0;) {
         const std::uint8_t st = hist[(e1 - r) & mask];
         const bool computed = ctl_of[r] || st || stale[r];
         const std::size_t row = std::size_t{r} * S;  // pad slot
-        __m128i any = zero;
-        for (unsigned k = V; k-- > 0;) {
-            const std::size_t i = row + 8 * k;  // lanes 8k .. 8k+7 are at i + 1 ..
-            __m128i in_w = load(A + i), ex_w = load(EX + i);
-            const __m128i own = load(A + i + 1);
-            if (k == 0) {  // lane 0 takes the west inputs (the pad slot's value is unused)
-                in_w = _mm_insert_epi16(in_w, west[r], 0);
-                ex_w = _mm_insert_epi16(ex_w, (st >> 1) & 1, 0);
-            }
-            const __m128i m = _mm_sub_epi16(zero, ex_w);
-            store(A + i + 1, _mm_or_si128(_mm_and_si128(m, in_w), _mm_andnot_si128(m, own)));
-            store(EX + i + 1, ex_w);
-            any = _mm_or_si128(any, ex_w);
-        }
+        const __m128i any = update_row(row, st, west[r]);
         if (r) north_cq_i16<CC, TwoBit, Wrap>(CQ, A, WL, WH, row, shift);
         else
-            for (unsigned k = 0; k < V; ++k) store(CQ + row + 1 + 8 * k, zero);
-        const std::uint8_t ctl = _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF ? 2 : 0;
+            for (unsigned k = 0; k < V; ++k) _mm_storeu_si128(reinterpret_cast<__m128i*>(CQ + row + 1 + 8 * k), zero);
+        const std::uint8_t ctl = _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF ? ctl_bit : 0;
         ctl_of[r] = ctl;
         bits_any |= ctl;
         computed_any |= computed;
@@ -234,35 +218,62 @@ template <unsigned CC, bool TwoBit, bool Wrap>
     return (computed_any ? pass_computed : 0u) | (bits_any ? pass_bits : 0u);
 }
 
+/// One edge of every row when no row holds or receives a load or rearm bit (see edge_impl), for
+/// int16 registers and a width of whole 8-lane vectors: a_q under execute, the execute bits and
+/// c_q, within a row from the last vector to the first (a vector reads the pre-edge lane west of
+/// it); lane 0 takes the west inputs (a_q from L0, the entering execute bit).
+template <unsigned CC, bool TwoBit, bool Wrap>
+[[gnu::noinline]] unsigned exec_rows_i16(std::int16_t* A, std::int16_t* EX, std::int16_t* CQ, const std::int16_t* WL,
+                                         const std::int16_t* WH, const std::uint8_t* west, const std::uint8_t* hist,
+                                         std::uint64_t mask, std::uint64_t e1, std::uint8_t* ctl_of,
+                                         std::uint8_t* stale, unsigned R, unsigned sh) {
+    static_assert(CC % 8 == 0, "whole vectors");
+    constexpr unsigned V = CC / 8;
+    auto update_row = [A, EX](std::size_t row, std::uint8_t st, std::uint8_t west_r) {
+        const __m128i zero = _mm_setzero_si128();
+        auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+        auto store = [](std::int16_t* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); };
+        __m128i any = zero;
+        for (unsigned k = V; k-- > 0;) {
+            const std::size_t i = row + 8 * k;  // lanes 8k .. 8k+7 are at i + 1 ..
+            __m128i in_w = load(A + i), ex_w = load(EX + i);
+            const __m128i own = load(A + i + 1);
+            if (k == 0) {  // lane 0 takes the west inputs (the pad slot's value is unused)
+                in_w = _mm_insert_epi16(in_w, west_r, 0);
+                ex_w = _mm_insert_epi16(ex_w, (st >> 1) & 1, 0);
+            }
+            const __m128i m = _mm_sub_epi16(zero, ex_w);
+            store(A + i + 1, _mm_or_si128(_mm_and_si128(m, in_w), _mm_andnot_si128(m, own)));
+            store(EX + i + 1, ex_w);
+            any = _mm_or_si128(any, ex_w);
+        }
+        return any;
+    };
+    return stream_rows_i16<CC, TwoBit, Wrap>(update_row, 2, CQ, A, WL, WH, west, hist, mask, e1, ctl_of, stale, R, sh);
+}
+
 /// The weight-load wave alone (no execute or rearm bit in any row or entering one), 4-bit
 /// weights, int16 registers in whole vectors: each PE latches the signed nibble arriving from
 /// the west with its load bit unless it already holds its weight; the load bit moves east only
-/// once the PE holds it; a_q takes the west value under load; c_q follows the north row. Same
-/// order and bookkeeping as exec_rows_i16.
+/// once the PE holds it; a_q takes the west value under load; c_q follows the north row.
 template <unsigned CC, bool Wrap>
 [[gnu::noinline]] unsigned load_rows_i16(std::int16_t* A, std::int16_t* LD, std::int16_t* CNT, std::int16_t* WL,
                                          std::int16_t* CQ, const std::uint8_t* west, const std::uint8_t* hist,
                                          std::uint64_t mask, std::uint64_t e1, std::uint8_t* ctl_of,
                                          std::uint8_t* stale, unsigned R, unsigned sh) {
     static_assert(CC % 8 == 0, "whole vectors");
-    constexpr unsigned S = CC + 1, V = CC / 8;
-    const __m128i zero = _mm_setzero_si128(), eight = _mm_set1_epi16(8);
-    const __m128i shift = _mm_cvtsi32_si128(static_cast<int>(sh));
-    auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
-    auto store = [](std::int16_t* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); };
-    auto select = [](__m128i m, __m128i a, __m128i b) { return _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b)); };
-    bool computed_any = false;
-    std::uint8_t bits_any = 0;
-    for (unsigned r = R; r-- > 0;) {
-        const std::uint8_t st = hist[(e1 - r) & mask];
-        const bool computed = ctl_of[r] || st || stale[r];
-        const std::size_t row = std::size_t{r} * S;  // pad slot
+    constexpr unsigned V = CC / 8;
+    auto update_row = [A, LD, CNT, WL](std::size_t row, std::uint8_t st, std::uint8_t west_r) {
+        const __m128i zero = _mm_setzero_si128(), eight = _mm_set1_epi16(8);
+        auto load = [](const std::int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+        auto store = [](std::int16_t* p, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); };
+        auto select = [](__m128i m, __m128i a, __m128i b) { return _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b)); };
         __m128i any = zero;
         for (unsigned k = V; k-- > 0;) {
             const std::size_t i = row + 8 * k;
             __m128i in_w = load(A + i), ld_w = load(LD + i);
             if (k == 0) {
-                in_w = _mm_insert_epi16(in_w, west[r], 0);
+                in_w = _mm_insert_epi16(in_w, west_r, 0);
                 ld_w = _mm_insert_epi16(ld_w, st & 1, 0);
             }
             const __m128i own_a = load(A + i + 1), own_ld = load(LD + i + 1);
@@ -276,17 +287,9 @@ template <unsigned CC, bool Wrap>
             store(A + i + 1, select(_mm_sub_epi16(zero, ld_w), in_w, own_a));
             any = _mm_or_si128(any, ld_new);
         }
-        if (r) north_cq_i16<CC, false, Wrap>(CQ, A, WL, WL, row, shift);
-        else
-            for (unsigned k = 0; k < V; ++k) store(CQ + row + 1 + 8 * k, zero);
-        const std::uint8_t ctl = _mm_movemask_epi8(_mm_cmpeq_epi16(any, zero)) != 0xFFFF ? 1 : 0;
-        ctl_of[r] = ctl;
-        bits_any |= ctl;
-        computed_any |= computed;
-        if (r + 1 < R) stale[r + 1] = computed ? 1 : 0;
-    }
-    stale[0] = 0;
-    return (computed_any ? pass_computed : 0u) | (bits_any ? pass_bits : 0u);
+        return any;
+    };
+    return stream_rows_i16<CC, false, Wrap>(update_row, 1, CQ, A, WL, WL, west, hist, mask, e1, ctl_of, stale, R, sh);
 }
 
 /// The bottom row's OFIFO pushes (see edge_impl) for int16 registers in whole 8-lane vectors:
