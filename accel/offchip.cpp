@@ -1,7 +1,8 @@
 #include "accel/offchip.h"
 
+#include "sram/payload_access.h"
+
 #include <algorithm>
-#include <cstring>
 
 namespace satlm {
 
@@ -67,24 +68,7 @@ offchip_memory::offchip_memory(const sc_core::sc_module_name& name, std::size_t 
 }
 
 bool offchip_memory::access(tlm::tlm_generic_payload& p) {
-    const std::uint64_t addr = p.get_address();
-    const unsigned len = p.get_data_length();
-    if (p.get_byte_enable_ptr()) {
-        p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-        return false;
-    }
-    if (addr + len > m_bytes.size() || addr + len < addr) {
-        p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        return false;
-    }
-    if (p.is_write()) std::memcpy(m_bytes.data() + addr, p.get_data_ptr(), len);
-    else if (p.is_read()) std::memcpy(p.get_data_ptr(), m_bytes.data() + addr, len);
-    else {
-        p.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-        return false;
-    }
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
-    return true;
+    return payload_in_range(p, m_bytes.size()) && copy_payload(p, m_bytes.data());
 }
 
 void offchip_memory::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& /*delay*/) {

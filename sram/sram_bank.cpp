@@ -1,8 +1,8 @@
 #include "sram/sram_bank.h"
 
-#include "tlm/report.h"
+#include "sram/payload_access.h"
 
-#include <cstring>
+
 
 namespace satlm {
 
@@ -13,27 +13,7 @@ sram_bank::sram_bank(const sc_core::sc_module_name& name, sram_core& core)
 }
 
 bool sram_bank::access(tlm::tlm_generic_payload& p) {
-    const std::uint64_t addr = p.get_address();
-    const unsigned len = p.get_data_length();
-    if (p.get_byte_enable_ptr()) {
-        log_warn("satlm/sram", "{}: byte enables are not supported (address 0x{:x})", name(), addr);
-        p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-        return false;
-    }
-    if (addr + len > m_core.size_bytes() || addr + len < addr) {
-        log_warn("satlm/sram", "{}: access [0x{:x}, +{}) outside the {} bytes of the bank", name(), addr,
-                 len, m_core.size_bytes());
-        p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        return false;
-    }
-    if (p.is_write()) std::memcpy(m_core.data() + addr, p.get_data_ptr(), len);
-    else if (p.is_read()) std::memcpy(p.get_data_ptr(), m_core.data() + addr, len);
-    else {
-        p.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-        return false;
-    }
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
-    return true;
+    return payload_in_range(p, m_core.size_bytes(), name(), "bank") && copy_payload(p, m_core.data());
 }
 
 void sram_bank::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& /*delay*/) {

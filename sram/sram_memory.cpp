@@ -1,10 +1,11 @@
 #include "sram/sram_memory.h"
 
+#include "sram/payload_access.h"
+
 #include "tlm/report.h"
 
 #include <fmt/format.h>
 
-#include <cstring>
 #include <limits>
 
 namespace satlm {
@@ -33,20 +34,7 @@ sc_core::sc_time sram_memory::access_delay(unsigned /*word*/, const sc_core::sc_
 }
 
 bool sram_memory::check_range(tlm::tlm_generic_payload& p) {
-    const std::uint64_t addr = p.get_address();
-    const unsigned len = p.get_data_length();
-    if (p.get_byte_enable_ptr()) {
-        log_warn("satlm/sram", "{}: byte enables are not supported (address 0x{:x})", name(), addr);
-        p.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-        return false;
-    }
-    if (addr + len > m_storage.size() || addr + len < addr) {
-        log_warn("satlm/sram", "{}: access [0x{:x}, +{}) outside the {} bytes of the memory", name(), addr, len,
-                 m_storage.size());
-        p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        return false;
-    }
-    return true;
+    return payload_in_range(p, m_storage.size(), name(), "memory");
 }
 
 bool sram_memory::check_single_word(tlm::tlm_generic_payload& p) {
@@ -67,17 +55,7 @@ bool sram_memory::check_single_word(tlm::tlm_generic_payload& p) {
     return true;
 }
 
-bool sram_memory::copy(tlm::tlm_generic_payload& p) {
-    std::uint8_t* at = m_storage.data() + p.get_address();
-    if (p.is_write()) std::memcpy(at, p.get_data_ptr(), p.get_data_length());
-    else if (p.is_read()) std::memcpy(p.get_data_ptr(), at, p.get_data_length());
-    else {
-        p.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-        return false;
-    }
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
-    return true;
-}
+bool sram_memory::copy(tlm::tlm_generic_payload& p) { return copy_payload(p, m_storage.data()); }
 
 void sram_memory::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
     if (!check_range(p) || !check_single_word(p)) return;
