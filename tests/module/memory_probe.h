@@ -1,5 +1,5 @@
 #pragma once
-/// A plain TLM initiator for the memory-model module tests (sram_memory, banked_memory): an
+/// A plain TLM initiator for the memory module tests (sram_bank, sram_memory, banked_memory): an
 /// SC_THREAD runs the case's body against a model from the registry, then stops the simulation.
 
 #include "sram/memory_model.h"

@@ -7,11 +7,11 @@
 // ctest-cases: sram_bank/address_error_reports_a_warning sram_bank/byte_enable_error_reports_a_warning
 #include "sram/sram_bank.h"
 
+#include "memory_probe.h"
 #include "support/sc_fixture.h"
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -23,55 +23,25 @@ using namespace satlm;
 
 namespace {
 
-/// A minimal initiator: runs `body` in an SC_THREAD, then stops the simulation.
-struct probe : sc_core::sc_module {
-    tlm_utils::simple_initiator_socket<probe> out;
-    std::function<void(probe&)> body;
-    bool finished = false;
+using test::memory_probe;
+using probe = memory_probe;
 
-    SC_HAS_PROCESS(probe);
-    explicit probe(const sc_core::sc_module_name& n) : sc_core::sc_module(n), out("out") { SC_THREAD(run); }
-
-    void run() {
-        body(*this);
-        finished = true;
-        sc_core::sc_stop();
-    }
-
-    /// One blocking transaction; returns its response status.
-    tlm::tlm_response_status transact(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned len,
-                                      std::uint8_t* byte_enable = nullptr, unsigned be_len = 0) {
-        tlm::tlm_generic_payload p;
-        p.set_command(cmd);
-        p.set_address(addr);
-        p.set_data_ptr(data);
-        p.set_data_length(len);
-        p.set_streaming_width(len);
-        p.set_byte_enable_ptr(byte_enable);
-        p.set_byte_enable_length(be_len);
-        p.set_dmi_allowed(false);
-        p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-        out->b_transport(p, delay);
-        BOOST_TEST(delay == sc_core::SC_ZERO_TIME);  // the bank is untimed: the engine counts cycles
-        BOOST_TEST(!p.is_dmi_allowed());
-        return p.get_response_status();
-    }
-    tlm::tlm_response_status write(std::uint64_t addr, std::vector<std::uint8_t> bytes) {
-        return transact(tlm::TLM_WRITE_COMMAND, addr, bytes.data(), static_cast<unsigned>(bytes.size()));
-    }
-    tlm::tlm_response_status read(std::uint64_t addr, std::vector<std::uint8_t>& bytes) {
-        return transact(tlm::TLM_READ_COMMAND, addr, bytes.data(), static_cast<unsigned>(bytes.size()));
-    }
-    unsigned debug(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned len) {
-        tlm::tlm_generic_payload p;
-        p.set_command(cmd);
-        p.set_address(addr);
-        p.set_data_ptr(data);
-        p.set_data_length(len);
-        return out->transport_dbg(p);
-    }
-};
+/// One blocking transaction through the probe (tests/module/memory_probe.h); the bank is untimed
+/// (the engine counts cycles) and offers no DMI, whatever the access.
+tlm::tlm_response_status transact(probe& p, tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data,
+                                  unsigned len, std::uint8_t* byte_enable = nullptr, unsigned be_len = 0) {
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    const tlm::tlm_response_status r = p.transact(cmd, addr, data, len, delay, byte_enable, be_len);
+    BOOST_TEST(delay == sc_core::SC_ZERO_TIME);
+    BOOST_TEST(!p.last_dmi_hint);
+    return r;
+}
+tlm::tlm_response_status write(probe& p, std::uint64_t addr, std::vector<std::uint8_t> bytes) {
+    return transact(p, tlm::TLM_WRITE_COMMAND, addr, bytes.data(), static_cast<unsigned>(bytes.size()));
+}
+tlm::tlm_response_status read(probe& p, std::uint64_t addr, std::vector<std::uint8_t>& bytes) {
+    return transact(p, tlm::TLM_READ_COMMAND, addr, bytes.data(), static_cast<unsigned>(bytes.size()));
+}
 
 /// xmem-shaped bank (16 words x 32 bits = 64 bytes) bound to a probe.
 struct bench {
@@ -98,19 +68,19 @@ BOOST_FIXTURE_TEST_SUITE(sram_bank, test::sc_fixture)
 
 BOOST_AUTO_TEST_CASE(write_then_read_by_byte_address) {
     bench b([](probe& p) {
-        BOOST_TEST(p.write(8, {0x01, 0x02, 0x03, 0x04}) == tlm::TLM_OK_RESPONSE);  // word 2
+        BOOST_TEST(write(p, 8, {0x01, 0x02, 0x03, 0x04}) == tlm::TLM_OK_RESPONSE);  // word 2
         std::vector<std::uint8_t> r(4, 0);
-        BOOST_TEST(p.read(8, r) == tlm::TLM_OK_RESPONSE);
+        BOOST_TEST(read(p, 8, r) == tlm::TLM_OK_RESPONSE);
         BOOST_TEST(r == (std::vector<std::uint8_t>{0x01, 0x02, 0x03, 0x04}));
         // Unaligned, multi-word accesses are plain byte ranges.
-        BOOST_TEST(p.write(10, {0xAA, 0xBB, 0xCC, 0xDD, 0xEE}) == tlm::TLM_OK_RESPONSE);
+        BOOST_TEST(write(p, 10, {0xAA, 0xBB, 0xCC, 0xDD, 0xEE}) == tlm::TLM_OK_RESPONSE);
         std::vector<std::uint8_t> r2(8, 0);
-        BOOST_TEST(p.read(8, r2) == tlm::TLM_OK_RESPONSE);
+        BOOST_TEST(read(p, 8, r2) == tlm::TLM_OK_RESPONSE);
         BOOST_TEST(r2 == (std::vector<std::uint8_t>{0x01, 0x02, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0x00}));
         // The last byte of the bank.
-        BOOST_TEST(p.write(63, {0x5A}) == tlm::TLM_OK_RESPONSE);
+        BOOST_TEST(write(p, 63, {0x5A}) == tlm::TLM_OK_RESPONSE);
         std::vector<std::uint8_t> last(1, 0);
-        BOOST_TEST(p.read(63, last) == tlm::TLM_OK_RESPONSE);
+        BOOST_TEST(read(p, 63, last) == tlm::TLM_OK_RESPONSE);
         BOOST_TEST(last[0] == 0x5A);
     });
     b.run();
@@ -126,11 +96,11 @@ BOOST_AUTO_TEST_CASE(out_of_range_gets_address_error) {
     sc_core::sc_report_handler::set_actions("satlm/sram", sc_core::SC_DO_NOTHING);
     bench b([](probe& p) {
         std::vector<std::uint8_t> r(4, 0);
-        BOOST_TEST(p.read(64, r) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        BOOST_TEST(p.read(62, r) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // straddles the end
-        BOOST_TEST(p.write(1u << 20, {1, 2, 3, 4}) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        BOOST_TEST(p.write(~std::uint64_t{0} - 1, {1, 2, 3, 4}) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // wraps
-        BOOST_TEST(p.read(60, r) == tlm::TLM_OK_RESPONSE);  // the last word is fine
+        BOOST_TEST(read(p, 64, r) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        BOOST_TEST(read(p, 62, r) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // straddles the end
+        BOOST_TEST(write(p, 1u << 20, {1, 2, 3, 4}) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        BOOST_TEST(write(p, ~std::uint64_t{0} - 1, {1, 2, 3, 4}) == tlm::TLM_ADDRESS_ERROR_RESPONSE);  // wraps
+        BOOST_TEST(read(p, 60, r) == tlm::TLM_OK_RESPONSE);  // the last word is fine
     });
     b.run();
     BOOST_TEST(b.bank.tlm_writes() == 0u);
@@ -142,9 +112,9 @@ BOOST_AUTO_TEST_CASE(byte_enables_get_byte_enable_error) {
     bench b([](probe& p) {
         std::uint8_t data[4] = {9, 9, 9, 9};
         std::uint8_t be[4] = {0xFF, 0x00, 0xFF, 0x00};
-        BOOST_TEST(p.transact(tlm::TLM_WRITE_COMMAND, 0, data, 4, be, 4) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        BOOST_TEST(transact(p, tlm::TLM_WRITE_COMMAND, 0, data, 4, be, 4) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         std::uint8_t all[4] = {0xFF, 0xFF, 0xFF, 0xFF};
-        BOOST_TEST(p.transact(tlm::TLM_READ_COMMAND, 0, data, 4, all, 4) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        BOOST_TEST(transact(p, tlm::TLM_READ_COMMAND, 0, data, 4, all, 4) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         BOOST_TEST(data[0] == 9);  // nothing was read into the buffer
     });
     b.run();
@@ -156,7 +126,7 @@ BOOST_AUTO_TEST_CASE(ignore_command_gets_command_error) {
     sc_core::sc_report_handler::set_actions("satlm/sram", sc_core::SC_DO_NOTHING);
     bench b([](probe& p) {
         std::uint8_t data[4] = {1, 2, 3, 4};
-        BOOST_TEST(p.transact(tlm::TLM_IGNORE_COMMAND, 0, data, 4) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+        BOOST_TEST(transact(p, tlm::TLM_IGNORE_COMMAND, 0, data, 4) == tlm::TLM_COMMAND_ERROR_RESPONSE);
     });
     b.run();
     BOOST_TEST(b.bank.tlm_writes() == 0u);
@@ -175,7 +145,7 @@ BOOST_AUTO_TEST_CASE(transport_dbg_reads_and_writes_the_storage) {
         BOOST_TEST(p.debug(tlm::TLM_WRITE_COMMAND, 64, w, 1) == 0u);
         // A debug write is seen by a later ordinary read.
         std::vector<std::uint8_t> rr(4, 0);
-        BOOST_TEST(p.read(20, rr) == tlm::TLM_OK_RESPONSE);
+        BOOST_TEST(read(p, 20, rr) == tlm::TLM_OK_RESPONSE);
         BOOST_TEST(rr == (std::vector<std::uint8_t>{1, 2, 3, 4}));
     });
     b.run();
@@ -202,7 +172,7 @@ BOOST_AUTO_TEST_CASE(address_error_reports_a_warning) {
     sc_core::sc_report_handler::set_actions("satlm/sram", sc_core::SC_DO_NOTHING);
     bench b([](probe& p) {
         std::vector<std::uint8_t> r(4, 0);
-        BOOST_TEST(p.read(64, r) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        BOOST_TEST(read(p, 64, r) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     });
     b.run();
     BOOST_TEST(sc_core::sc_report_handler::get_count("satlm/sram") == 1,
@@ -214,7 +184,7 @@ BOOST_AUTO_TEST_CASE(byte_enable_error_reports_a_warning) {
     bench b([](probe& p) {
         std::uint8_t data[4] = {};
         std::uint8_t be[4] = {0xFF, 0xFF, 0xFF, 0xFF};
-        BOOST_TEST(p.transact(tlm::TLM_WRITE_COMMAND, 0, data, 4, be, 4) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        BOOST_TEST(transact(p, tlm::TLM_WRITE_COMMAND, 0, data, 4, be, 4) == tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     });
     b.run();
     BOOST_TEST(sc_core::sc_report_handler::get_count("satlm/sram") == 1,
